@@ -1,0 +1,544 @@
+"""The vote-level bundle (SPEC section 2): find its files, validate every rule,
+and expose normalised relations to DuckDB.
+
+After `load_bundle`, the connection holds four relations the engine queries:
+  proposals(proposal_id, content, author_name, author_age, idea_id, tags, created_at, ord)
+  ideas(idea_id, name, axis, ord)
+  participants(participant_id, gender, age, age_band, region_code, department_code)
+  votes(proposal_id, participant_id, vote, qualification)
+`ideas` and `participants` are empty when the bundle has no such table."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from analytics.errors import Issue, IssueCollector
+from analytics.tables import RawTable, find_table, literal, quote, read_table
+from analytics.vocabulary import AGE_BANDS, GENDERS, QUALIFICATIONS, VOTES
+
+TABLES = ("proposals", "ideas", "participants", "votes")
+REQUIRED_TABLES = ("proposals", "votes")
+REQUIRED_COLUMNS = {
+    "proposals": ("proposal_id", "content"),
+    "ideas": ("idea_id", "name"),
+    "participants": ("participant_id",),
+    "votes": ("proposal_id", "participant_id", "vote"),
+}
+OPTIONAL_COLUMNS = {
+    "proposals": ("author_name", "author_age", "idea_id", "tags", "created_at"),
+    "ideas": ("axis",),
+    "participants": ("gender", "age", "age_band", "region_code", "department_code"),
+    "votes": ("qualification", "voted_at"),
+}
+SLUG = re.compile(r"[a-z0-9-]+")
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?")
+COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+@dataclass
+class Bundle:
+    path: Path
+    meta: dict
+    actions: list[dict]
+    con: duckdb.DuckDBPyConnection
+    tables: dict[str, Path]                       # table -> file it came from
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_ideas(self) -> bool:
+        return "ideas" in self.tables
+
+    @property
+    def has_participants(self) -> bool:
+        return "participants" in self.tables
+
+
+def load_bundle(path: str | Path, *, materialize: bool = True,
+                con: duckdb.DuckDBPyConnection | None = None) -> Bundle:
+    """Validate the bundle at `path`; raise InputError listing every problem.
+
+    materialize=True copies the normalised tables into DuckDB (fast repeated
+    queries, for the app); False keeps views over the files (one-shot CLI runs
+    on very large Parquet bundles)."""
+    folder = Path(path)
+    issues = IssueCollector()
+    if not folder.is_dir():
+        issues.add(Issue(str(folder), "not a folder", expected="a bundle folder"))
+        issues.raise_if_any()
+    con = con or new_connection()
+    meta = read_consultation(folder, issues)
+    files = {t: p for t in TABLES if (p := find_table(folder, t, issues)) is not None}
+    for table in REQUIRED_TABLES:
+        if table not in files and not any(i.file.startswith(table + ".") for i in issues.issues):
+            issues.add(Issue(f"{table}.csv", "required table is missing",
+                             expected=f"{table}.csv or {table}.parquet in {folder.name}"))
+    raw = {t: read_table(con, p, f"raw_{t}", issues) for t, p in files.items()}
+    raw = {t: r for t, r in raw.items() if r is not None}
+    warnings: list[str] = []
+    if all(t in raw for t in REQUIRED_TABLES) and not issues:
+        _check_all(con, raw, issues, warnings)
+    actions = read_actions(folder, con if not issues else None, issues)
+    issues.raise_if_any()
+    _normalise(con, raw, materialize, french=meta.get("country", "FR") == "FR")
+    return Bundle(folder, meta, actions, con, files, warnings)
+
+
+def new_connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    # Large bundles: let DuckDB spill instead of failing, and keep file order.
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+# -- consultation.json ----------------------------------------------------------------------
+
+def read_consultation(folder: Path, issues: IssueCollector) -> dict:
+    path = folder / "consultation.json"
+    name = "consultation.json"
+    if not path.is_file():
+        issues.add(Issue(name, "required file is missing", expected=f"{name} in {folder.name}"))
+        return {}
+    data = _read_json(path, issues)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        issues.add(Issue(name, "wrong shape", expected="a JSON object",
+                         found=type(data).__name__))
+        return {}
+    _check_consultation(data, issues)
+    meta = dict(data)
+    meta.setdefault("language", "fr")
+    meta.setdefault("country", "FR")
+    return meta
+
+
+def _read_json(path: Path, issues: IssueCollector):
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        issues.add(Issue(path.name, "the file is not UTF-8 encoded", expected="UTF-8 JSON",
+                         found=f"byte 0x{error.object[error.start]:02x} at offset {error.start}"))
+        return None
+    if not text.strip():
+        issues.add(Issue(path.name, "the file is empty", expected="a JSON document"))
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        issues.add(Issue(path.name, f"invalid JSON: {error.msg}", row=error.lineno,
+                         expected="valid JSON", found=f"line {error.lineno} column {error.colno}"))
+        return None
+
+
+def _check_consultation(data: dict, issues: IssueCollector) -> None:
+    name = "consultation.json"
+
+    def bad(key, reason, expected, found):
+        issues.add(Issue(name, reason, column=key, expected=expected, found=_repr(found)))
+
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        bad("slug", "missing or invalid slug", "lowercase letters, digits and '-'", slug)
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        bad("title", "missing title", "a non-empty string", title)
+    for key in ("question", "context"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            bad(key, f"{key} is not text", "a string", data[key])
+    if "language" in data and not (isinstance(data["language"], str)
+                                   and LANGUAGE.fullmatch(data["language"])):
+        bad("language", "invalid language", "a language code such as fr, en, de",
+            data["language"])
+    if "country" in data and not (isinstance(data["country"], str)
+                                  and COUNTRY.fullmatch(data["country"])):
+        bad("country", "invalid country", "a two-letter country code such as FR", data["country"])
+    dates = {}
+    for key in ("start_date", "end_date"):
+        value = data.get(key)
+        if value is None:
+            continue
+        try:
+            dates[key] = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            bad(key, f"{key} is not an ISO date", "YYYY-MM-DD", value)
+    if len(dates) == 2 and dates["end_date"] < dates["start_date"]:
+        bad("end_date", "end_date is before start_date", f"on or after {dates['start_date']}",
+            data["end_date"])
+    target = data.get("votes_target")
+    if target is not None and (not isinstance(target, int) or isinstance(target, bool)
+                               or target < 0):
+        bad("votes_target", "votes_target is not a whole number", "a non-negative integer",
+            target)
+    partners = data.get("partners")
+    if partners is not None and not (isinstance(partners, list)
+                                     and all(isinstance(p, str) for p in partners)):
+        bad("partners", "partners is not a list of names", "a list of strings", partners)
+
+
+def _repr(value) -> str:
+    return "nothing" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+# -- actions.json ---------------------------------------------------------------------------
+
+ACTION_TEXT_KEYS = ("name", "description", "objective")
+ACTION_LIST_KEYS = ("carriers", "proposal_ids", "quotes")
+
+
+def read_actions(folder: Path, con, issues: IssueCollector) -> list[dict]:
+    path = folder / "actions.json"
+    if not path.is_file():
+        return []
+    data = _read_json(path, issues)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        issues.add(Issue(path.name, "wrong shape", expected="a JSON list of actions",
+                         found=type(data).__name__))
+        return []
+    known = _proposal_ids(con)
+    for index, action in enumerate(data):
+        _check_action(path.name, index, action, known, issues)
+    return data
+
+
+def _proposal_ids(con) -> set[str] | None:
+    if con is None:
+        return None
+    return {row[0] for row in con.execute(
+        "SELECT proposal_id FROM raw_proposals WHERE proposal_id IS NOT NULL").fetchall()}
+
+
+def _check_action(file: str, index: int, action, known, issues: IssueCollector) -> None:
+    where = f"[{index}]"
+    if not isinstance(action, dict):
+        issues.add(Issue(file, "an action is not an object", column=where,
+                         expected="an object with name, description...",
+                         found=type(action).__name__))
+        return
+    if not isinstance(action.get("name"), str) or not action["name"].strip():
+        issues.add(Issue(file, "action without a name", column=f"{where}.name",
+                         expected="a non-empty string", found=_repr(action.get("name"))))
+    for key in ACTION_TEXT_KEYS[1:]:
+        if action.get(key) is not None and not isinstance(action[key], str):
+            issues.add(Issue(file, f"{key} is not text", column=f"{where}.{key}",
+                             expected="a string", found=_repr(action[key])))
+    for key in ACTION_LIST_KEYS:
+        value = action.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            issues.add(Issue(file, f"{key} is not a list of strings", column=f"{where}.{key}",
+                             expected="a list of strings", found=_repr(value)))
+        elif key == "proposal_ids" and known is not None:
+            for position, proposal in enumerate(value):
+                if proposal not in known:
+                    issues.add(Issue(file, "unknown proposal",
+                                     column=f"{where}.proposal_ids[{position}]",
+                                     expected="a proposal_id of proposals", found=proposal))
+
+
+# -- table rules ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """A row-level rule: `bad` is a SQL condition true on a wrong row."""
+
+    column: str
+    bad: str
+    reason: str
+    expected: str
+    found: str | None = None      # SQL for the value shown, default the column
+
+
+def _integer_outside(column: str, low: int, high: int) -> str:
+    number = f"TRY_CAST({column} AS DOUBLE)"
+    return (f"{column} IS NOT NULL AND ({number} IS NULL OR {number} <> floor({number}) "
+            f"OR {number} < {low} OR {number} > {high})")
+
+
+def _not_timestamp(column: str) -> str:
+    return f"{column} IS NOT NULL AND TRY_CAST({column} AS TIMESTAMPTZ) IS NULL"
+
+
+def _not_in(values) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def _rules(table: str, columns: set[str], present: set[str]) -> list[Rule]:
+    rules: list[Rule] = []
+    for column in REQUIRED_COLUMNS[table]:
+        if table != "ideas" or column == "idea_id":
+            rules.append(Rule(column, f"{column} IS NULL", f"{column} is empty",
+                              "a non-empty value"))
+    if table == "ideas":
+        rules.append(Rule("name", "name IS NULL", "the idea has no name", "a non-empty name"))
+    if table == "proposals":
+        if "author_age" in columns:
+            rules.append(Rule("author_age", _integer_outside("author_age", 8, 120),
+                              "author_age is not a valid age",
+                              "an integer from 8 to 120, or empty"))
+        if "idea_id" in columns and "ideas" in present:
+            rules.append(Rule(
+                "idea_id",
+                "idea_id IS NOT NULL AND idea_id NOT IN "
+                "(SELECT idea_id FROM raw_ideas WHERE idea_id IS NOT NULL)",
+                "unknown idea", "empty or an idea_id of ideas"))
+        if "tags" in columns:
+            item = r"'[^:|\s][^:|]*:\s*[^|\s][^|]*'"
+            rules.append(Rule(
+                "tags",
+                f"tags IS NOT NULL AND NOT regexp_full_match(tags, "
+                f"'\\s*' || {item} || '(\\s*\\|\\s*' || {item} || ')*\\s*')",
+                "malformed tags",
+                "type:label items separated by | (e.g. theme:Emploi|acteur:Etat)"))
+        if "created_at" in columns:
+            rules.append(Rule("created_at", _not_timestamp("created_at"),
+                              "created_at is not a date", "an ISO date or date-time"))
+    if table == "participants":
+        if "gender" in columns:
+            rules.append(Rule("gender", f"gender NOT IN {_not_in(GENDERS)}", "unknown gender",
+                              "female, male, other or empty"))
+        if "age" in columns:
+            rules.append(Rule("age", _integer_outside("age", 0, 120), "age is not a valid age",
+                              "an integer from 0 to 120, or empty"))
+    if table == "votes":
+        rules.append(Rule("vote", f"vote NOT IN {_not_in(VOTES)}", "unknown vote",
+                          "agree, disagree or neutral"))
+        if "qualification" in columns:
+            rules.extend(_qualification_rules())
+        rules.append(Rule(
+            "proposal_id",
+            "proposal_id NOT IN (SELECT proposal_id FROM raw_proposals "
+            "WHERE proposal_id IS NOT NULL)",
+            "vote on an unknown proposal", "a proposal_id of proposals"))
+        if "voted_at" in columns:
+            rules.append(Rule("voted_at", _not_timestamp("voted_at"), "voted_at is not a date",
+                              "an ISO date-time or empty"))
+    return rules
+
+
+def _qualification_rules() -> list[Rule]:
+    every = [key for keys in QUALIFICATIONS.values() for key in keys]
+    rules = [Rule("qualification", f"qualification NOT IN {_not_in(every)}",
+                  "unknown qualification", "empty or one of " + ", ".join(every))]
+    for vote, keys in QUALIFICATIONS.items():
+        others = [k for k in every if k not in keys]
+        rules.append(Rule(
+            "qualification",
+            f"vote = {literal(vote)} AND qualification IN {_not_in(others)}",
+            f"qualification does not match the vote '{vote}'",
+            f"empty or one of {', '.join(keys)} for {vote}",
+            found="vote || ' / ' || qualification"))
+    return rules
+
+
+def _check_all(con, raw: dict[str, RawTable], issues: IssueCollector,
+               warnings: list[str]) -> None:
+    # Referenced tables first so that later rules can rely on their keys.
+    for table in ("ideas", "proposals", "participants", "votes"):
+        if table in raw:
+            _check_table(con, raw[table], table, set(raw), issues, warnings)
+    if "participants" in raw and not issues:
+        _warn_unknown_participants(con, warnings)
+
+
+def _check_table(con, table: RawTable, name: str, present: set[str],
+                 issues: IssueCollector, warnings: list[str]) -> None:
+    file = table.path.name
+    columns = set(table.columns)
+    missing = [c for c in REQUIRED_COLUMNS[name] if c not in columns]
+    for column in missing:
+        issues.add(Issue(file, "required column is missing", row=1, column=column,
+                         expected=f"a column named {column}",
+                         found=", ".join(table.columns)))
+    if missing:
+        return
+    unknown = sorted(columns - set(REQUIRED_COLUMNS[name]) - set(OPTIONAL_COLUMNS[name]))
+    if unknown:
+        warnings.append(f"{file}: column(s) {', '.join(unknown)} are not part of the contract "
+                        "and were ignored")
+    if table.rows == 0 and name in REQUIRED_TABLES:
+        issues.add(Issue(file, "the table has a header but no records", row=2,
+                         expected=f"at least one {name[:-1]}"))
+        return
+    rules = _rules(name, columns, present)
+    try:
+        _apply_rules(con, table, rules, issues)
+        key = {"proposals": ("proposal_id",), "ideas": ("idea_id",),
+               "participants": ("participant_id",),
+               "votes": ("proposal_id", "participant_id")}[name]
+        _check_duplicates(con, table, key, issues)
+    except duckdb.Error as error:
+        issues.add(Issue(file, "the file cannot be read to the end (corrupt?)",
+                         found=str(error).splitlines()[0]))
+
+
+def _apply_rules(con, table: RawTable, rules: list[Rule], issues: IssueCollector) -> None:
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {r.bad})" for r in rules)
+        + f" FROM {table.name}"
+    ).fetchone()
+    file = table.path.name
+    for rule, count in zip(rules, counts, strict=True):
+        if not count:
+            continue
+        room = issues.room(file)
+        found = rule.found or quote(rule.column)
+        rows = con.execute(
+            f"SELECT _row, {found} FROM {table.name} WHERE {rule.bad} ORDER BY _row LIMIT {room}"
+        ).fetchall() if room else []
+        for row, value in rows:
+            issues.add(Issue(file, rule.reason, row=int(row), column=rule.column,
+                             expected=rule.expected,
+                             found="nothing" if value is None else str(value)))
+        issues.count_more(file, count - len(rows))
+
+
+def _check_duplicates(con, table: RawTable, key: tuple[str, ...],
+                      issues: IssueCollector) -> None:
+    cols = ", ".join(key)
+    where = " AND ".join(f"{c} IS NOT NULL" for c in key)
+    # Cheap count first: the window query below only runs when there are duplicates.
+    total = con.execute(
+        f"SELECT count(*) - count(DISTINCT ({cols})) FROM {table.name} WHERE {where}"
+    ).fetchone()[0]
+    if not total:
+        return
+    file = table.path.name
+    room = issues.room(file)
+    rows = con.execute(f"""
+        WITH numbered AS (
+            SELECT {cols}, _row, min(_row) OVER (PARTITION BY {cols}) AS first_row
+            FROM {table.name} WHERE {where}
+        )
+        SELECT {cols}, _row, first_row FROM numbered WHERE _row > first_row
+        ORDER BY _row LIMIT {room}
+    """).fetchall() if room else []
+    for *values, row, first in rows:
+        if len(key) == 1:
+            reason = f"duplicate {key[0]} (first seen at row {first})"
+            expected = f"each {key[0]} once"
+        else:
+            reason = ("duplicate vote: this participant already voted on this proposal "
+                      f"at row {first}")
+            expected = "at most one vote per participant and proposal"
+        issues.add(Issue(file, reason, row=int(row), column=", ".join(key), expected=expected,
+                         found=" / ".join(values)))
+    issues.count_more(file, total - len(rows))
+
+
+def _warn_unknown_participants(con, warnings: list[str]) -> None:
+    unknown = con.execute(
+        "SELECT count(DISTINCT participant_id) FROM raw_votes WHERE participant_id NOT IN "
+        "(SELECT participant_id FROM raw_participants)"
+    ).fetchone()[0]
+    if unknown:
+        warnings.append(f"{unknown} voter(s) are not in the participants table: they count as "
+                        "participants with unknown gender, age and region")
+
+
+# -- normalised relations -------------------------------------------------------------------
+
+def _column(raw: RawTable | None, column: str, sql_type: str = "VARCHAR") -> str:
+    if raw is not None and column in raw.columns:
+        return quote(column)
+    return f"CAST(NULL AS {sql_type})"
+
+
+def _integer(raw: RawTable | None, column: str) -> str:
+    if raw is not None and column in raw.columns:
+        return f"CAST(TRY_CAST({quote(column)} AS DOUBLE) AS INTEGER)"
+    return "CAST(NULL AS INTEGER)"
+
+
+def _age_band_sql(age: str) -> str:
+    cases = " ".join(
+        f"WHEN {age} >= {low}" + (f" AND {age} <= {high}" if high is not None else "")
+        + f" THEN {literal(label)}"
+        for label, low, high in AGE_BANDS
+    )
+    return f"CASE {cases} END"
+
+
+def _normalise(con, raw: dict[str, RawTable], materialize: bool, french: bool) -> None:
+    kind = "TABLE" if materialize else "VIEW"
+    p = raw["proposals"]
+    _create(con, kind, "proposals", f"""
+        SELECT proposal_id, content, {_column(p, 'author_name')} AS author_name,
+               {_integer(p, 'author_age')} AS author_age, {_column(p, 'idea_id')} AS idea_id,
+               {_column(p, 'tags')} AS tags, {_column(p, 'created_at')} AS created_at,
+               CAST(_row - 1 AS INTEGER) AS ord
+        FROM raw_proposals""")
+    i = raw.get("ideas")
+    _create(con, kind, "ideas", """
+        SELECT idea_id, name, coalesce(axis, '') AS axis, CAST(_row - 1 AS INTEGER) AS ord
+        FROM raw_ideas""" if i else """
+        SELECT CAST(NULL AS VARCHAR) AS idea_id, CAST(NULL AS VARCHAR) AS name,
+               CAST(NULL AS VARCHAR) AS axis, CAST(NULL AS INTEGER) AS ord WHERE false""")
+    _normalise_participants(con, kind, raw.get("participants"), french)
+    v = raw["votes"]
+    _create(con, kind, "votes", f"""
+        SELECT proposal_id, participant_id, vote, {_column(v, 'qualification')} AS qualification
+        FROM raw_votes""")
+    if materialize:
+        _drop_raw(con, raw)
+
+
+def _drop_raw(con, raw: dict[str, RawTable]) -> None:
+    """Free the text copies once the typed tables exist."""
+    for table in raw.values():
+        con.execute(f"DROP VIEW IF EXISTS {table.name}")
+        con.execute(f"DROP TABLE IF EXISTS {table.name}_file")
+    for name in ("region_codes", "department_codes"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) -> None:
+    if raw is None:
+        _create(con, kind, "participants", """
+            SELECT CAST(NULL AS VARCHAR) AS participant_id, CAST(NULL AS VARCHAR) AS gender,
+                   CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS age_band,
+                   CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
+            WHERE false""")
+        return
+    from analytics import reference
+
+    def keep(value):
+        return value
+
+    # INSEE codes are normalised ('1' -> '01', '971' -> '01'); elsewhere they are labels.
+    _code_table(con, "region_codes", raw, "region_code",
+                reference.normalize_region_code if french else keep)
+    _code_table(con, "department_codes", raw, "department_code",
+                reference.normalize_departement_code if french else keep)
+    age = _integer(raw, "age")
+    band = _column(raw, "age_band")
+    _create(con, kind, "participants", f"""
+        SELECT participant_id, {_column(raw, 'gender')} AS gender, {age} AS age,
+               coalesce({band}, {_age_band_sql(age)}) AS age_band,
+               r.code AS region_code, d.code AS department_code
+        FROM raw_participants
+        LEFT JOIN region_codes r ON r.raw = {_column(raw, 'region_code')}
+        LEFT JOIN department_codes d ON d.raw = {_column(raw, 'department_code')}""")
+
+
+def _code_table(con, name: str, raw: RawTable, column: str, normalise) -> None:
+    """A small raw -> normalised code table (few distinct codes, normalised in Python)."""
+    values = []
+    if column in raw.columns:
+        values = [row[0] for row in con.execute(
+            f"SELECT DISTINCT {quote(column)} FROM raw_participants "
+            f"WHERE {quote(column)} IS NOT NULL").fetchall()]
+    mapping = [(value, normalise(value)) for value in values]
+    con.execute(f"CREATE OR REPLACE TABLE {name} (raw VARCHAR, code VARCHAR)")
+    if mapping:
+        con.executemany(f"INSERT INTO {name} VALUES (?, ?)", mapping)
+
+
+def _create(con, kind: str, name: str, select: str) -> None:
+    con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")

@@ -1,0 +1,139 @@
+"""The consultations available to the app: every bundle, results file, proposal
+export or Polis export found in the data folders, listed cheaply (titles are
+read from small metadata files, nothing big is opened)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FOLDER = ROOT / "data" / "consultations"
+DEMO_ID = "solutions-jeunes"
+# Extra folders, separated by os.pathsep (e.g. ../shared/data for the real inputs).
+FOLDERS_VARIABLE = "CONSULTATIONS_PATH"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str          # unique, URL-safe: used in links (?c=...)
+    path: Path
+    kind: str        # bundle | published | opendata | polis
+    title: str
+
+    @property
+    def version(self) -> float:
+        """Changes when the input changes on disk (cache key)."""
+        return _mtime(self.path)
+
+
+def folders() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(FOLDERS_VARIABLE, "").split(os.pathsep) if p]
+    return [DEFAULT_FOLDER, *extra]
+
+
+def discover(roots: list[Path] | None = None) -> list[Entry]:
+    """Entries found under `roots` (two levels deep), demo first, then by title."""
+    entries: dict[str, Entry] = {}
+    for root in roots or folders():
+        for path in _candidates(root):
+            entry = _entry(path)
+            if entry is None:
+                continue
+            unique = entry.id
+            number = 2
+            while unique in entries:
+                unique, number = f"{entry.id}-{number}", number + 1
+            entries[unique] = Entry(unique, entry.path, entry.kind, entry.title)
+    return sorted(entries.values(), key=lambda e: (e.id != DEMO_ID, e.title.lower()))
+
+
+def _candidates(root: Path):
+    if not root.is_dir():
+        return
+    for child in sorted(root.iterdir()):
+        if child.name.startswith((".", "_")):
+            continue
+        yield child
+        if child.is_dir() and _kind(child) is None:
+            yield from (grand for grand in sorted(child.iterdir())
+                        if not grand.name.startswith((".", "_")))
+
+
+def _kind(path: Path) -> str | None:
+    if path.is_dir():
+        if (path / "consultation.json").is_file():
+            return "bundle"
+        if (path / "comments.csv").is_file() and (path / "votes.csv").is_file():
+            return "polis"
+        return None
+    if path.suffix == ".json" and path.stat().st_size > 0:
+        return "published"
+    if path.suffix == ".csv" and _looks_like_export(path):
+        return "opendata"
+    return None
+
+
+def _looks_like_export(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            header = next(csv.reader(handle), [])
+    except OSError:
+        return False
+    return {"proposition", "votes"} <= {h.strip().lower() for h in header}
+
+
+def _entry(path: Path) -> Entry | None:
+    kind = _kind(path)
+    if kind is None:
+        return None
+    title = _title(path, kind)
+    return Entry(slugify(path.stem if path.is_file() else path.name), path, kind, title)
+
+
+def _title(path: Path, kind: str) -> str:
+    if kind == "bundle":
+        try:
+            meta = json.loads((path / "consultation.json").read_text(encoding="utf-8-sig"))
+            if isinstance(meta, dict) and isinstance(meta.get("title"), str):
+                return meta["title"]
+        except (OSError, ValueError):
+            pass
+    if kind == "polis":
+        topic = _polis_topic(path)
+        if topic:
+            return f"{topic} (Polis)"
+    return humanize(path.stem if path.is_file() else path.name)
+
+
+def _polis_topic(path: Path) -> str | None:
+    try:
+        with (path / "summary.csv").open(encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                if len(row) >= 2 and row[0] == "topic":
+                    return row[1].strip()
+    except OSError:
+        return None
+    return None
+
+
+def humanize(name: str) -> str:
+    text = re.sub(r"[-_.]+", " ", name).strip()
+    return text[:1].upper() + text[1:]
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "consultation"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        if path.is_dir():
+            return max([path.stat().st_mtime] + [p.stat().st_mtime for p in path.iterdir()])
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,1 @@
+"""Plotly figures for the pages and the HTML report (no streamlit here)."""

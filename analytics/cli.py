@@ -1,0 +1,119 @@
+"""`python -m analytics ...`: validate inputs, print results, build the demo.
+
+Exit codes: 0 success, 2 invalid input (messages on stderr), 1 unexpected
+failure. Never a traceback unless --debug is given."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
+from analytics.errors import InputError
+from analytics.segment import Segment
+
+EXIT_INVALID = 2
+
+
+class UsageError(Exception):
+    """A bad argument value (the input itself may be fine)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics",
+                                     description="Consultation results analytics.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check an input against the data contract")
+    validate.add_argument("path", type=Path)
+
+    results = commands.add_parser("results", help="print the results of an input")
+    results.add_argument("path", type=Path)
+    results.add_argument("--format", choices=("json", "makeorg"), default="json")
+    results.add_argument("--min-votes", type=int, default=DEFAULT_MIN_VOTES,
+                         help="votes a proposal needs to enter the controversial and rejected "
+                              f"lists (default {DEFAULT_MIN_VOTES})")
+    results.add_argument("--top", type=int, default=DEFAULT_TOP,
+                         help=f"length of those lists (default {DEFAULT_TOP})")
+    results.add_argument("--segment", default=None,
+                         help="restrict to participants, e.g. gender=female,age_band=16-24")
+    results.add_argument("--no-proposals", action="store_true",
+                         help="leave the (long) list of every proposal out")
+
+    demo = commands.add_parser("demo", help="generate the demo consultation bundle")
+    demo.add_argument("--out", type=Path, default=None,
+                      help="output folder (default data/consultations/solutions-jeunes)")
+    demo.add_argument("--votes", type=int)
+    demo.add_argument("--participants", type=int)
+    demo.add_argument("--proposals", type=int)
+    demo.add_argument("--seed", type=int, default=2022)
+    demo.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as error:
+        print(error.report(), file=sys.stderr)
+        return EXIT_INVALID
+    except (UsageError, OSError) as error:
+        if args.debug:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as error:  # noqa: BLE001 - the CLI never shows a traceback
+        if args.debug:
+            raise
+        print(f"unexpected error ({type(error).__name__}): {error}", file=sys.stderr)
+        return 1
+
+
+def _validate(args) -> int:
+    from analytics.sources import open_source
+
+    source = open_source(args.path, materialize=False)
+    for warning in source.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{args.path}: valid {source.kind} ({source.title})")
+    return 0
+
+
+def _results(args) -> int:
+    from analytics.makeorg import to_makeorg
+    from analytics.sources import open_source
+
+    try:
+        segment = Segment.parse(args.segment)
+    except ValueError as error:
+        raise UsageError(error) from None
+    options = Options(min_votes=args.min_votes, top=args.top, segment=segment)
+    source = open_source(args.path, materialize=False)
+    results = source.results(options)
+    if args.no_proposals:
+        results.pop("proposals", None)
+    output = to_makeorg(results) if args.format == "makeorg" else results
+    json.dump(output, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _demo(args) -> int:
+    from analytics.demo import DEFAULT_DEMO_DIR, generate
+
+    out = generate(args.out or DEFAULT_DEMO_DIR, seed=args.seed, votes=args.votes,
+                   participants=args.participants, proposals=args.proposals, fmt=args.format,
+                   progress=_print_progress)
+    print(f"\nwrote {out}", file=sys.stderr)
+    return 0
+
+
+def _print_progress(fraction: float, message: str) -> None:
+    print(f"\r{fraction:6.1%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+
+COMMANDS = {"validate": _validate, "results": _results, "demo": _demo}

@@ -1,0 +1,407 @@
+"""The results of a vote-level consultation (SPEC sections 3 and 6).
+
+Two aggregations run in the database (per-proposal counts, per-participant
+vote counts by segment); they are plain SQL that DuckDB and Spark both run.
+Everything after that works on one row per proposal, idea or segment, in numpy."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import scoring
+from analytics.segment import Segment
+from analytics.tables import literal
+from analytics.vocabulary import (
+    AGE_BANDS,
+    COUNT_KEYS,
+    GENDERS,
+    MIN_SEGMENT_PARTICIPANTS,
+    QUALIFICATION_KEYS,
+)
+
+DEFAULT_MIN_VOTES = 100
+DEFAULT_TOP = 10
+
+
+@dataclass(frozen=True)
+class Options:
+    min_votes: int = DEFAULT_MIN_VOTES
+    top: int = DEFAULT_TOP
+    segment: Segment = Segment()
+
+
+DEFAULT_OPTIONS = Options()
+
+
+# -- SQL ------------------------------------------------------------------------------------
+
+def segment_votes(segment: Segment) -> str:
+    """The votes relation, restricted to a segment's participants."""
+    if segment.is_everyone:
+        return "votes"
+    return (f"(SELECT v.* FROM votes v JOIN participants p "
+            f"ON p.participant_id = v.participant_id WHERE {segment.where('p')})")
+
+
+def proposal_counts_sql(segment: Segment) -> str:
+    counts = [f"count(CASE WHEN vote = {literal(k)} THEN 1 END) AS {k}"
+              for k in ("agree", "disagree", "neutral")]
+    counts += [f"count(CASE WHEN qualification = {literal(k)} THEN 1 END) AS {k}"
+               for k in QUALIFICATION_KEYS]
+    return (f"SELECT proposal_id, {', '.join(counts)} "
+            f"FROM {segment_votes(segment)} GROUP BY proposal_id")
+
+
+def participation_sql(segment: Segment) -> str:
+    return f"""
+        WITH per_participant AS (
+            SELECT participant_id, count(*) AS votes
+            FROM {segment_votes(segment)} GROUP BY participant_id
+        )
+        SELECT p.gender, p.age_band, p.region_code,
+               count(*) AS participants, sum(pp.votes) AS votes
+        FROM per_participant pp
+        LEFT JOIN participants p ON p.participant_id = pp.participant_id
+        GROUP BY p.gender, p.age_band, p.region_code
+    """
+
+
+PROPOSALS_SQL = """
+    SELECT proposal_id, content, author_name, author_age, idea_id, tags,
+           CAST(created_at AS VARCHAR) AS created_at
+    FROM proposals ORDER BY ord
+"""
+IDEAS_SQL = "SELECT idea_id, name, axis FROM ideas ORDER BY ord"
+
+
+# -- results --------------------------------------------------------------------------------
+
+def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
+                    actions: list | None = None, has_ideas: bool = True,
+                    has_participants: bool = True) -> dict:
+    """`run_sql(query) -> pandas.DataFrame` runs on the engine holding the relations."""
+    participation_rows = run_sql(participation_sql(options.segment))
+    totals = _totals(participation_rows)
+    notes = _missing_parts(has_ideas, has_participants, actions)
+    if not options.segment.is_everyone and totals["participants"] < MIN_SEGMENT_PARTICIPANTS:
+        return _suppressed(meta, options, run_sql, notes)
+    proposals = _proposal_table(run_sql(PROPOSALS_SQL), run_sql(proposal_counts_sql(
+        options.segment)))
+    per_proposal = _metrics(proposals)
+    ideas = _idea_table(run_sql(IDEAS_SQL), proposals) if has_ideas else None
+    per_idea = _metrics(ideas) if ideas is not None and len(ideas) else None
+    privacy_floor = 0 if options.segment.is_everyone else MIN_SEGMENT_PARTICIPANTS
+    if privacy_floor:
+        notes.append(_note("segment", f"Figures are restricted to the segment "
+                                      f"{options.segment}; proposals with fewer than "
+                                      f"{privacy_floor} voters in it are hidden."))
+    proposal_items = _proposal_items(proposals, per_proposal, privacy_floor)
+    results = {
+        "consultation": _consultation(meta),
+        "key_figures": {
+            "participants": totals["participants"],
+            "proposals": int(len(proposals)),
+            "votes": totals["votes"],
+            "votes_target": meta.get("votes_target"),
+        },
+        "top_ideas": [],
+        "ranked_ideas": [],
+        "controversials": _ranked_list(proposals, per_proposal, "controversy", options),
+        "rejected": _ranked_list(proposals, per_proposal, "rejection", options),
+        "participation": _participation(participation_rows, meta.get("country", "FR"))
+        if has_participants else {"gender": [], "age_band": [], "region": []},
+        "cartography": _cartography(proposals, per_proposal["zone"]),
+        "proposals": proposal_items,
+        "actions": actions or [],
+        "segment": dict(options.segment.items()),
+        "parameters": {"min_votes": options.min_votes, "top": options.top},
+        "notes": notes,
+    }
+    if per_idea is not None:
+        results["top_ideas"], results["ranked_ideas"] = _ideas(ideas, per_idea, privacy_floor)
+    if not results["cartography"]:
+        notes.append(_note("no_tags", "No proposal has tags, so there is no cartography of "
+                                      "themes (add a tags column to proposals)."))
+    results["participation_unknown"] = _unknown(participation_rows) if has_participants else {}
+    return results
+
+
+def _totals(rows: pd.DataFrame) -> dict:
+    return {"participants": int(rows["participants"].sum()) if len(rows) else 0,
+            "votes": int(rows["votes"].sum()) if len(rows) else 0}
+
+
+def _note(code: str, message: str) -> dict:
+    return {"code": code, "message": message}
+
+
+def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[dict]:
+    notes = []
+    if not has_ideas:
+        notes.append(_note("no_ideas", "The bundle has no ideas table, so proposals are not "
+                                       "grouped into big ideas (add ideas.csv)."))
+    if not has_participants:
+        notes.append(_note("no_participants", "The bundle has no participants table, so "
+                                              "participation by gender, age and region and "
+                                              "segment filters are unavailable (add "
+                                              "participants.csv)."))
+    if not actions:
+        notes.append(_note("no_actions", "The bundle has no action plan (add actions.json)."))
+    return notes
+
+
+def _consultation(meta: dict) -> dict:
+    keys = ("slug", "title", "question", "language", "country", "start_date", "end_date",
+            "context", "partners")
+    return {key: meta.get(key) for key in keys}
+
+
+def _suppressed(meta, options, run_sql, notes) -> dict:
+    proposals = run_sql("SELECT count(*) AS n FROM proposals")["n"].iloc[0]
+    notes.append(_note("segment_too_small",
+                       f"The segment {options.segment} has fewer than "
+                       f"{MIN_SEGMENT_PARTICIPANTS} participants: its figures are not shown."))
+    return {
+        "consultation": _consultation(meta),
+        "key_figures": {"participants": None, "proposals": int(proposals), "votes": None,
+                        "votes_target": meta.get("votes_target")},
+        "top_ideas": [], "ranked_ideas": [], "controversials": [], "rejected": [],
+        "participation": {"gender": [], "age_band": [], "region": []},
+        "cartography": [], "proposals": [], "actions": [],
+        "segment": dict(options.segment.items()),
+        "parameters": {"min_votes": options.min_votes, "top": options.top},
+        "notes": notes, "suppressed": True,
+    }
+
+
+# -- proposals and ideas --------------------------------------------------------------------
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text and optional columns as Python objects with None for missing (JSON-ready)."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _proposal_table(proposals: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    table = _as_objects(proposals).merge(counts, on="proposal_id", how="left")
+    for key in COUNT_KEYS:
+        table[key] = table[key].fillna(0).astype("int64")
+    table["n"] = table["agree"] + table["disagree"] + table["neutral"]
+    return table
+
+
+def _idea_table(ideas: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
+    pooled = (proposals.dropna(subset=["idea_id"])
+              .groupby("idea_id")[list(COUNT_KEYS)].sum())
+    pooled["proposals"] = proposals.dropna(subset=["idea_id"]).groupby("idea_id").size()
+    table = _as_objects(ideas).merge(pooled, left_on="idea_id", right_index=True, how="left")
+    for key in (*COUNT_KEYS, "proposals"):
+        table[key] = table[key].fillna(0).astype("int64")
+    table["n"] = table["agree"] + table["disagree"] + table["neutral"]
+    return table.reset_index(drop=True)
+
+
+def _metrics(table: pd.DataFrame) -> dict:
+    counts = {key: table[key].to_numpy(dtype="int64") for key in COUNT_KEYS}
+    scores = scoring.compute_scores(counts)
+    return {"scores": scores, "shares": scoring.shares(counts), "zone": scoring.zones(scores)}
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _bounds(score: scoring.Score, i: int) -> dict:
+    return {"score": float(score.score[i]), "lower": float(score.lower[i]),
+            "upper": float(score.upper[i])}
+
+
+SCORE_NAMES = ("top_score", "controversy", "rejection", "engagement")
+
+
+def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> list[dict]:
+    scores, shares, zone = metrics["scores"], metrics["shares"], metrics["zone"]
+    items = []
+    for i, row in enumerate(table.itertuples(index=False)):
+        item = {
+            "id": row.proposal_id,
+            "idea_id": row.idea_id,
+            "author": row.author_name,
+            "author_age": None if row.author_age is None else int(row.author_age),
+            "content": row.content,
+            "tags": parse_tags(row.tags),
+            "created_at": row.created_at,
+            "votes": int(row.n),
+        }
+        if row.n < privacy_floor:
+            item["suppressed"] = True
+            items.append(item)
+            continue
+        item["counts"] = {key: int(getattr(row, key)) for key in COUNT_KEYS}
+        item["shares"] = {key: _number(values[i]) for key, values in shares.items()}
+        item["zone"] = str(zone[i])
+        for name in SCORE_NAMES:
+            item[name] = _bounds(getattr(scores, name), i)
+        items.append(item)
+    return items
+
+
+def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
+                 options: Options) -> list[dict]:
+    score = getattr(metrics["scores"], score_name)
+    shares = metrics["shares"]
+    floor = max(options.min_votes, 0 if options.segment.is_everyone
+                else MIN_SEGMENT_PARTICIPANTS)
+    eligible = np.flatnonzero(table["n"].to_numpy() >= floor)
+    ids = table["proposal_id"].to_numpy()[eligible]
+    # lexsort: last key first; lower bound descending, then proposal_id ascending.
+    order = eligible[np.lexsort((ids, -score.lower[eligible]))][: max(options.top, 0)]
+    return [{
+        "id": table["proposal_id"].iat[i],
+        "author": table["author_name"].iat[i],
+        "content": table["content"].iat[i],
+        "agree": _number(shares["agree"][i]),
+        "disagree": _number(shares["disagree"][i]),
+        "like_it": _number(shares["like_it"][i]),
+        "no_way": _number(shares["no_way"][i]),
+        "votes": int(table["n"].iat[i]),
+        "idea_id": table["idea_id"].iat[i],
+        score_name: _bounds(score, i),
+    } for i in order]
+
+
+def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
+    scores, shares, zone = metrics["scores"], metrics["shares"], metrics["zone"]
+    ids = table["idea_id"].to_numpy()
+    ranking = np.lexsort((ids, -scores.top_score.lower))
+    ranked_ids = [str(ids[i]) for i in ranking]
+    rank_of = {idea: position + 1 for position, idea in enumerate(ranked_ids)}
+    axes: dict[str, list[dict]] = {}
+    for axis in table["axis"]:
+        axes.setdefault(axis, [])
+    for i in ranking:
+        row = table.iloc[i]
+        item = {"idea": row["name"], "idea_id": row["idea_id"], "rank": rank_of[row["idea_id"]],
+                "votes": int(row["n"]), "proposals": int(row["proposals"])}
+        if row["n"] < privacy_floor:
+            item["suppressed"] = True
+        else:
+            item.update({
+                "agreement": _number(shares["agree"][i]),
+                "adhesion": _number(shares["like_it"][i]),
+                "realistic": _number(shares["doable"][i]),
+                "zone": str(zone[i]),
+                "top_score": _bounds(scores.top_score, i),
+                "shares": {key: _number(values[i]) for key, values in shares.items()},
+                "counts": {key: int(row[key]) for key in COUNT_KEYS},
+            })
+        axes[row["axis"]].append(item)
+    top_ideas = [{"name": axis or None, "ideas": ideas} for axis, ideas in axes.items()]
+    return top_ideas, ranked_ids
+
+
+# -- participation --------------------------------------------------------------------------
+
+def _participation(rows: pd.DataFrame, country: str) -> dict:
+    from analytics import reference
+
+    result = {}
+    for dimension, column in (("gender", "gender"), ("age_band", "age_band"),
+                              ("region", "region_code")):
+        known = rows.dropna(subset=[column]).groupby(column)[["participants", "votes"]].sum()
+        labels = ordered_labels(dimension, list(known.index))
+        population = reference.population_shares(dimension, labels, country=country)
+        total_p, total_v = known["participants"].sum(), known["votes"].sum()
+        items = []
+        for label in labels:
+            participants = int(known.at[label, "participants"])
+            votes = int(known.at[label, "votes"])
+            item = {"label": label}
+            if dimension == "region":
+                item["name"] = reference.region_name(label) if country == "FR" else label
+            if participants < MIN_SEGMENT_PARTICIPANTS:
+                item.update({"participants": None, "votes": None})
+            else:
+                item.update({
+                    "participants": participants,
+                    "participants_share": 100.0 * participants / total_p,
+                    "votes": votes,
+                    "votes_share": 100.0 * votes / total_v,
+                })
+            item["population_share"] = population.get(label)
+            items.append(item)
+        result[dimension] = items
+    return result
+
+
+def ordered_labels(dimension: str, labels: list[str]) -> list[str]:
+    if dimension == "gender":
+        order = list(GENDERS)
+    elif dimension == "age_band":
+        order = [label for label, _, _ in AGE_BANDS]
+    else:
+        order = []
+    known = [label for label in order if label in labels]
+    return known + sorted(label for label in labels if label not in order)
+
+
+def _unknown(rows: pd.DataFrame) -> dict:
+    result = {}
+    for dimension, column in (("gender", "gender"), ("age_band", "age_band"),
+                              ("region", "region_code")):
+        missing = rows[rows[column].isna()]
+        result[dimension] = {"participants": int(missing["participants"].sum()),
+                             "votes": int(missing["votes"].sum())}
+    return result
+
+
+# -- cartography ----------------------------------------------------------------------------
+
+def parse_tags(text) -> list[dict]:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return []
+    tags = []
+    for item in str(text).split("|"):
+        kind, _, label = item.partition(":")
+        if kind.strip() and label.strip():
+            tags.append({"type": kind.strip(), "label": label.strip()})
+    return tags
+
+
+def _cartography(table: pd.DataFrame, zone: np.ndarray) -> list[dict]:
+    tags = [parse_tags(t) for t in table["tags"]]
+    types: list[str] = []
+    for proposal_tags in tags:
+        for tag in proposal_tags:
+            if tag["type"] not in types:
+                types.append(tag["type"])
+    charts = []
+    for kind in types:
+        for scope in ("all", "consensus"):
+            selected = [t for t, z in zip(tags, zone, strict=True)
+                        if scope == "all" or z == "consensus"]
+            data = _tag_shares(selected, kind)
+            if data:
+                charts.append({"name": kind if scope == "all" else f"{kind} (consensus)",
+                               "tag_type": kind, "scope": scope, "data": data})
+    return charts
+
+
+def _tag_shares(tags: list[list[dict]], kind: str) -> list[dict]:
+    """Share of the proposals tagged with `kind` that carry each label."""
+    counts: dict[str, int] = {}
+    tagged = 0
+    for proposal_tags in tags:
+        labels = {t["label"] for t in proposal_tags if t["type"] == kind}
+        tagged += bool(labels)
+        for label in labels:
+            counts[label] = counts.get(label, 0) + 1
+    if not tagged:
+        return []
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"label": label, "percent": 100.0 * count / tagged, "proposals": count}
+            for label, count in ordered]

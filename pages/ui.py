@@ -1,0 +1,249 @@
+"""What every page shares: the cached calls into `analytics` (the caching
+boundary), the current view (consultation, language, segment: all bound to
+the URL so a link reopens the same view), and charts with their data one
+click away."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from analytics import catalog, i18n
+from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
+from analytics.errors import InputError
+from analytics.export import csv_bytes, parquet_bytes
+from analytics.segment import Segment
+from analytics.sources import open_source
+
+PAGE_TITLES = {
+    "overview": {"fr": "Vue d'ensemble", "en": "Overview"},
+    "ideas": {"fr": "Grandes idées", "en": "Big ideas"},
+    "debate-map": {"fr": "Cartographie du débat", "en": "Debate map"},
+    "controversial": {"fr": "Controverses et rejets", "en": "Controversial and rejected"},
+    "participation": {"fr": "Participation", "en": "Participation"},
+}
+NOTES = {
+    "no_ideas": {"fr": "Ces données ne regroupent pas les propositions en grandes idées "
+                       "(il faudrait un fichier ideas dans le lot de votes).",
+                 "en": "This data does not group proposals into big ideas (a vote-level "
+                       "bundle with an ideas table would)."},
+    "no_participants": {"fr": "Ces données ne décrivent pas les participants : pas de "
+                              "répartition par genre, âge ou région ni de filtre par segment "
+                              "(il faudrait un fichier participants).",
+                        "en": "This data does not describe participants: no breakdown by "
+                              "gender, age or region and no segment filter (a participants "
+                              "table would provide them)."},
+    "no_actions": {"fr": "Aucun plan d'actions n'accompagne ces résultats (fichier "
+                         "actions.json).",
+                   "en": "No action plan comes with these results (actions.json)."},
+    "no_tags": {"fr": "Les propositions ne portent pas d'étiquettes (thèmes, acteurs...) : "
+                      "pas de cartographie des thèmes.",
+                "en": "Proposals carry no tags (themes, actors...): no cartography of themes."},
+    "segment_too_small": {"fr": "Ce segment compte moins de 10 participants : ses résultats "
+                                "ne sont pas affichés, pour protéger la vie privée.",
+                          "en": "This segment has fewer than 10 participants: its results "
+                                "are not shown, to protect privacy."},
+    "segment": {"fr": "Résultats restreints au segment choisi ; les propositions avec moins de "
+                      "10 votants dans ce segment sont masquées.",
+                "en": "Results are restricted to the chosen segment; proposals with fewer "
+                      "than 10 voters in it are hidden."},
+}
+_demo_lock = threading.Lock()
+
+
+# -- the caching boundary -------------------------------------------------------------------
+
+@st.cache_data(ttl=30, max_entries=1, show_spinner=False)
+def consultations() -> list[catalog.Entry]:
+    return catalog.discover()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _source(path: str, version: float):
+    return open_source(path)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _results(path: str, version: float, segment: tuple, min_votes: int, top: int) -> dict:
+    options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)))
+    return _source(path, version).results(options)
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _segment_values(path: str, version: float) -> dict:
+    return _source(path, version).segment_values()
+
+
+def ensure_demo() -> None:
+    """Generate the demo consultation on first run, with a progress bar."""
+    from analytics.demo import DEFAULT_DEMO_DIR
+    from analytics.demo import ensure_demo as build
+
+    if DEFAULT_DEMO_DIR.exists():
+        return
+    with _demo_lock:
+        if DEFAULT_DEMO_DIR.exists():
+            return
+        bar = st.progress(0.0, text="Préparation de la consultation de démonstration…")
+        build(DEFAULT_DEMO_DIR, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+        bar.empty()
+        consultations.clear()
+
+
+# -- the current view -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class View:
+    entry: catalog.Entry | None
+    lang: str
+    segment: Segment
+
+    def t(self, key: str, **values) -> str:
+        return i18n.word(key, self.lang, **values)
+
+    def source(self):
+        """The opened input; shows the problems and stops the page when it is invalid."""
+        if self.entry is None:
+            st.info(self.t("no_data"))
+            st.stop()
+        try:
+            with st.spinner(f"{self.entry.title}…", show_time=True):
+                return _source(str(self.entry.path), self.entry.version)
+        except InputError as error:
+            show_input_error(error, self.entry.path.name, self.lang)
+            st.stop()
+
+    def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP) -> dict:
+        source = self.source()
+        segment = self.segment if "segments" in source.capabilities else Segment()
+        try:
+            return _results(str(self.entry.path), self.entry.version,
+                            tuple(segment.items()), min_votes, top)
+        except InputError as error:
+            show_input_error(error, self.entry.path.name, self.lang)
+            st.stop()
+
+
+def current_view() -> View:
+    state = st.session_state
+    entries = {entry.id: entry for entry in consultations()}
+    entry = entries.get(state.get("c")) or next(iter(entries.values()), None)
+    segment = Segment(gender=state.get("gender"), age_band=state.get("age"),
+                      region=state.get("region"))
+    return View(entry, i18n.language_of(state.get("lang")), segment)
+
+
+def page_title(key: str, lang: str) -> str:
+    return PAGE_TITLES[key][i18n.language_of(lang)]
+
+
+# -- sidebar (called by app.py) -------------------------------------------------------------
+
+def language_picker() -> str:
+    st.sidebar.segmented_control(
+        "Langue · Language", i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE, key="lang",
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        bind="query-params", required=True)
+    return i18n.language_of(st.session_state.get("lang"))
+
+
+def consultation_picker(lang: str) -> None:
+    entries = consultations()
+    if not entries:
+        st.sidebar.warning("No consultation found in data/consultations.")
+        return
+    titles = {entry.id: entry.title for entry in entries}
+    st.sidebar.selectbox(i18n.word("consultation", lang), list(titles), key="c",
+                         format_func=titles.get, bind="query-params")
+
+
+def segment_filters(lang: str) -> None:
+    view = current_view()
+    if view.entry is None:
+        return
+    try:
+        source = _source(str(view.entry.path), view.entry.version)
+    except InputError:
+        return      # the page shows the problems
+    if "segments" not in source.capabilities:
+        return
+    values = _segment_values(str(view.entry.path), view.entry.version)
+    st.sidebar.markdown(f"**{i18n.word('filters', lang)}**")
+    for key, dimension in (("gender", "gender"), ("age", "age_band"), ("region", "region")):
+        options = [None, *values.get(dimension, {})]
+        labels = values.get(dimension, {})
+        st.sidebar.selectbox(
+            i18n.word(dimension, lang), options, key=key, bind="query-params",
+            format_func=lambda v, labels=labels: i18n.word("everyone", lang) if v is None
+            else i18n.word(labels.get(v, v), lang))
+
+
+# -- drawing --------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text) -> str:
+    """User text (proposals, names, labels) for st.markdown, shown exactly as typed:
+    every markdown and HTML character is escaped, line breaks are kept."""
+    if text is None:
+        return ""
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
+    return escaped.replace("\n", "  \n")
+
+
+def header(view: View, page: str, results: dict | None = None) -> None:
+    st.title(page_title(page, view.lang))
+    if view.entry is not None:
+        caption = view.entry.title
+        if results and results.get("segment"):
+            parts = [f"{view.t(k)} : {view.t(v)}" if view.lang == "fr" else
+                     f"{view.t(k)}: {view.t(v)}" for k, v in results["segment"].items()]
+            caption += " · " + ", ".join(parts)
+        st.caption(caption)
+
+
+def note(code: str, lang: str) -> None:
+    text = NOTES.get(code, {}).get(i18n.language_of(lang))
+    if text:
+        st.info(text, icon=":material/info:")
+
+
+def notes(results: dict, lang: str, codes: tuple[str, ...]) -> None:
+    for item in results.get("notes", []):
+        if item["code"] in codes:
+            note(item["code"], lang)
+
+
+def show_input_error(error: InputError, name: str, lang: str) -> None:
+    title = {"fr": f"« {name} » ne peut pas être lu :",
+             "en": f"“{name}” cannot be read:"}[i18n.language_of(lang)]
+    lines = "\n".join(f"- {line}" for line in error.report().splitlines())
+    st.error(f"{title}\n\n{lines}", icon=":material/error:")
+
+
+def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
+          on_select=None) -> object:
+    """A plotly chart, then its data as a table with CSV and Parquet downloads."""
+    event = st.plotly_chart(
+        fig, width="stretch", key=key, theme=None,
+        on_select=on_select or "ignore",
+        config={"displaylogo": False,
+                "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
+    data_table(data, key=f"{key}-data", view=view, filename=filename)
+    return event
+
+
+def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str) -> None:
+    with st.expander(view.t("show_data"), icon=":material/table:"):
+        st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
+        left, right = st.columns(2)
+        left.download_button(view.t("download_csv"), csv_bytes(data), file_name=f"{filename}.csv",
+                             mime="text/csv", key=f"{key}-csv", icon=":material/download:")
+        right.download_button(view.t("download_parquet"), parquet_bytes(data),
+                              file_name=f"{filename}.parquet",
+                              mime="application/vnd.apache.parquet", key=f"{key}-parquet",
+                              icon=":material/download:")

@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data, the real inputs; tests that need it skip when it is absent."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"real data not available: {path} is absent (clone ../shared beside the repo)")
+    return path
