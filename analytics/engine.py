@@ -62,11 +62,11 @@ def participation_sql(segment: Segment) -> str:
             SELECT participant_id, count(*) AS votes
             FROM {segment_votes(segment)} GROUP BY participant_id
         )
-        SELECT p.gender, p.age_band, p.region_code,
+        SELECT p.gender, p.age_band, p.region_code, p.department_code,
                count(*) AS participants, sum(pp.votes) AS votes
         FROM per_participant pp
         LEFT JOIN participants p ON p.participant_id = pp.participant_id
-        GROUP BY p.gender, p.age_band, p.region_code
+        GROUP BY p.gender, p.age_band, p.region_code, p.department_code
     """
 
 
@@ -113,7 +113,7 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
         "controversials": _ranked_list(proposals, per_proposal, "controversy", options),
         "rejected": _ranked_list(proposals, per_proposal, "rejection", options),
         "participation": _participation(participation_rows, meta.get("country", "FR"))
-        if has_participants else {"gender": [], "age_band": [], "region": []},
+        if has_participants else {"gender": [], "age_band": [], "region": [], "department": []},
         "cartography": _cartography(proposals, per_proposal["zone"]),
         "proposals": proposal_items,
         "actions": actions or [],
@@ -170,7 +170,7 @@ def _suppressed(meta, options, run_sql, notes) -> dict:
         "key_figures": {"participants": None, "proposals": int(proposals), "votes": None,
                         "votes_target": meta.get("votes_target")},
         "top_ideas": [], "ranked_ideas": [], "controversials": [], "rejected": [],
-        "participation": {"gender": [], "age_band": [], "region": []},
+        "participation": {"gender": [], "age_band": [], "region": [], "department": []},
         "cartography": [], "proposals": [], "actions": [],
         "segment": dict(options.segment.items()),
         "parameters": {"min_votes": options.min_votes, "top": options.top},
@@ -306,12 +306,19 @@ def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
 
 # -- participation --------------------------------------------------------------------------
 
+DIMENSIONS = (("gender", "gender"), ("age_band", "age_band"), ("region", "region_code"),
+              ("department", "department_code"))
+
+
 def _participation(rows: pd.DataFrame, country: str) -> dict:
+    """Shares of participants and votes per value of each dimension. Shares are
+    of participants whose value is known; a value with fewer than 10
+    participants keeps its label and population share, and loses its figures."""
     from analytics import reference
 
+    french = country == "FR"
     result = {}
-    for dimension, column in (("gender", "gender"), ("age_band", "age_band"),
-                              ("region", "region_code")):
+    for dimension, column in DIMENSIONS:
         known = rows.dropna(subset=[column]).groupby(column)[["participants", "votes"]].sum()
         labels = ordered_labels(dimension, list(known.index))
         population = reference.population_shares(dimension, labels, country=country)
@@ -322,7 +329,9 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
             votes = int(known.at[label, "votes"])
             item = {"label": label}
             if dimension == "region":
-                item["name"] = reference.region_name(label) if country == "FR" else label
+                item["name"] = (reference.region_name(label) if french else None) or label
+            if dimension == "department":
+                item["name"] = (reference.departement_name(label) if french else None) or label
             if participants < MIN_SEGMENT_PARTICIPANTS:
                 item.update({"participants": None, "votes": None})
             else:
@@ -351,8 +360,7 @@ def ordered_labels(dimension: str, labels: list[str]) -> list[str]:
 
 def _unknown(rows: pd.DataFrame) -> dict:
     result = {}
-    for dimension, column in (("gender", "gender"), ("age_band", "age_band"),
-                              ("region", "region_code")):
+    for dimension, column in DIMENSIONS:
         missing = rows[rows[column].isna()]
         result[dimension] = {"participants": int(missing["participants"].sum()),
                              "votes": int(missing["votes"].sum())}

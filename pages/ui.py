@@ -56,9 +56,18 @@ _demo_lock = threading.Lock()
 
 # -- the caching boundary -------------------------------------------------------------------
 
+# Session state key of the consultations this session uploaded (catalog.Entry list):
+# uploads stay private to the session that made them.
+UPLOADS = "uploaded_consultations"
+
+
 @st.cache_data(ttl=30, max_entries=1, show_spinner=False)
-def consultations() -> list[catalog.Entry]:
+def _discovered() -> list[catalog.Entry]:
     return catalog.discover()
+
+
+def consultations() -> list[catalog.Entry]:
+    return [*_discovered(), *st.session_state.get(UPLOADS, [])]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -90,7 +99,7 @@ def ensure_demo() -> None:
         bar = st.progress(0.0, text="Préparation de la consultation de démonstration…")
         build(DEFAULT_DEMO_DIR, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
         bar.empty()
-        consultations.clear()
+        _discovered.clear()
 
 
 # -- the current view -----------------------------------------------------------------------
@@ -204,6 +213,13 @@ def header(view: View, page: str, results: dict | None = None) -> None:
                      f"{view.t(k)}: {view.t(v)}" for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
         st.caption(caption)
+    if results and results.get("attribution"):
+        attribution(results["attribution"])
+
+
+def attribution(text: str) -> None:
+    """The credit a data licence asks for (Polis: CC BY 4.0), on every page showing it."""
+    st.caption(plain(text))
 
 
 def note(code: str, lang: str) -> None:

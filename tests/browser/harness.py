@@ -1,0 +1,141 @@
+"""Run the app and look at it in headless Chromium (Debian's, driven by Playwright).
+
+From pytest: the `app_url` and `browser_page` fixtures (tests/browser/conftest.py).
+By hand:  .venv/bin/python tests/browser/harness.py "ideas?lang=en" [more paths...]
+writes tests/artifacts/<path>.png for each path and prints what it saw."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(env: dict[str, str] | None = None, port: int | None = None):
+    """Start `streamlit run app.py` on loopback; yield its base URL."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    log = open(ARTIFACTS.parent / ".streamlit-test.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_until_up(url: str, process, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer on {url} within {timeout}s")
+
+
+@contextlib.contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                            args=CHROMIUM_FLAGS)
+        try:
+            yield chrome
+        finally:
+            chrome.close()
+
+
+def open_page(page, url: str, timeout: float = 60_000) -> dict:
+    """Go to `url`, wait until the app is idle and every plotly chart has drawn.
+    Returns what was seen: title, chart count, exceptions, error boxes."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    _wait_idle(page, timeout)
+    charts = page.locator(".js-plotly-plot")
+    for index in range(charts.count()):
+        charts.nth(index).locator(".main-svg").first.wait_for(timeout=timeout)
+    return {
+        "title": page.locator("h1").first.inner_text() if page.locator("h1").count() else "",
+        "charts": charts.count(),
+        "drawn": page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot')]"
+            ".map(p => (p.data || []).length)"),
+        "exceptions": page.locator('[data-testid="stException"]').all_inner_texts(),
+        "errors": page.locator('[data-testid="stAlertContentError"]').all_inner_texts(),
+    }
+
+
+def _wait_idle(page, timeout: float) -> None:
+    # Every page has an h1 title once its script ran; an exception box replaces it.
+    page.wait_for_selector('h1, [data-testid="stException"]', timeout=timeout)
+    # Streamlit shows a "running" status widget while the script runs.
+    deadline = time.time() + timeout / 1000
+    while time.time() < deadline:
+        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+            page.wait_for_timeout(300)
+            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
+                return
+        page.wait_for_timeout(200)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def main(paths: list[str]) -> None:
+    with serve_app() as url, browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 900})
+        for path in paths or [""]:
+            seen = open_page(page, f"{url}/{path.lstrip('/')}")
+            shot = screenshot(page, path or "home")
+            print(f"{path or '/'}: {seen} -> {shot}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
