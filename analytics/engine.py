@@ -215,18 +215,30 @@ def _number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _bounds(score: scoring.Score, i: int) -> dict:
-    return {"score": float(score.score[i]), "lower": float(score.lower[i]),
-            "upper": float(score.upper[i])}
-
-
 SCORE_NAMES = ("top_score", "controversy", "rejection", "engagement")
 
 
+def _bound_lists(score: scoring.Score) -> list[dict]:
+    """One {score, lower, upper} per row, converted once (not per row)."""
+    return [{"score": s, "lower": lo, "upper": up} for s, lo, up in
+            zip(score.score.tolist(), score.lower.tolist(), score.upper.tolist(), strict=True)]
+
+
+def _share_lists(shares: dict[str, np.ndarray]) -> list[dict]:
+    columns = {key: [None if math.isnan(v) else v for v in values.tolist()]
+               for key, values in shares.items()}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> list[dict]:
-    scores, shares, zone = metrics["scores"], metrics["shares"], metrics["zone"]
+    scores, zone = metrics["scores"], metrics["zone"].tolist()
+    shares = _share_lists(metrics["shares"])
+    bounds = {name: _bound_lists(getattr(scores, name)) for name in SCORE_NAMES}
+    counts = table[list(COUNT_KEYS)].to_numpy().tolist()
     items = []
-    for i, row in enumerate(table.itertuples(index=False)):
+    for i, row in enumerate(table[["proposal_id", "idea_id", "author_name", "author_age",
+                                   "content", "tags", "created_at", "n"]].itertuples(
+                                       index=False)):
         item = {
             "id": row.proposal_id,
             "idea_id": row.idea_id,
@@ -239,15 +251,19 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> l
         }
         if row.n < privacy_floor:
             item["suppressed"] = True
-            items.append(item)
-            continue
-        item["counts"] = {key: int(getattr(row, key)) for key in COUNT_KEYS}
-        item["shares"] = {key: _number(values[i]) for key, values in shares.items()}
-        item["zone"] = str(zone[i])
-        for name in SCORE_NAMES:
-            item[name] = _bounds(getattr(scores, name), i)
+        else:
+            item["counts"] = dict(zip(COUNT_KEYS, counts[i], strict=True))
+            item["shares"] = shares[i]
+            item["zone"] = zone[i]
+            for name in SCORE_NAMES:
+                item[name] = bounds[name][i]
         items.append(item)
     return items
+
+
+def _bounds(score: scoring.Score, i: int) -> dict:
+    value, confidence = float(score.score[i]), float(score.confidence[i])
+    return {"score": value, "lower": value - confidence, "upper": value + confidence}
 
 
 def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
