@@ -24,6 +24,10 @@ PAGE_TITLES = {
     "debate-map": {"fr": "Cartographie du débat", "en": "Debate map"},
     "controversial": {"fr": "Controverses et rejets", "en": "Controversial and rejected"},
     "participation": {"fr": "Participation", "en": "Participation"},
+    "groups": {"fr": "Groupes d'opinion", "en": "Opinion groups"},
+    "explorer": {"fr": "Explorer les propositions", "en": "Proposal explorer"},
+    "upload": {"fr": "Ajouter une consultation", "en": "Add a consultation"},
+    "segments": {"fr": "Segments", "en": "Segments"},
 }
 NOTES = {
     "no_ideas": {"fr": "Ces données ne regroupent pas les propositions en grandes idées "
@@ -76,8 +80,10 @@ def _source(path: str, version: float):
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def _results(path: str, version: float, segment: tuple, min_votes: int, top: int) -> dict:
-    options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)))
+def _results(path: str, version: float, segment: tuple, min_votes: int, top: int,
+             weighted: bool = False) -> dict:
+    options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
+                      weighted=weighted)
     return _source(path, version).results(options)
 
 
@@ -109,6 +115,7 @@ class View:
     entry: catalog.Entry | None
     lang: str
     segment: Segment
+    weighted: bool = False      # sidebar "Weighting" toggle (URL key `w`)
 
     def t(self, key: str, **values) -> str:
         return i18n.word(key, self.lang, **values)
@@ -128,21 +135,36 @@ class View:
     def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP) -> dict:
         source = self.source()
         segment = self.segment if "segments" in source.capabilities else Segment()
+        weighted = self.weighted and "participants" in source.capabilities
         try:
             return _results(str(self.entry.path), self.entry.version,
-                            tuple(segment.items()), min_votes, top)
+                            tuple(segment.items()), min_votes, top, weighted)
         except InputError as error:
             show_input_error(error, self.entry.path.name, self.lang)
             st.stop()
 
 
 def current_view() -> View:
+    _leave_legacy_mode()
     state = st.session_state
     entries = {entry.id: entry for entry in consultations()}
     entry = entries.get(state.get("c")) or next(iter(entries.values()), None)
-    segment = Segment(gender=state.get("gender"), age_band=state.get("age"),
-                      region=state.get("region"))
-    return View(entry, i18n.language_of(state.get("lang")), segment)
+    segment = Segment(gender=state.get("gender") or None, age_band=state.get("age") or None,
+                      region=state.get("region") or None)
+    return View(entry, i18n.language_of(state.get("lang")), segment,
+                weighted=bool(state.get("w")))
+
+
+def _leave_legacy_mode() -> None:
+    """Streamlit runs a page of pages/ on its own, without app.py, when the first
+    visit after a server start is a deep link (its multipage "v1" mode stays on
+    until st.navigation is called once). Switch it off and rerun: the rerun goes
+    through app.py, whose pages have the same URLs, so the same page opens framed."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def page_title(key: str, lang: str) -> str:
@@ -151,11 +173,28 @@ def page_title(key: str, lang: str) -> str:
 
 # -- sidebar (called by app.py) -------------------------------------------------------------
 
+def _url_choice(widget, label: str, options: list, *, key: str, default=None, **kwargs):
+    """A sidebar choice kept in the URL as its value (an id or a code), never its
+    translated label, so that a shared link opens the same view in any language.
+    The widget state `key` starts from the URL's `key` parameter when valid."""
+    if st.session_state.get(key, default) not in options:
+        del st.session_state[key]
+    if key not in st.session_state:
+        by_text = {"" if option is None else str(option): option for option in options}
+        st.session_state[key] = by_text.get(st.query_params.get(key), default)
+    value = widget(label, options, key=key, **kwargs)
+    if value == default or value is None:
+        st.query_params.pop(key, None)      # short links: defaults stay implicit
+    else:
+        st.query_params[key] = str(value)
+    return value
+
+
 def language_picker() -> str:
-    st.sidebar.segmented_control(
-        "Langue · Language", i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE, key="lang",
-        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-        bind="query-params", required=True)
+    names = {"fr": "Français", "en": "English"}
+    _url_choice(st.sidebar.segmented_control, "Langue · Language", list(i18n.LANGUAGES),
+                key="lang", default=i18n.DEFAULT_LANGUAGE, format_func=names.get,
+                required=True)
     return i18n.language_of(st.session_state.get("lang"))
 
 
@@ -165,8 +204,8 @@ def consultation_picker(lang: str) -> None:
         st.sidebar.warning("No consultation found in data/consultations.")
         return
     titles = {entry.id: entry.title for entry in entries}
-    st.sidebar.selectbox(i18n.word("consultation", lang), list(titles), key="c",
-                         format_func=titles.get, bind="query-params")
+    _url_choice(st.sidebar.selectbox, i18n.word("consultation", lang), list(titles), key="c",
+                default=entries[0].id, format_func=titles.get)
 
 
 def segment_filters(lang: str) -> None:
@@ -182,11 +221,12 @@ def segment_filters(lang: str) -> None:
     values = _segment_values(str(view.entry.path), view.entry.version)
     st.sidebar.markdown(f"**{i18n.word('filters', lang)}**")
     for key, dimension in (("gender", "gender"), ("age", "age_band"), ("region", "region")):
-        options = [None, *values.get(dimension, {})]
+        # "" is "everyone": a None value would show as an empty selectbox.
+        options = ["", *values.get(dimension, {})]
         labels = values.get(dimension, {})
-        st.sidebar.selectbox(
-            i18n.word(dimension, lang), options, key=key, bind="query-params",
-            format_func=lambda v, labels=labels: i18n.word("everyone", lang) if v is None
+        _url_choice(
+            st.sidebar.selectbox, i18n.word(dimension, lang), options, key=key, default="",
+            format_func=lambda v, labels=labels: i18n.word("everyone", lang) if v == ""
             else i18n.word(labels.get(v, v), lang))
 
 
@@ -204,6 +244,44 @@ def plain(text) -> str:
     return escaped.replace("\n", "  \n")
 
 
+WEIGHTING = {
+    "fr": {"label": "Pondération", "help": "Redresse les participants pour que leur répartition "
+           "par genre, âge et région soit celle de la population française (calage sur marges, "
+           "poids bornés entre 0,2 et 5 fois le poids moyen). Les effectifs restent bruts.",
+           "weighted": "Chiffres pondérés (calage sur la population française par genre, âge "
+                       "et région) · taille d'échantillon effective : {ess} sur {n} "
+                       "participants"},
+    "en": {"label": "Weighting", "help": "Reweights participants so that their split by "
+           "gender, age and region is the French population's (raking, weights capped "
+           "between 0.2 and 5 times the mean weight). Counts stay raw.",
+           "weighted": "Weighted figures (raked to the French population by gender, age and "
+                       "region) · effective sample size: {ess} of {n} participants"},
+}
+
+
+def weighting_toggle(lang: str) -> None:
+    """The sidebar "Weighting" toggle (URL key `w`), for sources with participants."""
+    view = current_view()
+    if view.entry is None:
+        return
+    try:
+        source = _source(str(view.entry.path), view.entry.version)
+    except InputError:
+        return
+    if "participants" not in source.capabilities:
+        return
+    words = WEIGHTING[i18n.language_of(lang)]
+    st.sidebar.toggle(words["label"], key="w", bind="query-params", help=words["help"])
+
+
+def weighting_caption(results: dict | None, lang: str) -> None:
+    weighting = (results or {}).get("weighting")
+    if weighting:
+        st.caption(WEIGHTING[i18n.language_of(lang)]["weighted"].format(
+            ess=i18n.integer(weighting.get("effective_sample_size"), lang),
+            n=i18n.integer(weighting.get("participants"), lang)))
+
+
 def header(view: View, page: str, results: dict | None = None) -> None:
     st.title(page_title(page, view.lang))
     if view.entry is not None:
@@ -213,6 +291,7 @@ def header(view: View, page: str, results: dict | None = None) -> None:
                      f"{view.t(k)}: {view.t(v)}" for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
         st.caption(caption)
+    weighting_caption(results, view.lang)
     if results and results.get("attribution"):
         attribution(results["attribution"])
 
@@ -263,3 +342,37 @@ def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str) -> No
                               file_name=f"{filename}.parquet",
                               mime="application/vnd.apache.parquet", key=f"{key}-parquet",
                               icon=":material/download:")
+
+
+# -- the full report ------------------------------------------------------------------------
+
+REPORT = {"fr": {"label": "Télécharger le rapport complet (HTML)",
+                 "help": "Toute la consultation dans un seul fichier HTML, lisible hors ligne "
+                         "(graphiques interactifs, exportables en PNG). Préparé au clic : "
+                         "quelques secondes."},
+          "en": {"label": "Download the full report (HTML)",
+                 "help": "The whole consultation in one HTML file that opens offline "
+                         "(interactive charts, each exportable as PNG). Built on click: a few "
+                         "seconds."}}
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool) -> bytes:
+    from analytics.report import build_report
+
+    options = Options(segment=Segment(**dict(segment)), weighted=weighted)
+    return build_report(_source(path, version), lang, options).encode("utf-8")
+
+
+def report_button(view: View) -> None:
+    """The "rapport complet" download (analytics.report), built when clicked."""
+    source = view.source()
+    segment = view.segment if "segments" in source.capabilities else Segment()
+    weighted = view.weighted and "participants" in source.capabilities
+    args = (str(view.entry.path), view.entry.version, view.lang, tuple(segment.items()),
+            weighted)
+    words = REPORT[i18n.language_of(view.lang)]
+    slug = f"{view.entry.id}-{'rapport' if view.lang == 'fr' else 'report'}"
+    st.download_button(words["label"], data=lambda: _report(*args), file_name=f"{slug}.html",
+                       mime="text/html", on_click="ignore", key="full-report",
+                       icon=":material/description:", help=words["help"])

@@ -111,14 +111,20 @@ def open_page(page, url: str, timeout: float = 60_000) -> dict:
 def _wait_idle(page, timeout: float) -> None:
     # Every page has an h1 title once its script ran; an exception box replaces it.
     page.wait_for_selector('h1, [data-testid="stException"]', timeout=timeout)
-    # Streamlit shows a "running" status widget while the script runs.
+    # Streamlit shows a "running" status widget while the script runs (a page may
+    # rerun once more, e.g. the first deep link after a server start): idle means no
+    # status widget and an unchanged page for a full second.
     deadline = time.time() + timeout / 1000
+    last, stable_since = None, time.time()
     while time.time() < deadline:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            page.wait_for_timeout(300)
-            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-                return
-        page.wait_for_timeout(200)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        shape = page.evaluate("() => document.querySelectorAll('[data-testid]').length"
+                              " + ':' + document.querySelectorAll('.js-plotly-plot').length")
+        if running or shape != last:
+            last, stable_since = shape, time.time()
+        elif time.time() - stable_since >= 1.0:
+            return
+        page.wait_for_timeout(150)
 
 
 def screenshot(page, name: str) -> Path:
