@@ -1,0 +1,248 @@
+"""Participation: where participants live (map of France's régions or départements, or
+bars by region outside France), and who they are (gender, age) compared with the general
+population, as Make.org shows them. Segment filters of the sidebar apply."""
+
+import streamlit as st
+
+from analytics import i18n, reference
+from analytics.charts import participation as charts
+from pages import ui
+
+TEXT = {
+    "fr": {
+        "where": "Où vivent les participants", "who": "Qui sont les participants",
+        "metric": "Indicateur", "level": "Échelle",
+        "region": "Régions", "departement": "Départements",
+        "by": "Compter", "participants": "Participants", "votes": "Votes",
+        "explain_share": "Part de chaque {level} parmi les participants dont on connaît "
+                         "{the} {level}.",
+        "explain_share_votes": "Part de chaque {level} dans les votes des participants dont on "
+                               "connaît {the} {level}.",
+        "explain_per_100k": "Nombre de participants pour 100 000 habitants {of_the} "
+                            "(population légale INSEE).",
+        "explain_ratio": "Part {of_the} parmi les participants divisée par sa part dans la "
+                         "population. **1** : {the} {level} pèse autant parmi les participants "
+                         "que dans la population ; **2** : deux fois plus ; **0,5** : deux "
+                         "fois moins.",
+        "explain_published": "Parts telles que publiées (arrondies).",
+        "grey": "En gris : moins de 10 participants (chiffre masqué pour protéger la vie "
+                "privée).",
+        "sources": "Sources : {boundaries}. {population}.",
+        "sources_shares": "Population par genre et âge : {shares}.",
+        "totals": "{participants} participants ont voté, {votes} votes au total.",
+        "unknown": "Non renseigné : {dimension} de {participants} participants (non comptés "
+                   "dans les parts).",
+        "filtered": "Les résultats sont filtrés sur une seule valeur de {dimension} (barre "
+                    "latérale) : pas de répartition par {dimension} à montrer.",
+        "unplaced": "Pas sur la carte (dans le classement et les données) : ",
+        "outside": "Régions déclarées par les participants, comparées à la population quand "
+                   "elle est connue.",
+        "no_region": "Ces données ne donnent pas la région des participants.",
+        "no_breakdown": "Ces données ne donnent pas de répartition par {dimension}.",
+        "level_word": {"region": "région", "departement": "département"},
+        "the": {"region": "la", "departement": "le"},
+        "of_the": {"region": "de la région", "departement": "du département"},
+        "dimension_word": {"gender": "genre", "age_band": "âge", "region": "région"},
+    },
+    "en": {
+        "where": "Where participants live", "who": "Who the participants are",
+        "metric": "Measure", "level": "Level",
+        "region": "Régions", "departement": "Départements",
+        "by": "Count", "participants": "Participants", "votes": "Votes",
+        "explain_share": "Each {level}'s share of the participants whose {level} is known.",
+        "explain_share_votes": "Each {level}'s share of the votes of participants whose "
+                               "{level} is known.",
+        "explain_per_100k": "Participants per 100,000 inhabitants {of_the} (INSEE legal "
+                            "population).",
+        "explain_ratio": "The {level}'s share of participants divided by its share of the "
+                         "population. **1**: {the} {level} weighs as much among participants "
+                         "as in the population; **2**: twice as much; **0.5**: half as much.",
+        "explain_published": "Shares as published (rounded).",
+        "grey": "Grey: fewer than 10 participants (figure hidden to protect privacy).",
+        "sources": "Sources: {boundaries}. {population}.",
+        "sources_shares": "Population by gender and age: {shares}.",
+        "totals": "{participants} participants voted, {votes} votes in all.",
+        "unknown": "Not given: {dimension} of {participants} participants (left out of the "
+                   "shares).",
+        "filtered": "Results are filtered on one {dimension} (sidebar): no breakdown by "
+                    "{dimension} to show.",
+        "unplaced": "Not on the map (in the ranking and the data): ",
+        "outside": "Regions given by participants, compared with the population when it is "
+                   "known.",
+        "no_region": "This data does not give participants' region.",
+        "no_breakdown": "This data has no breakdown by {dimension}.",
+        "level_word": {"region": "région", "departement": "département"},
+        "the": {"region": "the", "departement": "the"},
+        "of_the": {"region": "of the région", "departement": "of the département"},
+        "dimension_word": {"gender": "gender", "age_band": "age", "region": "region"},
+    },
+}
+
+
+def in_url(key: str, options: list, default=None) -> dict:
+    """Widget arguments that keep its value in the URL under `key` as the option itself
+    (`metric=ratio`), the same in every language. (bind="query-params" writes the
+    translated label of an option with a format_func into the URL.)"""
+    state = st.session_state
+    current = state[key] if key in state else st.query_params.get(key, default)
+    state[key] = current if current in options else default
+    return {"key": key, "on_change": to_url, "args": (key, default)}
+
+
+def to_url(key: str, default) -> None:
+    value = st.session_state.get(key)
+    if value in (None, default):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+
+
+view = ui.current_view()
+text = TEXT[view.lang]
+results = view.results()
+ui.header(view, "participation", results)
+if results.get("suppressed"):
+    ui.notes(results, view.lang, ("segment_too_small",))
+    st.stop()
+
+participation = results.get("participation") or {}
+if not any(participation.get(d) for d in ("gender", "age_band", "region", "department", "other")):
+    if any(n["code"] == "no_participants" for n in results.get("notes", [])):
+        ui.notes(results, view.lang, ("no_participants",))
+    else:
+        ui.note("no_participants", view.lang)
+    st.stop()
+
+source = view.source()
+published = source.kind == "published"
+country = (results.get("consultation") or {}).get("country")
+french = country in (None, "", "FR")
+slug = (results.get("consultation") or {}).get("slug") or "consultation"
+figures = results.get("key_figures") or {}
+if figures.get("participants") is not None and figures.get("votes") is not None:
+    st.caption(text["totals"].format(participants=i18n.integer(figures["participants"], view.lang),
+                                     votes=i18n.integer(figures["votes"], view.lang)))
+
+
+def population_name(dimension: str) -> str | None:
+    """The published name of the second bar ("population de Bretagne"), when there is one."""
+    for chart in results.get("participation_charts") or []:
+        if chart.get("key") == dimension and chart.get("population_label"):
+            return chart["population_label"]
+    return None
+
+
+def unknown_caption(dimension: str) -> None:
+    missing = (results.get("participation_unknown") or {}).get(dimension) or {}
+    if missing.get("participants"):
+        st.caption(text["unknown"].format(
+            dimension=text["dimension_word"].get(dimension, dimension),
+            participants=i18n.integer(missing["participants"], view.lang)))
+
+
+# -- where ----------------------------------------------------------------------------------
+
+st.header(text["where"], anchor=False)
+segment = results.get("segment") or {}
+frames = {level: charts.geo_frame(results, level) for level in charts.LEVELS
+          if participation.get(charts.DIMENSION_OF[level])}
+maps = [level for level, frame in frames.items()
+        if french and charts.mappable(frame) and charts.available_metrics(frame)]
+if "region" in segment:       # every participant shown lives in the région filtered on
+    st.info(text["filtered"].format(dimension=text["dimension_word"]["region"]),
+            icon=":material/filter_alt:")
+elif maps:
+    top = st.columns([3, 2], vertical_alignment="bottom")
+    level = maps[0]
+    if len(maps) > 1:
+        level = top[1].segmented_control(
+            text["level"], maps, required=True, format_func=lambda lv: text[lv],
+            **in_url("level", maps, maps[0])) or maps[0]
+    frame = frames[level]
+    metrics = charts.available_metrics(frame)
+    base = frame.attrs.get("base", "participants")
+    metric = top[0].segmented_control(
+        text["metric"], metrics, required=True,
+        format_func=lambda m: charts.metric_label(m, view.lang, base, short=True),
+        **in_url("metric", metrics, metrics[0])) or metrics[0]
+    level_word = text["level_word"][level]
+    key = "explain_share_votes" if metric == "share" and base == "votes" else f"explain_{metric}"
+    explanation = text[key].format(level=level_word, the=text["the"][level],
+                                                   of_the=text["of_the"][level])
+    if published:
+        explanation += " " + text["explain_published"]
+    if frame["suppressed"].any():
+        explanation += " " + text["grey"]
+    st.markdown(explanation)
+    ranked = frame[frame["code"].notna() | frame["suppressed"]]
+    beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
+    fig, data = charts.choropleth(frame, view.lang, metric, level, published=published,
+                                  wide=not beside)
+    if beside:
+        left, right = st.columns([3, 2])
+        with left:
+            ui.chart(fig, data, key=f"map-{level}-{metric}", view=view,
+                     filename=f"{slug}-participation-{level}")
+        with right:
+            st.plotly_chart(charts.ranking(frame, view.lang, metric), width="stretch",
+                            key=f"ranking-{level}-{metric}", theme=None,
+                            config={"displaylogo": False})
+    else:
+        ui.chart(fig, data, key=f"map-{level}-{metric}", view=view,
+                 filename=f"{slug}-participation-{level}")
+    unplaced = frame[frame["code"].isna() & ~frame["suppressed"]]
+    if len(unplaced):
+        st.caption(text["unplaced"] + ui.plain(", ".join(str(n) for n in unplaced["name"])))
+    st.caption(text["sources"].format(boundaries=reference.SOURCES["boundaries"],
+                                      population=reference.SOURCES["population"]))
+    unknown_caption(charts.DIMENSION_OF[level])
+elif participation.get("region") or participation.get("department"):
+    dimension = "region" if participation.get("region") else "department"
+    st.markdown(text["outside"])
+    fig, data = charts.comparison_bars(participation[dimension], view.lang, dimension,
+                                       horizontal=True,
+                                       population_name=population_name(dimension))
+    ui.chart(fig, data, key=f"bars-{dimension}", view=view,
+             filename=f"{slug}-participation-{dimension}")
+    unknown_caption(dimension)
+else:
+    st.info(text["no_region"], icon=":material/info:")
+
+
+# -- who ------------------------------------------------------------------------------------
+
+st.header(text["who"], anchor=False)
+rows = [*participation.get("gender", []), *participation.get("age_band", [])]
+bases = [b for b in ("participants", "votes")
+         if any(row.get(f"{b}_share") is not None for row in rows)]
+by = bases[0] if bases else "participants"
+if len(bases) > 1:
+    by = st.segmented_control(text["by"], bases, required=True, format_func=lambda b: text[b],
+                              **in_url("by", bases, bases[0])) or bases[0]
+columns = st.columns(2)
+for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
+    with column:
+        items = participation.get(dimension) or []
+        if dimension in segment:
+            st.info(text["filtered"].format(dimension=text["dimension_word"][dimension]),
+                    icon=":material/filter_alt:")
+            continue
+        if not items:
+            st.info(text["no_breakdown"].format(dimension=text["dimension_word"][dimension]),
+                    icon=":material/info:")
+            continue
+        fig, data = charts.comparison_bars(items, view.lang, dimension, by,
+                                           population_name=population_name(dimension))
+        ui.chart(fig, data, key=f"bars-{dimension}-{by}", view=view,
+                 filename=f"{slug}-participation-{dimension}")
+        unknown_caption(dimension)
+if french and not published:
+    st.caption(text["sources_shares"].format(shares=reference.SOURCES["population_shares"]))
+
+# Published charts that are none of the above ("Participation par catégorie"...).
+for name, items in (participation.get("other") or {}).items():
+    if items:
+        fig, data = charts.comparison_bars(items, view.lang, "other", by, horizontal=True,
+                                           title=name, population_name=population_name(name))
+        ui.chart(fig, data, key=f"bars-other-{name}", view=view,
+                 filename=f"{slug}-participation-other")
