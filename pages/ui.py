@@ -287,13 +287,22 @@ def header(view: View, page: str, results: dict | None = None) -> None:
     if view.entry is not None:
         caption = view.entry.title
         if results and results.get("segment"):
-            parts = [f"{view.t(k)} : {view.t(v)}" if view.lang == "fr" else
-                     f"{view.t(k)}: {view.t(v)}" for k, v in results["segment"].items()]
+            separator = " : " if view.lang == "fr" else ": "
+            parts = [view.t(k) + separator + segment_label(view, k, v)
+                     for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
-        st.caption(caption)
+        st.caption(plain(caption))
     weighting_caption(results, view.lang)
     if results and results.get("attribution"):
         attribution(results["attribution"])
+
+
+def segment_label(view: View, dimension: str, value: str) -> str:
+    """A segment value as people read it: 'Femmes', '16-24', 'Bretagne' (not '53')."""
+    if dimension == "region" and view.entry is not None:
+        labels = _segment_values(str(view.entry.path), view.entry.version).get("region", {})
+        return labels.get(value, value)
+    return view.t(value)
 
 
 def attribution(text: str) -> None:

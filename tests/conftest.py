@@ -15,3 +15,14 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"real data not available: {path} is absent (clone ../shared beside the repo)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_caches():
+    """AppTest runs share the process: the app's caches (e.g. the consultation list,
+    kept 30 s) must not leak from one test to the next."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
