@@ -91,8 +91,9 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
 
 def new_connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    # Large bundles: let DuckDB spill instead of failing, and keep file order.
+    # Keep file order (row numbers); no progress bar on the CLI's stderr.
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 

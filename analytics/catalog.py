@@ -66,9 +66,11 @@ def _candidates(root: Path):
 
 def _kind(path: Path) -> str | None:
     if path.is_dir():
+        from analytics.polis import find_files
+
         if (path / "consultation.json").is_file():
             return "bundle"
-        if (path / "comments.csv").is_file() and (path / "votes.csv").is_file():
+        if find_files(path) is not None:
             return "polis"
         return None
     if path.suffix == ".json" and path.stat().st_size > 0:
@@ -84,7 +86,8 @@ def _looks_like_export(path: Path) -> bool:
             header = next(csv.reader(handle), [])
     except OSError:
         return False
-    return {"proposition", "votes"} <= {h.strip().lower() for h in header}
+    # The final export has votes; the intermediate one only texts, authors and ages.
+    return "proposition" in {h.strip().lower() for h in header}
 
 
 def _entry(path: Path) -> Entry | None:
@@ -111,8 +114,13 @@ def _title(path: Path, kind: str) -> str:
 
 
 def _polis_topic(path: Path) -> str | None:
+    from analytics.polis import find_files
+
+    summary = (find_files(path) or {}).get("summary")
+    if summary is None:
+        return None
     try:
-        with (path / "summary.csv").open(encoding="utf-8") as handle:
+        with summary.open(encoding="utf-8") as handle:
             for row in csv.reader(handle):
                 if len(row) >= 2 and row[0] == "topic":
                     return row[1].strip()

@@ -43,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("--no-proposals", action="store_true",
                          help="leave the (long) list of every proposal out")
 
+    report = commands.add_parser("report", help="write the full report as one HTML file "
+                                                "that opens offline")
+    report.add_argument("path", type=Path)
+    report.add_argument("--out", type=Path, required=True, help="the .html file to write")
+    report.add_argument("--lang", choices=("fr", "en"), default="fr")
+    report.add_argument("--segment", default=None,
+                        help="restrict to participants, e.g. gender=female,age_band=16-24")
+    report.add_argument("--no-groups", action="store_true",
+                        help="leave the opinion groups out (they take a few seconds)")
+
     demo = commands.add_parser("demo", help="generate the demo consultation bundle")
     demo.add_argument("--out", type=Path, default=None,
                       help="output folder (default data/consultations/solutions-jeunes)")
@@ -102,6 +112,22 @@ def _results(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from analytics.report import build_report
+    from analytics.sources import open_source
+
+    try:
+        segment = Segment.parse(args.segment)
+    except ValueError as error:
+        raise UsageError(error) from None
+    source = open_source(args.path)
+    document = build_report(source, args.lang, Options(segment=segment),
+                            groups=not args.no_groups)
+    args.out.write_text(document, encoding="utf-8")
+    print(f"wrote {args.out} ({len(document.encode('utf-8')) / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
 def _demo(args) -> int:
     from analytics.demo import DEFAULT_DEMO_DIR, generate
 
@@ -116,4 +142,4 @@ def _print_progress(fraction: float, message: str) -> None:
     print(f"\r{fraction:6.1%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"validate": _validate, "results": _results, "demo": _demo}
+COMMANDS = {"validate": _validate, "results": _results, "demo": _demo, "report": _report}

@@ -32,6 +32,8 @@ class Options:
     min_votes: int = DEFAULT_MIN_VOTES
     top: int = DEFAULT_TOP
     segment: Segment = Segment()
+    # Raked weights (analytics.weighting) instead of counts; needs a `weights` relation.
+    weighted: bool = False
 
 
 DEFAULT_OPTIONS = Options()
@@ -39,31 +41,55 @@ DEFAULT_OPTIONS = Options()
 
 # -- SQL ------------------------------------------------------------------------------------
 
-def segment_votes(segment: Segment) -> str:
-    """The votes relation, restricted to a segment's participants."""
+def segment_votes(segment: Segment, weighted: bool = False) -> str:
+    """The votes relation, restricted to a segment's participants (with each
+    voter's `weight` when weighted)."""
+    if weighted:
+        condition = "" if segment.is_everyone else (
+            f"JOIN participants p ON p.participant_id = v.participant_id "
+            f"WHERE {segment.where('p')}")
+        return (f"(SELECT v.*, w.weight FROM votes v JOIN weights w "
+                f"ON w.participant_id = v.participant_id {condition})")
     if segment.is_everyone:
         return "votes"
     return (f"(SELECT v.* FROM votes v JOIN participants p "
             f"ON p.participant_id = v.participant_id WHERE {segment.where('p')})")
 
 
-def proposal_counts_sql(segment: Segment) -> str:
-    counts = [f"count(CASE WHEN vote = {literal(k)} THEN 1 END) AS {k}"
-              for k in ("agree", "disagree", "neutral")]
-    counts += [f"count(CASE WHEN qualification = {literal(k)} THEN 1 END) AS {k}"
-               for k in QUALIFICATION_KEYS]
-    return (f"SELECT proposal_id, {', '.join(counts)} "
-            f"FROM {segment_votes(segment)} GROUP BY proposal_id")
+def proposal_counts_sql(segment: Segment, weighted: bool = False) -> str:
+    """Counts per proposal (sums of weights when weighted) and `raw_n`, the
+    number of votes, which privacy thresholds and `min_votes` always use."""
+    def count(column, key):
+        if weighted:
+            return f"sum(CASE WHEN {column} = {literal(key)} THEN weight ELSE 0 END) AS {key}"
+        return f"count(CASE WHEN {column} = {literal(key)} THEN 1 END) AS {key}"
+
+    counts = [count("vote", k) for k in ("agree", "disagree", "neutral")]
+    counts += [count("qualification", k) for k in QUALIFICATION_KEYS]
+    return (f"SELECT proposal_id, {', '.join(counts)}, count(*) AS raw_n "
+            f"FROM {segment_votes(segment, weighted)} GROUP BY proposal_id")
 
 
-def participation_sql(segment: Segment) -> str:
+def idea_voters_sql(segment: Segment) -> str:
+    """Distinct voters per idea: an idea's privacy threshold counts participants,
+    and one participant may vote on several of its proposals."""
+    return (f"SELECT pr.idea_id, count(DISTINCT v.participant_id) AS voters "
+            f"FROM {segment_votes(segment)} v JOIN proposals pr "
+            f"ON pr.proposal_id = v.proposal_id "
+            f"WHERE pr.idea_id IS NOT NULL GROUP BY pr.idea_id")
+
+
+def participation_sql(segment: Segment, weighted: bool = False) -> str:
+    weight = ", max(weight) AS weight" if weighted else ""
+    sums = (", sum(pp.weight) AS weighted_participants, "
+            "sum(pp.weight * pp.votes) AS weighted_votes") if weighted else ""
     return f"""
         WITH per_participant AS (
-            SELECT participant_id, count(*) AS votes
-            FROM {segment_votes(segment)} GROUP BY participant_id
+            SELECT participant_id, count(*) AS votes{weight}
+            FROM {segment_votes(segment, weighted)} GROUP BY participant_id
         )
         SELECT p.gender, p.age_band, p.region_code, p.department_code,
-               count(*) AS participants, sum(pp.votes) AS votes
+               count(*) AS participants, sum(pp.votes) AS votes{sums}
         FROM per_participant pp
         LEFT JOIN participants p ON p.participant_id = pp.participant_id
         GROUP BY p.gender, p.age_band, p.region_code, p.department_code
@@ -82,19 +108,27 @@ IDEAS_SQL = "SELECT idea_id, name, axis FROM ideas ORDER BY ord"
 
 def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
                     actions: list | None = None, has_ideas: bool = True,
-                    has_participants: bool = True) -> dict:
-    """`run_sql(query) -> pandas.DataFrame` runs on the engine holding the relations."""
-    participation_rows = run_sql(participation_sql(options.segment))
+                    has_participants: bool = True, weighting: dict | None = None) -> dict:
+    """`run_sql(query) -> pandas.DataFrame` runs on the engine holding the relations.
+    With `options.weighted` and a `weighting` summary (analytics.weighting), counts
+    are sums of the voters' weights; key figures, `votes` and every privacy
+    threshold stay raw counts."""
+    weighted = bool(options.weighted and weighting and weighting.get("method"))
+    participation_rows = run_sql(participation_sql(options.segment, weighted))
     totals = _totals(participation_rows)
     notes = _missing_parts(has_ideas, has_participants, actions)
     if not options.segment.is_everyone and totals["participants"] < MIN_SEGMENT_PARTICIPANTS:
         return _suppressed(meta, options, run_sql, notes)
     proposals = _proposal_table(run_sql(PROPOSALS_SQL), run_sql(proposal_counts_sql(
-        options.segment)))
+        options.segment, weighted)), weighted)
     per_proposal = _metrics(proposals)
     ideas = _idea_table(run_sql(IDEAS_SQL), proposals) if has_ideas else None
     per_idea = _metrics(ideas) if ideas is not None and len(ideas) else None
     privacy_floor = 0 if options.segment.is_everyone else MIN_SEGMENT_PARTICIPANTS
+    if privacy_floor and ideas is not None:
+        ideas = ideas.merge(run_sql(idea_voters_sql(options.segment)), on="idea_id",
+                            how="left")
+        ideas["voters"] = ideas["voters"].fillna(0).astype("int64")
     if privacy_floor:
         notes.append(_note("segment", f"Figures are restricted to the segment "
                                       f"{options.segment}; proposals with fewer than "
@@ -127,6 +161,11 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
         notes.append(_note("no_tags", "No proposal has tags, so there is no cartography of "
                                       "themes (add a tags column to proposals)."))
     results["participation_unknown"] = _unknown(participation_rows) if has_participants else {}
+    results["weighting"] = weighting if weighted else None
+    if options.weighted and not weighted:
+        notes.append(_note("weighting_unavailable",
+                           "Weighting needs participants with gender, age or région and the "
+                           "general population's shares (France only): figures are raw."))
     return results
 
 
@@ -185,27 +224,30 @@ def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _proposal_table(proposals: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+def _proposal_table(proposals: pd.DataFrame, counts: pd.DataFrame,
+                    weighted: bool = False) -> pd.DataFrame:
     table = _as_objects(proposals).merge(counts, on="proposal_id", how="left")
     for key in COUNT_KEYS:
-        table[key] = table[key].fillna(0).astype("int64")
+        table[key] = table[key].fillna(0).astype("float64" if weighted else "int64")
+    table["raw_n"] = table["raw_n"].fillna(0).astype("int64")
     table["n"] = table["agree"] + table["disagree"] + table["neutral"]
     return table
 
 
 def _idea_table(ideas: pd.DataFrame, proposals: pd.DataFrame) -> pd.DataFrame:
     pooled = (proposals.dropna(subset=["idea_id"])
-              .groupby("idea_id")[list(COUNT_KEYS)].sum())
+              .groupby("idea_id")[[*COUNT_KEYS, "raw_n"]].sum())
     pooled["proposals"] = proposals.dropna(subset=["idea_id"]).groupby("idea_id").size()
     table = _as_objects(ideas).merge(pooled, left_on="idea_id", right_index=True, how="left")
-    for key in (*COUNT_KEYS, "proposals"):
-        table[key] = table[key].fillna(0).astype("int64")
+    for key in (*COUNT_KEYS, "raw_n", "proposals"):
+        table[key] = table[key].fillna(0).astype(proposals[key].dtype if key in COUNT_KEYS
+                                                 else "int64")
     table["n"] = table["agree"] + table["disagree"] + table["neutral"]
     return table.reset_index(drop=True)
 
 
 def _metrics(table: pd.DataFrame) -> dict:
-    counts = {key: table[key].to_numpy(dtype="int64") for key in COUNT_KEYS}
+    counts = {key: table[key].to_numpy() for key in COUNT_KEYS}     # int64, or float weighted
     scores = scoring.compute_scores(counts)
     return {"scores": scores, "shares": scoring.shares(counts), "zone": scoring.zones(scores)}
 
@@ -236,8 +278,9 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> l
     bounds = {name: _bound_lists(getattr(scores, name)) for name in SCORE_NAMES}
     counts = table[list(COUNT_KEYS)].to_numpy().tolist()
     items = []
+    weighted = table["n"].dtype.kind == "f"
     for i, row in enumerate(table[["proposal_id", "idea_id", "author_name", "author_age",
-                                   "content", "tags", "created_at", "n"]].itertuples(
+                                   "content", "tags", "created_at", "n", "raw_n"]].itertuples(
                                        index=False)):
         item = {
             "id": row.proposal_id,
@@ -247,11 +290,13 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> l
             "content": row.content,
             "tags": parse_tags(row.tags),
             "created_at": row.created_at,
-            "votes": int(row.n),
+            "votes": int(row.raw_n),
         }
-        if row.n < privacy_floor:
+        if row.raw_n < privacy_floor:
             item["suppressed"] = True
         else:
+            if weighted:
+                item["weighted_votes"] = float(row.n)
             item["counts"] = dict(zip(COUNT_KEYS, counts[i], strict=True))
             item["shares"] = shares[i]
             item["zone"] = zone[i]
@@ -272,7 +317,7 @@ def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
     shares = metrics["shares"]
     floor = max(options.min_votes, 0 if options.segment.is_everyone
                 else MIN_SEGMENT_PARTICIPANTS)
-    eligible = np.flatnonzero(table["n"].to_numpy() >= floor)
+    eligible = np.flatnonzero(table["raw_n"].to_numpy() >= floor)
     ids = table["proposal_id"].to_numpy()[eligible]
     # lexsort: last key first; lower bound descending, then proposal_id ascending.
     order = eligible[np.lexsort((ids, -score.lower[eligible]))][: max(options.top, 0)]
@@ -284,7 +329,7 @@ def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
         "disagree": _number(shares["disagree"][i]),
         "like_it": _number(shares["like_it"][i]),
         "no_way": _number(shares["no_way"][i]),
-        "votes": int(table["n"].iat[i]),
+        "votes": int(table["raw_n"].iat[i]),
         "idea_id": table["idea_id"].iat[i],
         score_name: _bounds(score, i),
     } for i in order]
@@ -292,6 +337,7 @@ def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
 
 def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
     scores, shares, zone = metrics["scores"], metrics["shares"], metrics["zone"]
+    count = float if table["n"].dtype.kind == "f" else int     # weighted: sums of weights
     ids = table["idea_id"].to_numpy()
     ranking = np.lexsort((ids, -scores.top_score.lower))
     ranked_ids = [str(ids[i]) for i in ranking]
@@ -302,8 +348,8 @@ def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
     for i in ranking:
         row = table.iloc[i]
         item = {"idea": row["name"], "idea_id": row["idea_id"], "rank": rank_of[row["idea_id"]],
-                "votes": int(row["n"]), "proposals": int(row["proposals"])}
-        if row["n"] < privacy_floor:
+                "votes": int(row["raw_n"]), "proposals": int(row["proposals"])}
+        if row.get("voters", row["raw_n"]) < privacy_floor:
             item["suppressed"] = True
         else:
             item.update({
@@ -313,7 +359,7 @@ def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
                 "zone": str(zone[i]),
                 "top_score": _bounds(scores.top_score, i),
                 "shares": {key: _number(values[i]) for key, values in shares.items()},
-                "counts": {key: int(row[key]) for key in COUNT_KEYS},
+                "counts": {key: count(row[key]) for key in COUNT_KEYS},
             })
         axes[row["axis"]].append(item)
     top_ideas = [{"name": axis or None, "ideas": ideas} for axis, ideas in axes.items()]
@@ -329,16 +375,22 @@ DIMENSIONS = (("gender", "gender"), ("age_band", "age_band"), ("region", "region
 def _participation(rows: pd.DataFrame, country: str) -> dict:
     """Shares of participants and votes per value of each dimension. Shares are
     of participants whose value is known; a value with fewer than 10
-    participants keeps its label and population share, and loses its figures."""
+    participants keeps its label and population share, and loses its figures.
+    Weighted rows (weighted_participants, weighted_votes) give weighted shares;
+    counts and the threshold stay raw."""
     from analytics import reference
 
     french = country == "FR"
+    weighted = "weighted_participants" in rows
+    share_p, share_v = (("weighted_participants", "weighted_votes") if weighted
+                        else ("participants", "votes"))
     result = {}
     for dimension, column in DIMENSIONS:
-        known = rows.dropna(subset=[column]).groupby(column)[["participants", "votes"]].sum()
+        known = rows.dropna(subset=[column]).groupby(column)[
+            list(dict.fromkeys(["participants", "votes", share_p, share_v]))].sum()
         labels = ordered_labels(dimension, list(known.index))
         population = reference.population_shares(dimension, labels, country=country)
-        total_p, total_v = known["participants"].sum(), known["votes"].sum()
+        total_p, total_v = known[share_p].sum(), known[share_v].sum()
         items = []
         for label in labels:
             participants = int(known.at[label, "participants"])
@@ -353,10 +405,13 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
             else:
                 item.update({
                     "participants": participants,
-                    "participants_share": 100.0 * participants / total_p,
+                    "participants_share": 100.0 * float(known.at[label, share_p]) / total_p,
                     "votes": votes,
-                    "votes_share": 100.0 * votes / total_v,
+                    "votes_share": 100.0 * float(known.at[label, share_v]) / total_v,
                 })
+                if weighted:
+                    item["weighted_participants"] = float(known.at[label, share_p])
+                    item["weighted_votes"] = float(known.at[label, share_v])
             item["population_share"] = population.get(label)
             items.append(item)
         result[dimension] = items
@@ -378,8 +433,11 @@ def _unknown(rows: pd.DataFrame) -> dict:
     result = {}
     for dimension, column in DIMENSIONS:
         missing = rows[rows[column].isna()]
-        result[dimension] = {"participants": int(missing["participants"].sum()),
+        participants = int(missing["participants"].sum())
+        result[dimension] = {"participants": participants,
                              "votes": int(missing["votes"].sum())}
+        if 0 < participants < MIN_SEGMENT_PARTICIPANTS:      # SPEC section 5
+            result[dimension] = {"participants": None, "votes": None}
     return result
 
 

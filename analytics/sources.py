@@ -55,6 +55,8 @@ class VoteSource(Source):
         self.has_participants = has_participants
         self.extra = extra or {}        # kind-specific keys merged into the results
         self._lock = threading.Lock()
+        self._raking = None             # analytics.weighting.Raking, computed once
+        self._raking_lock = threading.Lock()
 
     def sql(self, query: str, params=None) -> pd.DataFrame:
         # One cursor per query: DuckDB connections are not shared across threads.
@@ -82,13 +84,28 @@ class VoteSource(Source):
             values[dimension] = labels
         return values
 
+    def weighting(self):
+        """Raking weights of the voters to the population's margins (computed on
+        first use, then kept; creates the `weights` table), or None without
+        participants."""
+        if not self.has_participants:
+            return None
+        from analytics import weighting
+
+        with self._raking_lock:
+            if self._raking is None:
+                self._raking = weighting.prepare(self.con, self.meta.get("country", "FR"))
+        return self._raking
+
     def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
         if not options.segment.is_everyone and not self.has_participants:
             raise InputError([Issue(self.path.name, "segments need a participants table",
                                     expected="participants.csv in the bundle")])
+        raking = self.weighting() if options.weighted else None
         results = compute_results(self.sql, self.meta, options=options, actions=self.actions,
                                   has_ideas=self.has_ideas,
-                                  has_participants=self.has_participants)
+                                  has_participants=self.has_participants,
+                                  weighting=raking.summary() if raking is not None else None)
         results.update(self.extra)
         results["source"] = self.describe()
         return results
@@ -104,9 +121,11 @@ def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:
 def detect_kind(path: Path) -> str:
     """bundle | polis | published | opendata | zip; InputError when unrecognised."""
     if path.is_dir():
+        from analytics.polis import find_files
+
         if (path / "consultation.json").is_file():
             return "bundle"
-        if (path / "comments.csv").is_file() and (path / "votes.csv").is_file():
+        if find_files(path) is not None:
             return "polis"
         raise InputError([Issue(path.name, "unrecognised folder",
                                 expected="consultation.json (vote-level bundle) or comments.csv "
@@ -130,4 +149,25 @@ def open_source(path: str | Path, *, materialize: bool = True) -> Source:
     kind = detect_kind(path)
     if kind == "bundle":
         return open_bundle(path, materialize=materialize)
-    raise InputError([Issue(path.name, f"{kind} inputs are not supported yet")])
+    if kind == "polis":
+        from analytics.polis import open_polis
+
+        return open_polis(path)
+    if kind == "published":
+        from analytics.published import open_published
+
+        return open_published(path)
+    if kind == "opendata":
+        from analytics.opendata import open_export
+
+        return open_export(path)
+    # A zip: extracted into a temporary folder that lives as long as the process
+    # (a bundle opened with materialize=False keeps reading its files).
+    from analytics import archive
+
+    content = archive.extract_for_reading(path)
+    try:
+        return open_source(content, materialize=materialize)
+    except BaseException:
+        archive.discard(content)
+        raise

@@ -25,8 +25,10 @@ consultation = results["consultation"]
 figures = results["key_figures"]
 
 ui.header(view, "overview", results)
+# What this kind of input can and cannot show, in one sentence.
+ui.notes(results, view.lang, ("published", "published_thousands", "opendata", "polis"))
 if consultation.get("question"):
-    st.subheader(consultation["question"], anchor=False)
+    st.subheader(ui.plain(consultation["question"]), anchor=False)
 start = i18n.long_date(consultation.get("start_date"), view.lang)
 end = i18n.long_date(consultation.get("end_date"), view.lang)
 if start and end:
@@ -66,9 +68,9 @@ if actions:
         axes.setdefault(action.get("axis") or "", []).append(action)
     for axis, items in axes.items():
         if axis:
-            st.subheader(axis, anchor=False)
+            st.subheader(ui.plain(axis), anchor=False)
         for action in items:
-            with st.expander(action["name"]):
+            with st.expander(ui.plain(action["name"])):
                 if action.get("description"):
                     st.markdown(ui.plain(action["description"]))
                 if action.get("objective"):
@@ -84,3 +86,6 @@ if actions:
                                              else f"“{quote}”"))
 else:
     ui.notes(results, view.lang, ("no_actions",))
+
+st.divider()
+ui.report_button(view)

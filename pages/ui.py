@@ -50,6 +50,28 @@ NOTES = {
                                 "ne sont pas affichés, pour protéger la vie privée.",
                           "en": "This segment has fewer than 10 participants: its results "
                                 "are not shown, to protect privacy."},
+    "published": {"fr": "Résultats tels que publiés par Make.org : pourcentages arrondis, sans "
+                        "les votes eux-mêmes (ni classement par score, ni zones, ni filtre par "
+                        "segment).",
+                  "en": "Results as published by Make.org: rounded percentages, without the "
+                        "votes themselves (no score ranking, zones or segment filter)."},
+    "published_thousands": {"fr": "Le fichier écrit certains chiffres clés avec un point comme "
+                                  "séparateur de milliers (4.744) : ils sont lus comme des "
+                                  "nombres entiers (4 744).",
+                            "en": "The file writes some key figures with a dot as thousands "
+                                  "separator (4.744): they are read as whole numbers (4,744)."},
+    "opendata": {"fr": "Export par proposition : votes, adhésion, engagement et score "
+                       "seulement, sans le détail des votes (pas de parts « Pas d'accord », de "
+                       "zones ni de controverses).",
+                 "en": "Proposal-level export: votes, adhesion, engagement and score only, "
+                       "without the votes themselves (no disagree shares, zones or "
+                       "controversies)."},
+    "polis": {"fr": "Conversation Polis : votes d'accord, pas d'accord et « passer » (compté "
+                    "comme neutre) seulement, sans mentions (« Coup de cœur », « Réaliste »…) ; "
+                    "les commentaires rejetés par la modération sont exclus.",
+              "en": "Polis conversation: agree, disagree and pass (counted as neutral) votes "
+                    "only, no mentions (Love it, Realistic…); comments rejected by moderation "
+                    "are excluded."},
     "segment": {"fr": "Résultats restreints au segment choisi ; les propositions avec moins de "
                       "10 votants dans ce segment sont masquées.",
                 "en": "Results are restricted to the chosen segment; proposals with fewer "

@@ -62,3 +62,10 @@ def write_bundle(folder: Path, *, proposals: list[dict], votes: list[dict],
     if actions is not None:
         (folder / "actions.json").write_text(json.dumps(actions), encoding="utf-8")
     return folder
+
+
+def unescape(markdown: str) -> str:
+    """The text of a markdown string written with pages.ui.plain (backslash escapes)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")

@@ -1,0 +1,391 @@
+"""Polis exports (SPEC section 1): a folder with `comments.csv` and `votes.csv`
+(and optionally `summary.csv`), read into the relations the engine queries, so
+that every metric SPEC computes from votes comes from the same engine.
+
+How the export is read:
+- votes: 1 = agree, -1 = disagree, 0 = pass, counted as neutral. Polis has no
+  qualifications (Coup de cœur, Réaliste...): their counts are 0.
+- A voter who voted several times on a comment counts once, with the latest
+  vote (highest timestamp; on equal timestamps, the later row in the file).
+  The replaced rows are counted as `superseded_votes`.
+- Moderation: `moderated` = -1 means the moderator rejected the comment: it is
+  "moderated out", excluded with its votes, and counted. 1 (accepted) and
+  0 (not yet moderated; shown to voters unless the conversation used strict
+  moderation, which is why such comments carry votes) are kept; the count of
+  unmoderated comments is reported too.
+- Comments are anonymous in Polis: `author-id` is a participant number, not a
+  name, so the author is None (a "Participant 12" label would only let readers
+  link comments and votes of one person).
+- Files may carry the prefix Polis's report page gives them
+  ("2024-09-20-1530-3nemnipcrc-comments.csv").
+
+Results carry `polis` (the counts above, the conversation's URL and summary)
+and `attribution`, the credit the CC BY 4.0 licence of Polis open data asks
+for, linking the conversation's case study when known, else its pol.is page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from analytics.bundle import Rule, _apply_rules, new_connection
+from analytics.engine import DEFAULT_OPTIONS, Options
+from analytics.errors import InputError, Issue, IssueCollector
+from analytics.sources import VoteSource
+from analytics.tables import RawTable, quote, read_table
+
+ATTRIBUTION = ("Data was gathered using the Polis software (compdemocracy.org/polis) and is "
+               "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy "
+               "Project. The data and more information about how the data was collected can be "
+               "found at the following link(s): {links}")
+CASE_STUDIES = "https://compdemocracy.org/case-studies/"
+# Case studies of the Polis open data, by pol.is conversation id and by the
+# folder name used in the openData repository.
+KNOWN_CONVERSATIONS = {
+    "2demo": "2014-seattle-15-per-hour",
+    "15-per-hour-seattle": "2014-seattle-15-per-hour",
+    "7wmvbjcjhp": "2017-brexit-consensus",
+    "brexit-consensus": "2017-brexit-consensus",
+    "5mnfxu85hx": "2016-canadian-electoral-reform",
+    "canadian-electoral-reform": "2016-canadian-electoral-reform",
+    "9xxwa9jpkm": "2022-london-youth-policing",
+    "london.youth.policing": "2022-london-youth-policing",
+    "5psrv8bm2a": "2017-scoop-hivemind-freshwater",
+    "scoop-hivemind.freshwater": "2017-scoop-hivemind-freshwater",
+    "4yy3sh84js": "2017-scoop-hivemind-ubi",
+    "scoop-hivemind.ubi": "2017-scoop-hivemind-ubi",
+    "football-concussions": "2015-football-concussions",
+    "uberx.taiwan": "2015-vtaiwan-uberx",
+    "bowling-green.american-assembly": "2018-kentucky",
+    "operation-marching-orders.march-on": "2018-march-on",
+    "biodiversity": "2019-scoop-hivemind-biodiversity",
+    "scoop-hivemind.biodiversity": "2019-scoop-hivemind-biodiversity",
+    "scoop-hivemind.affordable-housing": "2017-scoop-hivemind-affordable-housing",
+    "scoop-hivemind.taxes": "2018-scoop-hivemind-taxes",
+}
+FILES = ("comments", "votes", "summary")
+REQUIRED = {"comments": ("comment-id", "comment-body"),
+            "votes": ("comment-id", "voter-id", "vote")}
+
+
+def find_files(folder: Path) -> dict[str, Path] | None:
+    """comments/votes (required) and summary files of a Polis export in `folder`,
+    named plainly or with a prefix ("...-comments.csv"); None when not an export."""
+    if not folder.is_dir():
+        return None
+    found: dict[str, list[Path]] = {name: [] for name in FILES}
+    for path in folder.iterdir():
+        if not path.is_file() or path.suffix.lower() != ".csv":
+            continue
+        stem = path.stem.lower()
+        for name in FILES:
+            if stem == name or (stem.endswith("-" + name)
+                                and not stem.endswith(("participants-votes",
+                                                       "participant-votes"))):
+                found[name].append(path)
+    plain = {name: [p for p in paths if p.stem.lower() == name] for name, paths in found.items()}
+    files = {}
+    for name, paths in found.items():
+        chosen = plain[name] or paths
+        if len(chosen) == 1:
+            files[name] = chosen[0]
+        elif len(chosen) > 1:
+            return None                      # ambiguous: several exports in one folder
+    if "comments" not in files or "votes" not in files:
+        return None
+    return files
+
+
+def read_summary(path: Path | None) -> dict[str, str]:
+    """summary.csv: one `key,value` row per line (values may span lines)."""
+    if path is None:
+        return {}
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return {}
+    summary = {}
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) >= 2 and row[0].strip():
+            summary[row[0].strip()] = row[1].strip()
+    return summary
+
+
+def conversation_id(url: str | None) -> str | None:
+    match = re.search(r"pol\.is/(?:report/)?([A-Za-z0-9]+)/?$", url or "")
+    return match.group(1) if match else None
+
+
+def attribution(url: str | None, folder_name: str) -> str:
+    """The CC BY 4.0 statement, with the case study link when the conversation is
+    known, else its pol.is URL."""
+    study = KNOWN_CONVERSATIONS.get(conversation_id(url) or "") \
+        or KNOWN_CONVERSATIONS.get(folder_name)
+    link = CASE_STUDIES + study if study else (url or "https://pol.is")
+    return ATTRIBUTION.format(links=link)
+
+
+# -- validation -----------------------------------------------------------------------------
+
+def _q(column: str) -> str:
+    return quote(column)
+
+
+def _missing_columns(table: RawTable, name: str, issues: IssueCollector) -> bool:
+    missing = [c for c in REQUIRED[name] if c not in table.columns]
+    for column in missing:
+        issues.add(Issue(table.path.name, "required column is missing", row=1, column=column,
+                         expected=f"a column named {column}",
+                         found=", ".join(table.columns)))
+    return bool(missing)
+
+
+def _numeric(column: str) -> str:
+    return (f"{_q(column)} IS NOT NULL AND TRY_CAST({_q(column)} AS DOUBLE) IS NULL")
+
+
+def _comment_rules(columns: list[str]) -> list[Rule]:
+    rules = [Rule("comment-id", f"{_q('comment-id')} IS NULL", "comment-id is empty",
+                  "a non-empty value"),
+             Rule("comment-body", f"{_q('comment-body')} IS NULL", "comment-body is empty",
+                  "the text of the comment")]
+    if "moderated" in columns:
+        rules.append(Rule("moderated", "moderated IS NOT NULL AND TRY_CAST(moderated AS "
+                                       "DOUBLE) NOT IN (-1, 0, 1)",
+                          "unknown moderation status", "-1 (rejected), 0 or 1 (accepted)"))
+        rules.append(Rule("moderated", _numeric("moderated"), "unknown moderation status",
+                          "-1 (rejected), 0 or 1 (accepted)"))
+    if "timestamp" in columns:
+        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
+                          "milliseconds since 1970"))
+    return rules
+
+
+def _vote_rules(columns: list[str]) -> list[Rule]:
+    rules = [Rule("comment-id", f"{_q('comment-id')} IS NULL", "comment-id is empty",
+                  "a non-empty value"),
+             Rule("voter-id", f"{_q('voter-id')} IS NULL", "voter-id is empty",
+                  "a non-empty value"),
+             Rule("vote", "vote IS NULL OR TRY_CAST(vote AS DOUBLE) IS NULL "
+                          "OR TRY_CAST(vote AS DOUBLE) NOT IN (-1, 0, 1)",
+                  "unknown vote", "1 (agree), -1 (disagree) or 0 (pass)")]
+    if "timestamp" in columns:
+        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
+                          "milliseconds since 1970"))
+    return rules
+
+
+def _duplicate_comments(con, table: RawTable, issues: IssueCollector) -> None:
+    cid = _q("comment-id")
+    rows = con.execute(f"""
+        WITH numbered AS (
+            SELECT {cid} AS id, _row, min(_row) OVER (PARTITION BY {cid}) AS first_row
+            FROM {table.name} WHERE {cid} IS NOT NULL)
+        SELECT id, _row, first_row FROM numbered WHERE _row > first_row ORDER BY _row
+    """).fetchall()
+    room = issues.room(table.path.name)
+    for value, row, first in rows[:room]:
+        issues.add(Issue(table.path.name, f"duplicate comment-id (first seen at row {first})",
+                         row=int(row), column="comment-id", expected="each comment-id once",
+                         found=value))
+    issues.count_more(table.path.name, len(rows) - min(len(rows), room))
+
+
+# -- loading --------------------------------------------------------------------------------
+
+class PolisSource(VoteSource):
+    """A Polis conversation: vote-level data without ideas, participants or
+    qualifications; its notes say so in Polis's words."""
+
+    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+        if not options.segment.is_everyone:
+            raise InputError([Issue(self.path.name, "Polis exports do not describe "
+                                    "participants: no segments",
+                                    expected="a vote-level bundle with participants.csv")])
+        results = super().results(options)
+        moderated_out = self.extra["polis"]["moderated_out"]
+        notes = [note for note in results["notes"]
+                 if note["code"] not in ("no_ideas", "no_participants", "no_actions", "no_tags")]
+        results["notes"] = [
+            {"code": "polis", "message": "Polis conversation: agree, disagree and pass votes "
+                                         "only (pass counts as neutral), no qualifications "
+                                         "such as Love it or Realistic; "
+                                         f"{moderated_out} comment(s) moderated out and "
+                                         "excluded."},
+            {"code": "no_ideas", "message": "Polis does not group comments into big ideas."},
+            {"code": "no_participants", "message": "Polis exports do not describe "
+                                                   "participants (gender, age, region)."},
+            {"code": "no_actions", "message": "A Polis export carries no action plan."},
+            {"code": "no_tags", "message": "Polis comments carry no tags, so there is no "
+                                           "cartography of themes."},
+            *notes,
+        ]
+        _without_qualifications(results)
+        return results
+
+
+QUALIFICATION_SHARES = ("like_it", "doable", "no_way", "impossible", "platitude")
+
+
+def _without_qualifications(results: dict) -> None:
+    """Polis has no qualifications: their shares, and the engagement score made
+    only of them, are not data (None), rather than a misleading 0 %."""
+    for proposal in results.get("proposals") or []:
+        if proposal.get("shares"):
+            proposal["shares"].update(dict.fromkeys(QUALIFICATION_SHARES))
+        if "engagement" in proposal:
+            proposal["engagement"] = None
+    for key in ("controversials", "rejected"):
+        for item in results.get(key) or []:
+            item["like_it"] = item["no_way"] = None
+
+
+def open_polis(path: str | Path) -> PolisSource:
+    folder = Path(path)
+    files = find_files(folder)
+    if files is None:
+        raise InputError([Issue(folder.name, "not a Polis export",
+                                expected="comments.csv and votes.csv in the folder")])
+    issues = IssueCollector()
+    con = new_connection()
+    con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr
+    comments = read_table(con, files["comments"], "raw_comments", issues)
+    votes = read_table(con, files["votes"], "raw_votes", issues)
+    if comments is not None and _missing_columns(comments, "comments", issues):
+        comments = None
+    if votes is not None and _missing_columns(votes, "votes", issues):
+        votes = None
+    if comments is not None and votes is not None and not issues:
+        _apply_rules(con, comments, _comment_rules(comments.columns), issues)
+        _duplicate_comments(con, comments, issues)
+        _apply_rules(con, votes, _vote_rules(votes.columns), issues)
+        if votes.rows == 0:
+            issues.add(Issue(votes.path.name, "the table has a header but no records", row=2,
+                             expected="at least one vote"))
+    issues.raise_if_any()
+    summary = read_summary(files.get("summary"))
+    counts = _build_relations(con, comments, votes)
+    warnings = []
+    if counts["unknown_comment_votes"]:
+        warnings.append(f"{counts['unknown_comment_votes']} vote(s) are on comments that are "
+                        "not in comments.csv: they were left out")
+    url = summary.get("url")
+    meta = _meta(con, folder, summary)
+    extra = {
+        "polis": {**counts, "conversation_url": url,
+                  "summary": {k: summary[k] for k in ("views", "voters", "voters-in-conv",
+                                                      "commenters", "comments", "groups")
+                              if k in summary}},
+        "attribution": attribution(url, folder.name),
+    }
+    return PolisSource("polis", folder, meta, con, has_ideas=False, has_participants=False,
+                       warnings=warnings, extra=extra)
+
+
+def _optional(table: RawTable, column: str, sql: str, default: str) -> str:
+    return sql if column in table.columns else default
+
+
+def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
+    moderated = _optional(comments, "moderated",
+                          "CAST(TRY_CAST(moderated AS DOUBLE) AS INTEGER)", "CAST(NULL AS INTEGER)")
+    comment_ts = _optional(comments, "timestamp", "TRY_CAST(timestamp AS DOUBLE)",
+                           "CAST(NULL AS DOUBLE)")
+    is_meta = _optional(comments, "is-meta", f"lower({_q('is-meta')}) IN ('true', 't', '1')",
+                        "false")
+    vote_ts = _optional(votes, "timestamp", "TRY_CAST(timestamp AS DOUBLE)",
+                        "CAST(NULL AS DOUBLE)")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE polis_comments AS
+        SELECT {_q('comment-id')} AS comment_id, {_q('comment-body')} AS body,
+               {moderated} AS moderated, {comment_ts} AS ts, {is_meta} AS is_meta
+        FROM raw_comments""")
+    # The latest vote of each voter on each comment: highest timestamp, then later row.
+    con.execute(f"""
+        CREATE OR REPLACE TABLE polis_latest AS
+        SELECT {_q('comment-id')} AS comment_id, {_q('voter-id')} AS voter_id,
+               CAST(TRY_CAST(vote AS DOUBLE) AS INTEGER) AS vote, {vote_ts} AS ts
+        FROM raw_votes
+        QUALIFY row_number() OVER (PARTITION BY {_q('comment-id')}, {_q('voter-id')}
+                                   ORDER BY {vote_ts} DESC NULLS LAST, _row DESC) = 1""")
+    con.execute("""
+        CREATE OR REPLACE TABLE proposals AS
+        SELECT comment_id AS proposal_id, body AS content,
+               CAST(NULL AS VARCHAR) AS author_name, CAST(NULL AS INTEGER) AS author_age,
+               CAST(NULL AS VARCHAR) AS idea_id, CAST(NULL AS VARCHAR) AS tags,
+               CASE WHEN ts IS NOT NULL THEN
+                   strftime(epoch_ms(CAST(ts AS BIGINT)), '%Y-%m-%dT%H:%M:%SZ') END
+                   AS created_at,
+               CAST(row_number() OVER (ORDER BY TRY_CAST(comment_id AS BIGINT) NULLS LAST,
+                                       comment_id) AS INTEGER) AS ord
+        FROM polis_comments WHERE coalesce(moderated, 0) <> -1""")
+    con.execute("""
+        CREATE OR REPLACE TABLE votes AS
+        SELECT l.comment_id AS proposal_id, l.voter_id AS participant_id,
+               CASE l.vote WHEN 1 THEN 'agree' WHEN -1 THEN 'disagree' ELSE 'neutral' END
+                   AS vote,
+               CAST(NULL AS VARCHAR) AS qualification
+        FROM polis_latest l JOIN proposals p ON p.proposal_id = l.comment_id""")
+    con.execute("""
+        CREATE OR REPLACE TABLE ideas AS
+        SELECT CAST(NULL AS VARCHAR) AS idea_id, CAST(NULL AS VARCHAR) AS name,
+               CAST(NULL AS VARCHAR) AS axis, CAST(NULL AS INTEGER) AS ord WHERE false""")
+    con.execute("""
+        CREATE OR REPLACE TABLE participants AS
+        SELECT CAST(NULL AS VARCHAR) AS participant_id, CAST(NULL AS VARCHAR) AS gender,
+               CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS age_band,
+               CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
+        WHERE false""")
+    row = con.execute("""
+        SELECT
+          (SELECT count(*) FROM polis_comments) AS comments,
+          (SELECT count(*) FROM polis_comments WHERE moderated = -1) AS moderated_out,
+          (SELECT count(*) FROM polis_comments WHERE moderated = 0) AS unmoderated,
+          (SELECT count(*) FROM polis_comments WHERE moderated = 1) AS accepted,
+          (SELECT count(*) FROM polis_comments WHERE is_meta AND coalesce(moderated, 0) <> -1)
+              AS meta_comments,
+          (SELECT count(*) FROM raw_votes) AS vote_rows,
+          (SELECT count(*) FROM polis_latest) AS latest_votes,
+          (SELECT count(*) FROM polis_latest l JOIN polis_comments c USING (comment_id)
+           WHERE c.moderated = -1) AS votes_on_moderated_out,
+          (SELECT count(*) FROM polis_latest WHERE comment_id NOT IN
+              (SELECT comment_id FROM polis_comments)) AS unknown_comment_votes,
+          (SELECT count(*) FROM votes) AS counted_votes
+    """).fetchone()
+    names = ("comments", "moderated_out", "unmoderated", "accepted", "meta_comments",
+             "vote_rows", "latest_votes", "votes_on_moderated_out", "unknown_comment_votes",
+             "counted_votes")
+    counts = {name: int(value) for name, value in zip(names, row, strict=True)}
+    counts["superseded_votes"] = counts["vote_rows"] - counts["latest_votes"]
+    for table in ("raw_comments", "raw_votes"):
+        con.execute(f"DROP VIEW IF EXISTS {table}")
+        con.execute(f"DROP TABLE IF EXISTS {table}_file")
+    return counts
+
+
+def _meta(con, folder: Path, summary: dict) -> dict:
+    from analytics import catalog
+    from analytics.published import detect_language
+
+    first, last = con.execute("""
+        SELECT strftime(epoch_ms(CAST(min(ts) AS BIGINT)), '%Y-%m-%d'),
+               strftime(epoch_ms(CAST(max(ts) AS BIGINT)), '%Y-%m-%d')
+        FROM polis_latest""").fetchone()
+    sample = [row[0] for row in con.execute(
+        "SELECT content FROM proposals ORDER BY ord LIMIT 300").fetchall()]
+    topic = summary.get("topic") or None
+    description = summary.get("conversation-description") or None
+    return {
+        "slug": catalog.slugify(folder.name),
+        "title": topic or catalog.humanize(folder.name),
+        "question": None,
+        "language": detect_language([topic, description, *sample]),
+        "country": None,
+        "start_date": first,
+        "end_date": last,
+        "context": description,
+        "partners": None,
+        "url": summary.get("url"),
+    }
