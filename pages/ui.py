@@ -5,6 +5,7 @@ click away."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import catalog, i18n
+from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.errors import InputError
 from analytics.export import csv_bytes, parquet_bytes
@@ -148,7 +150,7 @@ class View:
             st.info(self.t("no_data"))
             st.stop()
         try:
-            with st.spinner(f"{self.entry.title}…", show_time=True):
+            with st.spinner(f"{plain(self.entry.title)}…", show_time=True):
                 return _source(str(self.entry.path), self.entry.version)
         except InputError as error:
             show_input_error(error, self.entry.path.name, self.lang)
@@ -195,18 +197,20 @@ def page_title(key: str, lang: str) -> str:
 
 # -- sidebar (called by app.py) -------------------------------------------------------------
 
-def _url_choice(widget, label: str, options: list, *, key: str, default=None, **kwargs):
+def _url_choice(widget, label: str, options: list, *, key: str, default=None,
+                always: bool = False, **kwargs):
     """A sidebar choice kept in the URL as its value (an id or a code), never its
     translated label, so that a shared link opens the same view in any language.
-    The widget state `key` starts from the URL's `key` parameter when valid."""
+    The widget state `key` starts from the URL's `key` parameter when valid. A
+    default value stays out of the URL (short links) unless `always`."""
     if st.session_state.get(key, default) not in options:
         del st.session_state[key]
     if key not in st.session_state:
         by_text = {"" if option is None else str(option): option for option in options}
         st.session_state[key] = by_text.get(st.query_params.get(key), default)
     value = widget(label, options, key=key, **kwargs)
-    if value == default or value is None:
-        st.query_params.pop(key, None)      # short links: defaults stay implicit
+    if value is None or (value == default and not always):
+        st.query_params.pop(key, None)
     else:
         st.query_params[key] = str(value)
     return value
@@ -226,8 +230,10 @@ def consultation_picker(lang: str) -> None:
         st.sidebar.warning("No consultation found in data/consultations.")
         return
     titles = {entry.id: entry.title for entry in entries}
+    # The consultation is always in the link: which one is listed first depends on
+    # the server's folders.
     _url_choice(st.sidebar.selectbox, i18n.word("consultation", lang), list(titles), key="c",
-                default=entries[0].id, format_func=titles.get)
+                default=entries[0].id, always=True, format_func=titles.get)
 
 
 def segment_filters(lang: str) -> None:
@@ -257,12 +263,26 @@ def segment_filters(lang: str) -> None:
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
 
 
+# Streamlit's markdown turns some plain text into something else even when escaped
+# (it works on the text once the escapes are read): ":material/home:" and ":streamlit:"
+# into icons, " -> " " <= " " -- " into arrows and signs. An invisible word joiner
+# (U+2060) inside each keeps them as typed.
+_WORD_JOINER = "\u2060"
+_SHORTCODE = re.compile(r":(?=[\w+-]+:|material[/_]|streamlit:)")
+_TYPOGRAPHY = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")
+
+
 def plain(text) -> str:
     """User text (proposals, names, labels) for st.markdown, shown exactly as typed:
-    every markdown and HTML character is escaped, line breaks are kept."""
+    every markdown and HTML character is escaped, shortcodes and arrows are kept from
+    turning into icons, right-to-left text is isolated (style.isolate), line breaks are
+    kept."""
     if text is None:
         return ""
-    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in str(text))
+    text = _SHORTCODE.sub(":" + _WORD_JOINER, str(text))
+    text = _TYPOGRAPHY.sub(lambda m: _WORD_JOINER.join(m.group(1)), text)
+    text = style.isolate(text)
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in text)
     return escaped.replace("\n", "  \n")
 
 
@@ -345,9 +365,11 @@ def notes(results: dict, lang: str, codes: tuple[str, ...]) -> None:
 
 
 def show_input_error(error: InputError, name: str, lang: str) -> None:
-    title = {"fr": f"« {name} » ne peut pas être lu :",
-             "en": f"“{name}” cannot be read:"}[i18n.language_of(lang)]
-    lines = "\n".join(f"- {line}" for line in error.report().splitlines())
+    """The problems of an input, one per line, in an error box. The file name and the
+    messages quote the file's content: shown as plain text, never as markdown."""
+    title = {"fr": f"« {plain(name)} » ne peut pas être lu :",
+             "en": f"“{plain(name)}” cannot be read:"}[i18n.language_of(lang)]
+    lines = "\n".join(f"- {plain(line)}" for line in error.report().splitlines())
     st.error(f"{title}\n\n{lines}", icon=":material/error:")
 
 
