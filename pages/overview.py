@@ -10,12 +10,12 @@ TEXT = {
            "ended": "Fin de la consultation : {end}", "partners": "Partenaires",
            "context": "Le contexte", "actions": "Le plan d'actions",
            "objective": "Objectif", "carriers": "Porteurs", "quotes": "Les propositions citoyennes",
-           "no_target": "{votes}"},
+           "of_target": "sur {target} ({percent})"},
     "en": {"question": "The question", "dates": "From {start} to {end}",
            "ended": "Consultation closed: {end}", "partners": "Partners",
            "context": "Context", "actions": "The action plan",
            "objective": "Objective", "carriers": "Carried by", "quotes": "Citizens' proposals",
-           "no_target": "{votes}"},
+           "of_target": "of {target} ({percent})"},
 }
 
 view = ui.current_view()
@@ -37,21 +37,20 @@ elif end:
     st.markdown(text["ended"].format(end=end))
 
 
-def votes_figure() -> str:
+def votes_against_target() -> str | None:
+    """'sur 500 000 (117 %)' under the votes, as the published page writes it."""
     votes, target = figures.get("votes"), figures.get("votes_target")
-    if votes is None:
-        return "–"
-    if not target:
-        return i18n.integer(votes, view.lang)
-    return view.t("votes_on_target", votes=i18n.integer(votes, view.lang),
-                  target=i18n.integer(target, view.lang),
-                  percent=i18n.percent(100 * votes / target, view.lang))
+    if votes is None or not target:
+        return None
+    return text["of_target"].format(target=i18n.integer(target, view.lang),
+                                    percent=i18n.percent(100 * votes / target, view.lang))
 
 
 columns = st.columns(3)
 columns[0].metric(view.t("participants"), i18n.integer(figures.get("participants"), view.lang))
 columns[1].metric(view.t("proposals"), i18n.integer(figures.get("proposals"), view.lang))
-columns[2].metric(view.t("votes"), votes_figure())
+columns[2].metric(view.t("votes"), i18n.integer(figures.get("votes"), view.lang),
+                  delta=votes_against_target(), delta_color="off", delta_arrow="off")
 
 if consultation.get("partners"):
     st.markdown(f"**{text['partners']}**")

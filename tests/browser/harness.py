@@ -105,6 +105,8 @@ def open_page(page, url: str, timeout: float = 60_000) -> dict:
             ".map(p => (p.data || []).length)"),
         "exceptions": page.locator('[data-testid="stException"]').all_inner_texts(),
         "errors": page.locator('[data-testid="stAlertContentError"]').all_inner_texts(),
+        # e.g. Streamlit's "Page not found" dialog
+        "dialogs": page.locator('[role="dialog"]').all_inner_texts(),
     }
 
 

@@ -73,10 +73,13 @@ def tab(chrome):
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_renders_and_charts_draw(app_url, tab, consultation, page_name):
     needs_shared(consultation)
-    seen = open_page(tab, f"{app_url}/{page_name}?{urlencode({'c': consultation})}")
+    # The default page (overview) lives at "/".
+    path = "" if page_name == "overview" else page_name
+    seen = open_page(tab, f"{app_url}/{path}?{urlencode({'c': consultation})}")
     screenshot(tab, f"page_{consultation}_{page_name}")
     assert seen["exceptions"] == [], seen
     assert seen["errors"] == [], seen
+    assert seen["dialogs"] == [], seen
     assert seen["title"], "the page has no title"
     assert all(traces > 0 for traces in seen["drawn"]), f"a chart has no trace: {seen}"
     svgs = tab.locator(".js-plotly-plot .main-svg")
@@ -124,7 +127,7 @@ def test_deep_link_reopens_the_same_view(app_url, chrome):
 
 def test_choices_made_in_the_page_go_into_the_link(app_url, chrome):
     page = chrome.new_context(viewport=VIEWPORT).new_page()
-    open_page(page, f"{app_url}/overview?c=solutions-jeunes")
+    open_page(page, f"{app_url}/?c=solutions-jeunes")
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.wait_for_function("() => document.querySelector('h1')?.innerText === 'Overview'",
                            timeout=90_000)
