@@ -26,14 +26,21 @@ def navigation(lang: str):
     # No url_path: the URL derived from the file name is the one Streamlit's legacy
     # multipage mode uses too (see ui._leave_legacy_mode).
     pages = [st.Page(HERE / "pages" / file, title=ui.page_title(key, lang), icon=icon,
-                     default=(index == 0))
+                     default=(index == 0), url_path="home" if index == 0 else None)
              for index, (key, file, icon) in enumerate(PAGES)]
+    # The default page is served at "/" only (Streamlit answers /overview with "page not
+    # found"): the same file, unlisted, under its file name keeps /overview links working.
+    key, file, icon = PAGES[0]
+    pages.append(st.Page(HERE / "pages" / file, title=ui.page_title(key, lang), icon=icon,
+                         url_path=Path(file).stem, visibility="hidden"))
     return st.navigation(pages)
 
 
 def main() -> None:
-    st.set_page_config(page_title="Consultation", page_icon=":material/how_to_vote:",
-                       layout="wide")
+    # An emoji icon is drawn by the browser; a :material/...: one is fetched from Google's
+    # font servers by every reader (tests/browser/test_hostile_browser.py checks that no
+    # request leaves the app).
+    st.set_page_config(page_title="Consultation", page_icon="🗳️", layout="wide")
     ui.ensure_demo()
     lang = ui.language_picker()
     ui.consultation_picker(lang)

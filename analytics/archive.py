@@ -127,8 +127,10 @@ def content_of(folder: Path, name: str) -> Path:
     """The input an extracted archive holds: the folder itself when it is a bundle
     or a Polis export, or the one results JSON / proposal CSV it contains."""
     from analytics.polis import find_files
+    from analytics.sources import looks_like_bundle
 
-    if (folder / "consultation.json").is_file() or find_files(folder) is not None:
+    if ((folder / "consultation.json").is_file() or find_files(folder) is not None
+            or looks_like_bundle(folder)):
         return folder
     files = [p for p in folder.iterdir() if p.is_file()]
     readable = [p for p in files if p.suffix.lower() in (".json", ".csv")]

@@ -5,6 +5,7 @@ read from small metadata files, nothing big is opened)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -16,6 +17,10 @@ DEFAULT_FOLDER = ROOT / "data" / "consultations"
 DEMO_ID = "solutions-jeunes"
 # Extra folders, separated by os.pathsep (e.g. ../shared/data for the real inputs).
 FOLDERS_VARIABLE = "CONSULTATIONS_PATH"
+# Listing reads only small metadata: a title file above this size is not opened, and
+# a CSV is recognised from its first characters.
+MAX_META_BYTES = 1024**2
+HEAD_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,10 @@ def _kind(path: Path) -> str | None:
 def _looks_like_export(path: Path) -> bool:
     try:
         with path.open(encoding="utf-8-sig", errors="replace") as handle:
-            header = next(csv.reader(handle), [])
+            head = handle.read(HEAD_CHARS)          # never the whole of a huge file
     except OSError:
         return False
+    header = next(csv.reader(io.StringIO(head.split("\n", 1)[0])), [])
     # The final export has votes; the intermediate one only texts, authors and ages.
     return "proposition" in {h.strip().lower() for h in header}
 
@@ -101,10 +107,13 @@ def _entry(path: Path) -> Entry | None:
 def _title(path: Path, kind: str) -> str:
     if kind == "bundle":
         try:
-            meta = json.loads((path / "consultation.json").read_text(encoding="utf-8-sig"))
+            meta_path = path / "consultation.json"
+            if meta_path.stat().st_size > MAX_META_BYTES:   # read by validation, refused there
+                raise ValueError("too big")
+            meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
             if isinstance(meta, dict) and isinstance(meta.get("title"), str):
                 return meta["title"]
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass
     if kind == "polis":
         topic = _polis_topic(path)
@@ -120,11 +129,13 @@ def _polis_topic(path: Path) -> str | None:
     if summary is None:
         return None
     try:
-        with summary.open(encoding="utf-8") as handle:
+        if summary.stat().st_size > MAX_META_BYTES:
+            return None
+        with summary.open(encoding="utf-8-sig", errors="replace") as handle:
             for row in csv.reader(handle):
                 if len(row) >= 2 and row[0] == "topic":
                     return row[1].strip()
-    except OSError:
+    except (OSError, csv.Error):        # a bad summary is reported when the export is opened
         return None
     return None
 

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", type=Path)
 
     results = commands.add_parser("results", help="print the results of an input")
-    results.add_argument("path", type=Path)
+    results.add_argument("path", type=_input_path,
+                         help="an input; with --engine spark also a URI such as "
+                              "s3a://bucket/consultation")
     results.add_argument("--format", choices=("json", "makeorg"), default="json")
     results.add_argument("--min-votes", type=int, default=DEFAULT_MIN_VOTES,
                          help="votes a proposal needs to enter the controversial and rejected "
@@ -42,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="restrict to participants, e.g. gender=female,age_band=16-24")
     results.add_argument("--no-proposals", action="store_true",
                          help="leave the (long) list of every proposal out")
+    results.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                         help="where the aggregations run: duckdb (default, embedded) or "
+                              "spark (vote-level bundles; needs the [spark] extra)")
+    results.add_argument("--spark-master", default=None,
+                         help="Spark master URL with --engine spark, e.g. spark://host:7077 "
+                              "or yarn (default $SPARK_MASTER, else local[*])")
 
     report = commands.add_parser("report", help="write the full report as one HTML file "
                                                 "that opens offline")
@@ -52,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="restrict to participants, e.g. gender=female,age_band=16-24")
     report.add_argument("--no-groups", action="store_true",
                         help="leave the opinion groups out (they take a few seconds)")
+
+    bench = commands.add_parser("bench", help="time the engine on a synthetic bundle of N "
+                                              "votes (built under .bench/, then reused)")
+    bench.add_argument("--votes", type=int, required=True)
+    bench.add_argument("--dir", type=Path, default=None, help="bench folder (default .bench)")
+    bench.add_argument("--steps", default=None,
+                       help="comma-separated steps (default: all; above 30M votes the steps "
+                            "that hold every vote in memory are left out)")
+    bench.add_argument("--pages", default=None,
+                       help="comma-separated pages to time in Chromium (default: every page "
+                            "up to 30M votes); 'none' for no page")
 
     demo = commands.add_parser("demo", help="generate the demo consultation bundle")
     demo.add_argument("--out", type=Path, default=None,
@@ -102,7 +121,12 @@ def _results(args) -> int:
     except ValueError as error:
         raise UsageError(error) from None
     options = Options(min_votes=args.min_votes, top=args.top, segment=segment)
-    source = open_source(args.path, materialize=False)
+    if args.engine == "spark":
+        source = _open_spark(args)
+    elif args.spark_master or isinstance(args.path, str):
+        raise UsageError("--spark-master and URIs need --engine spark")
+    else:
+        source = open_source(args.path, materialize=False)
     results = source.results(options)
     if args.no_proposals:
         results.pop("proposals", None)
@@ -110,6 +134,23 @@ def _results(args) -> int:
     json.dump(output, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
     sys.stdout.write("\n")
     return 0
+
+
+def _input_path(text: str) -> Path | str:
+    """A local path, or a URI (scheme://...) kept as text for Spark."""
+    from analytics.spark import is_uri
+
+    return text if is_uri(text) else Path(text)
+
+
+def _open_spark(args):
+    from analytics import spark
+
+    try:
+        spark.require(args.spark_master)
+    except spark.SparkUnavailable as error:
+        raise UsageError(error) from None
+    return spark.open_spark(args.path, spark.session(args.spark_master), cache=False)
 
 
 def _report(args) -> int:
@@ -138,8 +179,26 @@ def _demo(args) -> int:
     return 0
 
 
+def _bench(args) -> int:
+    from analytics import bench
+
+    steps = args.steps.split(",") if args.steps else None
+    unknown = sorted(set(steps or ()) - set(bench.STEP_NAMES))
+    if unknown:
+        raise UsageError(f"unknown step(s) {', '.join(unknown)}; expected "
+                         f"{', '.join(bench.STEP_NAMES)}")
+    pages = (args.pages.split(",") if args.pages not in (None, "none") else
+             [] if args.pages == "none" or args.votes > bench.LARGE else bench.PAGES)
+    table = bench.run(args.votes, root=args.dir or bench.BENCH_DIR, steps=steps, pages=pages,
+                      progress=_print_progress,
+                      echo=lambda line: print(line, file=sys.stderr, flush=True))
+    print(table)
+    return 0
+
+
 def _print_progress(fraction: float, message: str) -> None:
     print(f"\r{fraction:6.1%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"validate": _validate, "results": _results, "demo": _demo, "report": _report}
+COMMANDS = {"validate": _validate, "results": _results, "demo": _demo, "report": _report,
+            "bench": _bench}

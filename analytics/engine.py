@@ -98,7 +98,7 @@ def participation_sql(segment: Segment, weighted: bool = False) -> str:
 
 PROPOSALS_SQL = """
     SELECT proposal_id, content, author_name, author_age, idea_id, tags,
-           CAST(created_at AS VARCHAR) AS created_at
+           CAST(created_at AS STRING) AS created_at
     FROM proposals ORDER BY ord
 """
 IDEAS_SQL = "SELECT idea_id, name, axis FROM ideas ORDER BY ord"
@@ -133,7 +133,8 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
         notes.append(_note("segment", f"Figures are restricted to the segment "
                                       f"{options.segment}; proposals with fewer than "
                                       f"{privacy_floor} voters in it are hidden."))
-    proposal_items = _proposal_items(proposals, per_proposal, privacy_floor)
+    tags = tag_pairs(proposals["tags"])
+    proposal_items = _proposal_items(proposals, per_proposal, privacy_floor, tags)
     results = {
         "consultation": _consultation(meta),
         "key_figures": {
@@ -148,7 +149,7 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
         "rejected": _ranked_list(proposals, per_proposal, "rejection", options),
         "participation": _participation(participation_rows, meta.get("country", "FR"))
         if has_participants else {"gender": [], "age_band": [], "region": [], "department": []},
-        "cartography": _cartography(proposals, per_proposal["zone"]),
+        "cartography": _cartography(tags, per_proposal["zone"]),
         "proposals": proposal_items,
         "actions": actions or [],
         "segment": dict(options.segment.items()),
@@ -272,7 +273,8 @@ def _share_lists(shares: dict[str, np.ndarray]) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> list[dict]:
+def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int,
+                    tags: list[tuple]) -> list[dict]:
     scores, zone = metrics["scores"], metrics["zone"].tolist()
     shares = _share_lists(metrics["shares"])
     bounds = {name: _bound_lists(getattr(scores, name)) for name in SCORE_NAMES}
@@ -288,7 +290,7 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int) -> l
             "author": row.author_name,
             "author_age": None if row.author_age is None else int(row.author_age),
             "content": row.content,
-            "tags": parse_tags(row.tags),
+            "tags": [{"type": kind, "label": label} for kind, label in tags[i]],
             "created_at": row.created_at,
             "votes": int(row.raw_n),
         }
@@ -454,34 +456,50 @@ def parse_tags(text) -> list[dict]:
     return tags
 
 
-def _cartography(table: pd.DataFrame, zone: np.ndarray) -> list[dict]:
-    tags = [parse_tags(t) for t in table["tags"]]
-    types: list[str] = []
-    for proposal_tags in tags:
-        for tag in proposal_tags:
-            if tag["type"] not in types:
-                types.append(tag["type"])
+def tag_pairs(texts) -> list[tuple[tuple[str, str], ...]]:
+    """Each proposal's tags as (type, label) pairs, each distinct text parsed once
+    (proposals of a large consultation share a few tag combinations)."""
+    parsed: dict = {}
+    pairs = []
+    for text in texts:
+        key = text if isinstance(text, str) else None
+        if key not in parsed:
+            parsed[key] = tuple((t["type"], t["label"]) for t in parse_tags(key))
+        pairs.append(parsed[key])
+    return pairs
+
+
+SCOPES = ("all", "consensus")
+
+
+def _cartography(tags: list[tuple], zone: np.ndarray) -> list[dict]:
+    """Per tag type (in order of first appearance) and scope, the share of the proposals
+    tagged with that type that carry each label; one pass over the proposals."""
+    types = list(dict.fromkeys(kind for pairs in tags for kind, _ in pairs))
+    counts = {(scope, kind): {} for scope in SCOPES for kind in types}
+    tagged = dict.fromkeys(counts, 0)
+    for pairs, proposal_zone in zip(tags, zone.tolist(), strict=True):
+        labels: dict[str, set[str]] = {}
+        for kind, label in pairs:
+            labels.setdefault(kind, set()).add(label)
+        for scope in SCOPES[: 2 if proposal_zone == "consensus" else 1]:
+            for kind, names in labels.items():
+                tagged[scope, kind] += 1
+                found = counts[scope, kind]
+                for name in names:
+                    found[name] = found.get(name, 0) + 1
     charts = []
     for kind in types:
-        for scope in ("all", "consensus"):
-            selected = [t for t, z in zip(tags, zone, strict=True)
-                        if scope == "all" or z == "consensus"]
-            data = _tag_shares(selected, kind)
+        for scope in SCOPES:
+            data = _tag_shares(counts[scope, kind], tagged[scope, kind])
             if data:
                 charts.append({"name": kind if scope == "all" else f"{kind} (consensus)",
                                "tag_type": kind, "scope": scope, "data": data})
     return charts
 
 
-def _tag_shares(tags: list[list[dict]], kind: str) -> list[dict]:
-    """Share of the proposals tagged with `kind` that carry each label."""
-    counts: dict[str, int] = {}
-    tagged = 0
-    for proposal_tags in tags:
-        labels = {t["label"] for t in proposal_tags if t["type"] == kind}
-        tagged += bool(labels)
-        for label in labels:
-            counts[label] = counts.get(label, 0) + 1
+def _tag_shares(counts: dict[str, int], tagged: int) -> list[dict]:
+    """Share of the `tagged` proposals that carry each label."""
     if not tagged:
         return []
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

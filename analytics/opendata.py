@@ -31,6 +31,7 @@ from analytics import catalog
 from analytics.bundle import Rule, _apply_rules, _integer_outside, new_connection
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
+from analytics.limits import check_size
 from analytics.sources import Source
 from analytics.tables import RawTable, quote, read_table
 
@@ -128,6 +129,7 @@ def _copy(proposal: dict) -> dict:
 
 def open_export(path: str | Path) -> ExportSource:
     path = Path(path)
+    check_size(path)                    # its proposals are all kept in memory
     issues = IssueCollector()
     con = new_connection()
     con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr

@@ -33,6 +33,7 @@ from pathlib import Path
 from analytics.bundle import Rule, _apply_rules, new_connection
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
+from analytics.limits import check_size
 from analytics.sources import VoteSource
 from analytics.tables import RawTable, quote, read_table
 
@@ -102,6 +103,7 @@ def read_summary(path: Path | None) -> dict[str, str]:
     """summary.csv: one `key,value` row per line (values may span lines)."""
     if path is None:
         return {}
+    check_size(path)
     try:
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:

@@ -32,6 +32,7 @@ from pathlib import Path
 from analytics import catalog, reference
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
+from analytics.limits import check_size
 from analytics.sources import Source
 
 # -- language -------------------------------------------------------------------------------
@@ -243,6 +244,7 @@ def validate(data, file: str) -> None:
 def read_json(path: Path):
     """The parsed file, with a clear issue when it is not UTF-8 JSON."""
     name = path.name
+    check_size(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import i18n
+from analytics.charts.style import isolate
 from analytics.engine import DEFAULT_OPTIONS, Options
 
 # Rows of a figure's data shown under it in the report (the dashboard has them all).
@@ -184,6 +185,10 @@ h3 { margin-top: 1.6em; }
 .warning { background: #fff6dd; border-left: 4px solid #E69F00; padding: 8px 12px; }
 table { border-collapse: collapse; font-size: 0.88em; margin: 8px 0; }
 th, td { border: 1px solid #e3e5e8; padding: 3px 8px; text-align: left; vertical-align: top; }
+/* A very long word in data (a 300-letter "word") wraps instead of widening the page. */
+body { overflow-wrap: break-word; }
+td { overflow-wrap: anywhere; }
+details { overflow-x: auto; }
 th { background: #f5f6f8; }
 details { margin: 6px 0 18px; }
 summary { cursor: pointer; color: #0072B2; }
@@ -198,7 +203,8 @@ def words(lang: str) -> dict:
 
 
 def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for the page: HTML-escaped; right-to-left text isolated (style.isolate)."""
+    return html.escape(isolate("" if value is None else str(value)), quote=True)
 
 
 _URL = re.compile(r"https?://[A-Za-z0-9._~/%?=&#:+-]+")
@@ -420,7 +426,7 @@ def _header_section(builder: Builder, results: dict, source, options: Options,
             + "</p>")
     if consultation.get("partners"):
         parts.append(f"<p><strong>{esc(w['partners'])}</strong> · "
-                     + esc(" · ".join(str(p) for p in consultation["partners"])) + "</p>")
+                     + " · ".join(esc(p) for p in consultation["partners"]) + "</p>")
     if consultation.get("context"):
         parts.append(f"<details><summary>{esc(w['context'])}</summary>"
                      f"<p>{esc(consultation['context'])}</p></details>")

@@ -118,6 +118,12 @@ def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:
                       warnings=bundle.warnings)
 
 
+def looks_like_bundle(folder: Path) -> bool:
+    """A folder with a proposals table is a vote-level bundle, even when its
+    consultation.json is missing."""
+    return any((folder / f"proposals{ext}").is_file() for ext in (".csv", ".parquet"))
+
+
 def detect_kind(path: Path) -> str:
     """bundle | polis | published | opendata | zip; InputError when unrecognised."""
     if path.is_dir():
@@ -127,6 +133,8 @@ def detect_kind(path: Path) -> str:
             return "bundle"
         if find_files(path) is not None:
             return "polis"
+        if looks_like_bundle(path):
+            return "bundle"         # without its consultation.json: validation says so
         raise InputError([Issue(path.name, "unrecognised folder",
                                 expected="consultation.json (vote-level bundle) or comments.csv "
                                          "and votes.csv (Polis export)",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,7 @@ class RawTable:
     path: Path
     columns: list[str]
     rows: int
+    types: dict[str, str] = field(default_factory=dict)   # column -> type in the file
 
 
 def find_table(folder: Path, table: str, issues: IssueCollector) -> Path | None:
@@ -57,6 +59,34 @@ def _clean(column: str) -> str:
     return f"NULLIF(TRIM(CAST({quote(column)} AS VARCHAR)), '') AS {quote(column)}"
 
 
+# Types whose text never needs trimming (numbers, dates): only cast to text.
+_CAST_ONLY = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+              "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "BOOLEAN",
+              "DATE", "TIMESTAMP")
+
+
+def _as_text(column: str, sql_type: str, untidy: set[str]) -> str:
+    """`_clean` where it changes something: a text column without an empty or padded
+    value is taken as it is, a number or a date is only cast (TRIM and NULLIF over
+    every value of a clean column of millions of ids cost several times its scan)."""
+    if sql_type == "VARCHAR" and column not in untidy:
+        return quote(column)
+    if sql_type.startswith(_CAST_ONLY):
+        return f"CAST({quote(column)} AS VARCHAR) AS {quote(column)}"
+    return _clean(column)
+
+
+def _untidy(con, source: str, types: dict[str, str]) -> set[str]:
+    """The text columns holding an empty value or one that TRIM would change."""
+    text = [c for c, t in types.items() if t == "VARCHAR"]
+    if not text:
+        return set()
+    counts = con.execute("SELECT " + ", ".join(
+        f"count(*) FILTER (WHERE {quote(c)} = '' OR {quote(c)} <> trim({quote(c)}))"
+        for c in text) + f" FROM {source}").fetchone()
+    return {c for c, count in zip(text, counts, strict=True) if count}
+
+
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -77,7 +107,6 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTabl
         f"columns={_struct(columns)}, store_rejects=true, rejects_table='{rejects}', "
         f"rejects_scan='{scan}', max_line_size=10000000"
     )
-    select = ", ".join(_clean(c) for c in header)
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {relation}_file AS "
@@ -97,22 +126,82 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTabl
     if total_bad:
         _report_rejects(path, header, bad, total_bad, issues)
         return None
+    types = dict.fromkeys(header, "VARCHAR")
+    untidy = _untidy(con, f"{relation}_file", types)
+    select = ", ".join(_as_text(c, "VARCHAR", untidy) for c in header)
     # rowid keeps insertion (file) order in a freshly created table.
     con.execute(
         f"CREATE OR REPLACE VIEW {relation} AS "
         f"SELECT {select}, rowid + 2 AS _row FROM {relation}_file"
     )
     rows = con.execute(f"SELECT count(*) FROM {relation}_file").fetchone()[0]
-    return RawTable(relation, path, header, rows)
+    return RawTable(relation, path, header, rows, types)
+
+
+def _zero_byte(path: Path, head: bytes) -> int | None:
+    """Offset of a zero byte found cheaply (text files have none): in the first
+    bytes, the last 64 KB, or the first hole of a sparse file (a file padded with
+    zeros, e.g. preallocated by a download that did not finish). None when none."""
+    if b"\x00" in head:
+        return head.index(b"\x00")
+    size = path.stat().st_size
+    if size <= len(head):
+        return None
+    with path.open("rb") as handle:
+        tail_start = max(size - (1 << 16), len(head))
+        handle.seek(tail_start)
+        tail = handle.read()
+        if b"\x00" in tail:
+            return tail_start + tail.index(b"\x00")
+        if not hasattr(os, "SEEK_HOLE"):
+            return None
+        try:
+            hole = os.lseek(handle.fileno(), 0, os.SEEK_HOLE)
+        except OSError:
+            return None
+        return hole if hole < size else None
 
 
 def _struct(columns: dict[str, str]) -> str:
     return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in columns.items()) + "}"
 
 
+_UTF16_32 = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+             (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+# What a file given as CSV may be instead, from its first bytes.
+_SIGNATURES = ((b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx)"),
+               (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+               (b"PAR1", "a Parquet file (name it .parquet)"), (b"%PDF", "a PDF document"),
+               (b"\x89PNG", "a PNG image"), (b"\x1f\x8b", "a gzip archive"))
+
+
 def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
     with path.open("rb") as handle:
         head = handle.read(1 << 20)
+    for mark, encoding in _UTF16_32:
+        if head.startswith(mark):
+            issues.add(Issue(path.name, f"the file is {encoding} encoded", row=1,
+                             expected="UTF-8 text (save as \"CSV UTF-8\")",
+                             found=f"a {encoding} byte order mark"))
+            return None
+    if b"\n" not in head and len(head) == 1 << 20:
+        issues.add(Issue(path.name, "the first line is longer than 1 MB: not a CSV header",
+                         row=1, expected="a header row of column names"))
+        return None
+    binary = next((what for mark, what in _SIGNATURES if head.startswith(mark)), None)
+    zero = _zero_byte(path, head)
+    if binary is None and zero is not None and b"\n" not in head[:zero]:
+        binary = "binary data"
+    if binary is not None:
+        issues.add(Issue(path.name, "the file is binary, not CSV text", row=1,
+                         expected="UTF-8 CSV", found=binary))
+        return None
+    if zero is not None:
+        issues.add(Issue(path.name, "the file holds zero bytes (truncated and padded, or "
+                                    "binary?)", expected="UTF-8 CSV text",
+                         found=f"a zero byte at offset {zero:,}"))
+        return None
     first = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first.decode("utf-8-sig")
@@ -120,10 +209,6 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
         issues.add(Issue(path.name, "the file is not UTF-8 encoded", row=1,
                          expected="UTF-8 text",
                          found=f"byte 0x{first[error.start]:02x} (Latin-1 or Windows-1252?)"))
-        return None
-    if b"\x00" in head[:4096]:
-        issues.add(Issue(path.name, "the file is binary, not CSV text", row=1,
-                         expected="UTF-8 CSV"))
         return None
     header = next(csv.reader(io.StringIO(text)), [])
     header = [name.strip() for name in header]
@@ -174,9 +259,11 @@ def _report_rejects(path, header, bad, total, issues: IssueCollector) -> None:
 def _read_parquet(con, path: Path, relation: str, issues: IssueCollector) -> RawTable | None:
     source = f"read_parquet({literal(str(path))}, file_row_number=true)"
     try:
-        columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-        columns = [c for c in columns if c != "file_row_number"]
-        select = ", ".join(_clean(c) for c in columns)
+        types = {row[0]: row[1] for row in con.execute(
+            f"DESCRIBE SELECT * FROM {source}").fetchall() if row[0] != "file_row_number"}
+        columns = list(types)
+        untidy = _untidy(con, source, types)
+        select = ", ".join(_as_text(c, types[c], untidy) for c in columns)
         con.execute(
             f"CREATE OR REPLACE VIEW {relation} AS "
             f"SELECT {select}, file_row_number + 2 AS _row FROM {source}"
@@ -186,7 +273,7 @@ def _read_parquet(con, path: Path, relation: str, issues: IssueCollector) -> Raw
         issues.add(Issue(path.name, "not a readable Parquet file (truncated or corrupt?)",
                          expected="a Parquet file", found=_first_line(error)))
         return None
-    return RawTable(relation, path, columns, rows)
+    return RawTable(relation, path, columns, rows, types)
 
 
 def _first_line(error: Exception) -> str:

@@ -8,7 +8,6 @@ from analytics import i18n
 from analytics.charts import proposals as charts
 from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP
-from analytics.export import csv_bytes, parquet_bytes
 from pages import ui
 
 TEXT = {
@@ -249,7 +248,7 @@ def all_proposals(results: dict, default_sort: str) -> None:
     """Every proposal, searchable and sortable (a fragment: typing reruns only this)."""
     st.header(text["all"], anchor=False)
     st.markdown(text["all_intro" if computed else "all_intro_export"])
-    frame = charts.proposal_frame(results, view.lang)
+    frame = ui.derived(view, charts.proposal_frame, view.lang)    # (proposals only)
     names = charts.idea_names(results)
     filters = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     query = filters[0].text_input(text["search"], key="q", bind="query-params",
@@ -291,9 +290,10 @@ def all_proposals(results: dict, default_sort: str) -> None:
     slug = results["consultation"].get("slug") or "consultation"
     filename = f"{slug}-{text['filename_table']}"
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button(view.t("download_csv"), csv_bytes(table), file_name=f"{filename}.csv",
+    csv, parquet = ui.table_bytes(table)        # made once per table, not at every rerun
+    left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
                          mime="text/csv", key="proposals-csv", icon=":material/download:")
-    right.download_button(view.t("download_parquet"), parquet_bytes(table),
+    right.download_button(view.t("download_parquet"), parquet,
                           file_name=f"{filename}.parquet",
                           mime="application/vnd.apache.parquet", key="proposals-parquet",
                           icon=":material/download:")

@@ -95,11 +95,11 @@ if results.get("suppressed"):
     st.stop()
 
 # -- the map of proposals -------------------------------------------------------------------
-placeable = charts.plottable(results)
+placeable = ui.derived(view, charts.plottable)
 hidden = sum(1 for p in results.get("proposals") or [] if p.get("suppressed"))
 if placeable:
     st.markdown(text["intro"])
-    largest = charts.max_votes(results)
+    largest = ui.derived(view, charts.max_votes)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     colours = ["zone", "axis"] if charts.named_axes(results) else ["zone"]
     colour = "zone"
@@ -111,7 +111,7 @@ if placeable:
     min_votes = right.select_slider(
         text["min_votes"], options, value=0, key="map_votes", bind="query-params",
         format_func=lambda n: i18n.integer(n, lang), help=text["min_votes_help"])
-    points = charts.map_points(results, min_votes)
+    points = ui.derived(view, charts.map_points, min_votes)
     counts = charts.zone_counts(points)
     for column, zone in zip(st.columns(len(ZONES)), ZONES, strict=True):
         share = 100 * counts[zone] / len(points) if len(points) else None
@@ -126,12 +126,14 @@ if placeable:
         caption += " " + text["hidden"].format(n=i18n.integer(hidden, lang))
     st.caption(caption)
     ui.notes(results, lang, ("segment",))
-    fig, data = charts.debate_map(results, lang, colour=colour, min_votes=min_votes)
+    fig, data, downloads = ui.cached_chart(view, charts.debate_map, lang, colour=colour,
+                                           min_votes=min_votes)
     if fig is None:
         st.info(text["no_map_filter"].format(n=i18n.integer(min_votes, lang)),
                 icon=":material/filter_alt:")
     else:
-        ui.chart(fig, data, key="debate-map", view=view, filename=f"{slug}-debate-map")
+        ui.chart(fig, data, key="debate-map", view=view, filename=f"{slug}-debate-map",
+                 downloads=downloads)
     with st.container(border=True):
         st.markdown(f"**{text['zones']}**")
         st.markdown("\n".join(f"- **{i18n.word(zone, lang)}** : {text['zone_rules'][zone]}"

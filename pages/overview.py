@@ -54,7 +54,7 @@ columns[2].metric(view.t("votes"), i18n.integer(figures.get("votes"), view.lang)
 
 if consultation.get("partners"):
     st.markdown(f"**{text['partners']}**")
-    st.markdown(ui.plain(" · ".join(consultation["partners"])))
+    st.markdown(" · ".join(ui.plain(partner) for partner in consultation["partners"]))
 if consultation.get("context"):
     with st.expander(text["context"], expanded=True):
         st.markdown(ui.plain(consultation["context"]))

@@ -103,7 +103,9 @@ def _source(path: str, version: float):
     return open_source(path)
 
 
-@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+# A resource, not data: st.cache_data would hand each rerun a copy (unpickling the
+# results of 10M votes, 50k proposals, takes most of a second); pages only read them.
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _results(path: str, version: float, segment: tuple, min_votes: int, top: int,
              weighted: bool = False) -> dict:
     options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
@@ -183,12 +185,32 @@ def _leave_legacy_mode() -> None:
     """Streamlit runs a page of pages/ on its own, without app.py, when the first
     visit after a server start is a deep link (its multipage "v1" mode stays on
     until st.navigation is called once). Switch it off and rerun: the rerun goes
-    through app.py, whose pages have the same URLs, so the same page opens framed."""
+    through app.py, whose pages have the same URLs, so the same page opens framed.
+    Readers arriving together after a start all begin in that mode while the first of
+    them switches it off: a run is also legacy when app.py is not running it."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    ctx = get_script_run_ctx()
+    if PagesManager.uses_pages_directory or (
+            ctx is not None and not _on_stack(ctx.pages_manager.main_script_path)):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _on_stack(script: str) -> bool:
+    """Whether the code of `script` (the main script, app.py) is running this call."""
+    import os
+    import sys
+
+    path, name = os.path.realpath(script), os.path.basename(script)
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if os.path.basename(filename) == name and os.path.realpath(filename) == path:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def page_title(key: str, lang: str) -> str:
@@ -327,13 +349,15 @@ def weighting_caption(results: dict | None, lang: str) -> None:
 def header(view: View, page: str, results: dict | None = None) -> None:
     st.title(page_title(page, view.lang))
     if view.entry is not None:
-        caption = view.entry.title
+        # Each piece escaped (and isolated) on its own: a right-to-left title or label
+        # cannot reorder the separators around it.
+        caption = plain(view.entry.title)
         if results and results.get("segment"):
             separator = " : " if view.lang == "fr" else ": "
-            parts = [view.t(k) + separator + segment_label(view, k, v)
+            parts = [plain(view.t(k) + separator) + plain(segment_label(view, k, v))
                      for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
-        st.caption(plain(caption))
+        st.caption(caption)
     weighting_caption(results, view.lang)
     if results and results.get("attribution"):
         attribution(results["attribution"])
@@ -374,24 +398,65 @@ def show_input_error(error: InputError, name: str, lang: str) -> None:
 
 
 def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
-          on_select=None) -> object:
-    """A plotly chart, then its data as a table with CSV and Parquet downloads."""
+          on_select=None, downloads: tuple[bytes, bytes] | None = None) -> object:
+    """A plotly chart, then its data as a table with CSV and Parquet downloads
+    (`downloads`: their bytes when already made, see cached_chart)."""
     event = st.plotly_chart(
         fig, width="stretch", key=key, theme=None,
         on_select=on_select or "ignore",
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
-    data_table(data, key=f"{key}-data", view=view, filename=filename)
+    data_table(data, key=f"{key}-data", view=view, filename=filename, downloads=downloads)
     return event
 
 
-def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str) -> None:
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _derived(path: str, version: float, segment: tuple, weighted: bool, name: str,
+             args: tuple, kwargs: tuple, _builder=None, _chart: bool = False):
+    # `name` (the builder's module and name) is the key; `_builder` is not hashed.
+    results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted)
+    value = _builder(results, *args, **dict(kwargs))
+    if _chart:
+        fig, data = value
+        return fig, data, (csv_bytes(data), parquet_bytes(data))
+    return value
+
+
+def derived(view: View, builder, *args, _chart: bool = False, **kwargs):
+    """builder(view.results(), *args, **kwargs), computed once per view and arguments
+    and shared (pages only read it): what a page derives from every proposal of a large
+    consultation (a table, a figure) takes seconds to rebuild at each rerun."""
+    view.results()          # the page's own checks (input errors) first
+    source = view.source()
+    segment = view.segment if "segments" in source.capabilities else Segment()
+    weighted = view.weighted and "participants" in source.capabilities
+    return _derived(str(view.entry.path), view.entry.version, tuple(segment.items()),
+                    weighted, f"{builder.__module__}.{builder.__qualname__}:{_chart}", args,
+                    tuple(sorted(kwargs.items())), _builder=builder, _chart=_chart)
+
+
+def cached_chart(view: View, builder, *args, **kwargs):
+    """`derived` for a chart builder returning (fig, data): (fig, data, downloads), the
+    CSV and Parquet bytes made once too, for `chart(..., downloads=downloads)`."""
+    return derived(view, builder, *args, _chart=True, **kwargs)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def table_bytes(data: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The CSV and Parquet bytes of a table, made once per content (Streamlit hashes the
+    table: much cheaper than writing the CSV of 50k proposals at every rerun)."""
+    return csv_bytes(data), parquet_bytes(data)
+
+
+def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str,
+               downloads: tuple[bytes, bytes] | None = None) -> None:
+    csv, parquet = downloads or table_bytes(data)
     with st.expander(view.t("show_data"), icon=":material/table:"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
         left, right = st.columns(2)
-        left.download_button(view.t("download_csv"), csv_bytes(data), file_name=f"{filename}.csv",
+        left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
                              mime="text/csv", key=f"{key}-csv", icon=":material/download:")
-        right.download_button(view.t("download_parquet"), parquet_bytes(data),
+        right.download_button(view.t("download_parquet"), parquet,
                               file_name=f"{filename}.parquet",
                               mime="application/vnd.apache.parquet", key=f"{key}-parquet",
                               icon=":material/download:")

@@ -156,7 +156,7 @@ def on_upload() -> None:
 uploaded = st.file_uploader(text["pick"], type=["zip", "json", "csv"], key="upload_file",
                             max_upload_size=limit_mb, on_change=on_upload)
 if uploaded is not None:
-    with st.spinner(text["checking"].format(name=uploaded.name), show_time=True):
+    with st.spinner(text["checking"].format(name=ui.plain(uploaded.name)), show_time=True):
         outcome = check(uploaded)
     if outcome[0] == "error":
         ui.show_input_error(outcome[1], uploaded.name, lang)
@@ -166,7 +166,8 @@ if uploaded is not None:
         entries = {e.id: e for e in st.session_state.get(ui.UPLOADS, [])}
         entry = entries.get(outcome[1])
         if entry is not None:
-            st.success(text["added"].format(name=uploaded.name, title=entry.title,
+            st.success(text["added"].format(name=ui.plain(uploaded.name),
+                                            title=ui.plain(entry.title),
                                             kind=text["kind_names"].get(entry.kind, entry.kind)),
                        icon=":material/check_circle:")
             st.page_link("pages/overview.py", label=text["open"], icon=":material/dashboard:")

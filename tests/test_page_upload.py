@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from builders import votes_for, write_bundle
+from builders import unescape, votes_for, write_bundle
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
@@ -80,7 +80,8 @@ def test_valid_results_file_joins_the_list(app):
     assert entry.path.is_relative_to(archive.uploads_root())
     assert entry.id == "upload-mes-resultats"
     assert selected(app) == entry.id                         # selected at once
-    assert [s.value for s in app.success][0].startswith("« mes résultats.json » est valide")
+    assert unescape([s.value for s in app.success][0]).startswith(
+        "« mes résultats.json » est valide")
     # The other pages show it, and its figures.
     app.switch_page("pages/ideas.py").run()
     assert not app.exception
@@ -97,7 +98,7 @@ def test_bad_file_shows_its_errors_and_changes_nothing(app):
     bad = dict(RESULTS, top_ideas=[{"name": "Axe", "ideas": [{"idea": "x",
                                                                "agreement": "abc"}]}])
     upload(app, "mauvais.json", json.dumps(bad).encode())
-    errors = [e.value for e in app.error]
+    errors = [unescape(e.value) for e in app.error]      # shown as plain text
     assert len(errors) == 1
     assert "« mauvais.json » ne peut pas être lu" in errors[0]
     assert "mauvais.json: top_ideas[0].ideas[0].agreement: expected a number, " \
@@ -153,7 +154,7 @@ def test_oversized_upload_is_refused(app, monkeypatch):
         data = b"proposition,votes\n" + b"Il faut A,1\n" * 200_000      # 2,400,018 bytes
         upload(app, "gros.csv", data, "text/csv")
         assert "gros.csv: the file is too big (expected at most 1.0 MB; found '2.3 MB')" \
-            in app.error[0].value
+            in unescape(app.error[0].value)
         assert uploads(app) == []
     finally:
         config.set_option("server.maxUploadSize", 200)

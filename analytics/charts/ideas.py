@@ -72,14 +72,15 @@ _NBSP = "\u00a0"
 def wrap(text, width: int = 42, max_lines: int = 3) -> str:
     """A label broken into lines of at most `width` characters at spaces (plotly's <br>),
     escaped. French punctuation stays with its word ("connaître :" never starts a line
-    with ":"). Words are never cut: a label longer than `max_lines` lines ends with "…"
+    with ":"). Words are not cut, except a word longer than a line (cut into pieces, so
+    that it cannot widen the chart): a label longer than `max_lines` lines ends with "…"
     after its last whole word (the full text is in the hover and the table)."""
     text = " ".join(str(text or "").split())
     for mark in (":", ";", "?", "!", "»"):
         text = text.replace(f" {mark}", f"{_NBSP}{mark}")
     text = text.replace("« ", f"«{_NBSP}")
     lines, line = [], ""
-    for word in text.split(" "):
+    for word in (piece for w in text.split(" ") for piece in style.split_word(w, width)):
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -182,7 +183,7 @@ def _idea_hover(idea: dict, lang: str, total: int) -> str:
     t = text(lang)
     lines = [f"<b>{wrap(idea.get('idea') or '', 60, 12)}</b>"]
     if idea.get("axis"):
-        lines.append(style.plain(axis_title(idea["axis_position"], idea["axis"], lang)))
+        lines.append(style.wrap(axis_title(idea["axis_position"], idea["axis"], lang), 60, 3))
     for key, word, _ in IDEA_METRICS:
         lines.append(f"{i18n.word(word, lang)} : {pct(idea.get(key), lang, 1)}" if lang == "fr"
                      else f"{i18n.word(word, lang)}: {pct(idea.get(key), lang, 1)}")
@@ -276,7 +277,9 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
             fig.add_annotation(x=0, y=domain[1], xref="paper", yref="paper", xanchor="left",
                                yanchor="bottom", xshift=-LEFT_MARGIN + 8, yshift=4,
                                showarrow=False, align="left",
-                               text=f"<b>{style.plain(axis_title(position, header, lang))}</b>",
+                               # one line: the full name is in the hover and the table
+                               text=f"<b>{style.wrap(axis_title(position, header, lang), 80, 1)}"
+                                    "</b>",
                                font={"size": 14})
     return fig, data
 

@@ -69,7 +69,8 @@ def _alpha(color: str, opacity: float) -> str:
 def short_label(rank: int, author, content, width: int = 46) -> str:
     """'#1 · Marina<br>Il faut instaurer…' for an axis tick, escaped, two lines at most."""
     head = f"#{rank} · {author}" if author else f"#{rank}"
-    return style.plain(head) + "<br>" + style.wrap(content or "", width=width, max_lines=1)
+    return (style.wrap(head, width=width, max_lines=1) + "<br>"
+            + style.wrap(content or "", width=width, max_lines=1))
 
 
 def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figure, pd.DataFrame]:

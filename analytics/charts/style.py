@@ -5,6 +5,8 @@ is measured."""
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 
 import plotly.graph_objects as go
 
@@ -51,13 +53,70 @@ def apply(fig: go.Figure, lang: str, title: str | None = None, *, height: int | 
 
 def plain(text) -> str:
     """User text for plotly labels and hovers, which render a subset of HTML:
-    escaped so that '<b>' or '<a href>' in a proposal shows as typed."""
-    return html.escape("" if text is None else str(text), quote=False)
+    escaped so that '<b>' or '<a href>' in a proposal shows as typed; isolated
+    (see `isolate`) when it holds right-to-left letters."""
+    return html.escape(isolate("" if text is None else str(text)), quote=False)
+
+
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko... and their
+# presentation forms, historic scripts of the SMP).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+                  "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """Right-to-left text set in a left-to-right page: wrapped, line by line, in
+    Unicode's first-strong isolate (FSI ... PDI) so that it keeps its own direction
+    and never reorders the punctuation or numbers around it ("Hebrew (12 votes)").
+    Text without right-to-left letters is returned unchanged."""
+    if not text or not _RTL.search(text):
+        return text
+    return "\n".join(FSI + line + PDI if _RTL.search(line) else line
+                     for line in text.split("\n"))
+
+
+_ZWJ = "\u200d"
+
+
+def _joined(text: str, at: int) -> bool:
+    """True when a cut before `at` would split a character from its marks (accents,
+    emoji modifiers, variation selectors) or an emoji ZWJ sequence."""
+    if at <= 0 or at >= len(text):
+        return False
+    after, before = text[at], text[at - 1]
+    return (before == _ZWJ or after == _ZWJ or unicodedata.combining(after) > 0
+            or unicodedata.category(after) in ("Mn", "Me")
+            or "\ufe00" <= after <= "\ufe0f" or "\U0001f3fb" <= after <= "\U0001f3ff")
+
+
+def cut(text: str, width: int) -> str:
+    """At most about `width` characters of `text`, never splitting a character
+    from its marks or an emoji sequence."""
+    at = max(width, 1)
+    while _joined(text, at):
+        at += 1
+    return text[:at]
+
+
+def split_word(word: str, width: int) -> list[str]:
+    """A word longer than `width` as pieces of about `width` characters (a 300-letter
+    "word" must not widen a chart); shorter words unchanged."""
+    pieces = []
+    while len(word) > width:
+        piece = cut(word, width)
+        pieces.append(piece)
+        word = word[len(piece):]
+    return [*pieces, word] if word or not pieces else pieces
 
 
 def wrap(text: str, width: int = 48, max_lines: int = 3) -> str:
-    """Break a long label into lines for axis ticks (plotly uses <br>), escaped."""
-    words, lines, line = str(text).split(), [], ""
+    """Break a long label into lines for axis ticks (plotly uses <br>), escaped. A
+    word longer than a line is cut into pieces; a label longer than `max_lines`
+    lines ends with "…"."""
+    words = [piece for word in str("" if text is None else text).split()
+             for piece in split_word(word, width)]
+    lines, line = [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -67,5 +126,5 @@ def wrap(text: str, width: int = 48, max_lines: int = 3) -> str:
     lines.append(line)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1][: width - 1] + "…"
+        lines[-1] = cut(lines[-1], width - 1).rstrip() + "…"
     return "<br>".join(plain(line) for line in lines)

@@ -83,6 +83,7 @@ def generate(out_dir, *, seed: int = 2022, votes: int | None = None,
     out_dir, atomically. Same seed and sizes give byte-identical tables."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}, expected one of {FORMATS}")
+    refuse_foreign_folder(Path(out_dir))
     sizes = resolve_sizes(votes, participants, proposals)
     report = progress or (lambda fraction, message: None)
     report(0.0, "Planning proposals and vote counts")
@@ -100,6 +101,21 @@ def generate(out_dir, *, seed: int = 2022, votes: int | None = None,
         write_votes(folder, plan, people, layout, fmt, _rng(seed, "votes"), report)
     report(1.0, "Done")
     return Path(out_dir)
+
+
+def refuse_foreign_folder(out_dir: Path) -> None:
+    """The generator replaces only what it wrote: an existing folder that is not
+    empty and not a generated bundle (someone's own consultation) is left as it is."""
+    if not out_dir.exists() or (out_dir.is_dir() and not any(out_dir.iterdir())):
+        return
+    try:
+        meta = json.loads((out_dir / "consultation.json").read_text(encoding="utf-8"))
+        generated = meta.get("generator", {}).get("name") == "analytics.demo"
+    except (OSError, ValueError, AttributeError):
+        generated = False
+    if not generated:
+        raise FileExistsError(f"{out_dir} exists and was not written by the demo generator: "
+                              "it is left as it is (choose another --out)")
 
 
 def ensure_demo(out_dir=DEFAULT_DEMO_DIR, progress: Progress | None = None) -> Path:

@@ -129,10 +129,20 @@ def _wait_idle(page, timeout: float) -> None:
         page.wait_for_timeout(150)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, max_height: int = 6000) -> Path:
+    """The whole page: Streamlit scrolls inside its own container, so the viewport
+    is stretched to the content's height for the shot, then restored."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") + ".png")
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]')"
+                           " || document.body).scrollHeight")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(height, max_height)})
+        page.wait_for_timeout(800)      # plotly redraws on resize
+    page.screenshot(path=str(path))
+    if size:
+        page.set_viewport_size(size)
     return path
 
 

@@ -1,0 +1,1 @@
+"""Load test of the dashboard: `python -m tests.load.run` (see tests/load/README.md)."""
