@@ -26,6 +26,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -516,45 +517,88 @@ new MutationObserver((mutations) => {
 PAGE_TIMEOUT = 300        # seconds a page may take before it is reported as too slow
 
 
-def _open_timed(chrome, url: str) -> dict:
+def _harness():
     sys.path.insert(0, str(REPO / "tests" / "browser"))
     import harness
 
-    page = chrome.new_page(viewport={"width": 1400, "height": 900})
-    page.add_init_script(WATCH_DRAWING)
+    return harness
+
+
+def _drawn_seconds(page, seen: dict, start: float = 0.0) -> float:
+    """From `start` (ms, the page's clock) to the last change inside a chart, or to the
+    last change of the page when it has no chart."""
+    drawn = page.evaluate("() => window.__drawn")
+    return ((drawn["chart"] if seen["charts"] else drawn["last"]) - start) / 1000
+
+
+def _open_timed(page, url: str) -> dict:
+    """Open `url` in `page` (a full page load): navigation start to the last chart."""
     try:
-        seen = harness.open_page(page, url, timeout=PAGE_TIMEOUT * 1000)
-        drawn = page.evaluate("() => window.__drawn")
+        seen = _harness().open_page(page, url, timeout=PAGE_TIMEOUT * 1000)
+        seconds = _drawn_seconds(page, seen)
     except Exception as error:  # noqa: BLE001 - a timeout is a figure of the bench
         return {"seconds": None, "charts": 0,
                 "problems": [f"not drawn within {PAGE_TIMEOUT} s ({type(error).__name__})"]}
-    finally:
-        page.close()
-    seconds = (drawn["chart"] if seen["charts"] else drawn["last"]) / 1000
+    return {"seconds": seconds, "charts": seen["charts"],
+            "problems": seen["exceptions"] + seen["errors"]}
+
+
+def _navigate_timed(page, name: str) -> dict:
+    """Click the navigation link to page `name` in an open app (what a reader does):
+    from the click to the last chart drawn."""
+    harness = _harness()
+    try:
+        start = page.evaluate("() => { window.__drawn = {last: 0, chart: 0}; "
+                              "return performance.now(); }")
+        links = page.locator('[data-testid="stSidebarNavLink"]')
+        # The first page of the navigation is the app's root address.
+        path = "" if name == PAGES[0] else name
+        link = next(links.nth(i) for i in range(links.count())
+                    if urlsplit(links.nth(i).get_attribute("href") or "").path.strip("/")
+                    == path)
+        link.click()
+        page.wait_for_url(lambda url: urlsplit(url).path.strip("/") == path,
+                          timeout=PAGE_TIMEOUT * 1000)
+        seen = harness.settle(page, timeout=PAGE_TIMEOUT * 1000)
+        seconds = _drawn_seconds(page, seen, start)
+    except Exception as error:  # noqa: BLE001 - a timeout is a figure of the bench
+        return {"seconds": None, "charts": 0,
+                "problems": [f"not drawn within {PAGE_TIMEOUT} s ({type(error).__name__})"]}
     return {"seconds": seconds, "charts": seen["charts"],
             "problems": seen["exceptions"] + seen["errors"]}
 
 
 def page_times(bundle: Path, pages=PAGES, echo=None) -> list[dict]:
-    """Per page: cold (first open after a server start, so it includes loading the
-    consultation) and warm (the same page opened again: cached results)."""
-    sys.path.insert(0, str(REPO / "tests" / "browser"))
-    import harness
-
+    """Per page, on a fresh server: cold (the first open, in a new browser profile: loads
+    the consultation and the app's scripts), reload (the same address opened again in
+    that browser: the results and the browser's cache are warm) and in-app (from
+    another page of the open app, a click on the page's navigation link, as a reader
+    moves between pages: nothing is loaded again)."""
+    harness = _harness()
     if harness.chromium_path() is None:
         return [{"page": page, "error": "no Chromium (apt-get install chromium)"}
                 for page in pages]
     rows = []
     env = {"CONSULTATIONS_PATH": str(bundle.parent)}
     with harness.browser() as chrome:
-        for page in pages:
+        for name in pages:
             with harness.serve_app(env) as base:
-                url = f"{base}/{page}?c={bundle.name}"
-                cold = _open_timed(chrome, url)
-                warm = _open_timed(chrome, url)
-            rows.append({"page": page, "cold": cold["seconds"], "warm": warm["seconds"],
-                         "charts": warm["charts"],
-                         "problems": cold["problems"] + warm["problems"]})
+                context = chrome.new_context(viewport={"width": 1400, "height": 900})
+                context.add_init_script(WATCH_DRAWING)
+                url = f"{base}/{name}?c={bundle.name}"
+                try:
+                    cold = _open_timed(context.new_page(), url)
+                    page = context.new_page()
+                    reload = _open_timed(page, url)
+                    away = FLOOR_PAGE if name != FLOOR_PAGE else PAGES[0]
+                    _navigate_timed(page, away)
+                    warm = _navigate_timed(page, name)
+                finally:
+                    context.close()
+            rows.append({"page": name, "cold": cold["seconds"], "reload": reload["seconds"],
+                         "warm": warm["seconds"], "charts": reload["charts"],
+                         "problems": cold["problems"] + reload["problems"]
+                         + warm["problems"]})
             if echo:
                 echo(json.dumps(rows[-1]))
     return rows
@@ -641,19 +685,22 @@ def _ratio_lines(results: dict[str, dict]) -> list[str]:
 
 
 def _page_lines(rows: list[dict]) -> list[str]:
-    lines = ["", "pages: headless Chromium, navigation start to the last chart drawn "
-                 "(cold: first open after a server start, loads the consultation; "
-                 "warm: opened again)",
-             f"{'page':<14} {'cold (s)':>9} {'warm (s)':>9} {'charts':>7}"]
+    lines = ["", "pages: headless Chromium, to the last chart drawn. cold: first open after a "
+                 "server start in a new browser (loads the consultation); reload: the address "
+                 "opened again (results and browser cache warm); warm: from another page of "
+                 "the open app, a click on the page's link",
+             f"{'page':<14} {'cold (s)':>9} {'reload (s)':>11} {'warm (s)':>9} {'charts':>7}"]
     for row in rows:
         if "error" in row:
             lines.append(f"{row['page']:<14} {row['error']}")
             continue
         problems = f"  PROBLEMS: {row['problems'][:2]}" if row["problems"] else ""
         floor = "  (reads no data: the floor)" if row["page"] == FLOOR_PAGE else ""
-        cold, warm = (f"{row[k]:>9.2f}" if row[k] is not None else f"{'>' + str(PAGE_TIMEOUT):>9}"
-                      for k in ("cold", "warm"))
-        lines.append(f"{row['page']:<14} {cold} {warm} {row['charts']:>7}{problems}{floor}")
+        cold, reload, warm = (
+            f"{row[k]:>{w}.2f}" if row.get(k) is not None else f"{'>' + str(PAGE_TIMEOUT):>{w}}"
+            for k, w in (("cold", 9), ("reload", 11), ("warm", 9)))
+        lines.append(f"{row['page']:<14} {cold} {reload} {warm} {row['charts']:>7}"
+                     f"{problems}{floor}")
     return lines
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import Issue, IssueCollector
 from analytics.limits import too_big
 from analytics.tables import RawTable, find_table, literal, quote, read_table
@@ -90,6 +91,8 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
     actions = read_actions(folder, con if not issues else None, issues)
     issues.raise_if_any()
     _normalise(con, raw, materialize, french=meta.get("country", "FR") == "FR")
+    if "participants" in raw:
+        _warn_unknown_participants(con, warnings)
     return Bundle(folder, meta, actions, con, files, warnings)
 
 
@@ -393,8 +396,6 @@ def _check_all(con, raw: dict[str, RawTable], issues: IssueCollector,
     for table in ("ideas", "proposals", "participants", "votes"):
         if table in raw:
             _check_table(con, raw[table], table, set(raw), issues, warnings)
-    if "participants" in raw and not issues:
-        _warn_unknown_participants(con, warnings)
 
 
 def _check_table(con, table: RawTable, name: str, present: set[str],
@@ -520,9 +521,7 @@ def _duplicate_count(con, relation: str, cols: str, where: str) -> int:
 
 def _warn_unknown_participants(con, warnings: list[str]) -> None:
     unknown = con.execute(
-        "SELECT count(DISTINCT participant_id) FROM raw_votes WHERE participant_id NOT IN "
-        "(SELECT participant_id FROM raw_participants)"
-    ).fetchone()[0]
+        "SELECT sum(participants) FROM participation_cells WHERE NOT known").fetchone()[0]
     if unknown:
         warnings.append(f"{unknown} voter(s) are not in the participants table: they count as "
                         "participants with unknown gender, age and region")
@@ -571,6 +570,8 @@ def _normalise(con, raw: dict[str, RawTable], materialize: bool, french: bool) -
     _create(con, kind, "votes", f"""
         SELECT proposal_id, participant_id, vote, {_column(v, 'qualification')} AS qualification
         FROM raw_votes""")
+    # Always a table (a few thousand rows): read by every participation query.
+    _create(con, "TABLE", "participation_cells", PARTICIPATION_CELLS_SQL)
     if materialize:
         _drop_raw(con, raw)
 

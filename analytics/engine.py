@@ -7,6 +7,7 @@ Everything after that works on one row per proposal, idea or segment, in numpy."
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,17 +80,44 @@ def idea_voters_sql(segment: Segment) -> str:
             f"WHERE pr.idea_id IS NOT NULL GROUP BY pr.idea_id")
 
 
+# Voters per cell of the participation table (gender, age band, région, département,
+# and whether the voter is in the participants table), with their votes. Made once when
+# a bundle is loaded (analytics.bundle, analytics.spark): participation for everyone and
+# for any segment (segments filter on these same columns) is then a sum over a few
+# thousand rows instead of a GROUP BY of every vote by voter and a join per query.
+PARTICIPATION_CELLS_SQL = """
+    WITH per_participant AS (
+        SELECT participant_id, count(*) AS votes FROM votes GROUP BY participant_id
+    )
+    SELECT p.gender, p.age_band, p.region_code, p.department_code,
+           p.participant_id IS NOT NULL AS known,
+           count(*) AS participants, sum(pp.votes) AS votes
+    FROM per_participant pp
+    LEFT JOIN participants p ON p.participant_id = pp.participant_id
+    GROUP BY p.gender, p.age_band, p.region_code, p.department_code,
+             p.participant_id IS NOT NULL
+"""
+
+
 def participation_sql(segment: Segment, weighted: bool = False) -> str:
-    weight = ", max(weight) AS weight" if weighted else ""
-    sums = (", sum(pp.weight) AS weighted_participants, "
-            "sum(pp.weight * pp.votes) AS weighted_votes") if weighted else ""
+    if not weighted:
+        return f"""
+            SELECT gender, age_band, region_code, department_code,
+                   CAST(sum(participants) AS BIGINT) AS participants,
+                   CAST(sum(votes) AS BIGINT) AS votes
+            FROM participation_cells c WHERE {segment.where('c')}
+            GROUP BY gender, age_band, region_code, department_code
+        """
+    # Weights are per voter: this one goes back to the votes.
     return f"""
         WITH per_participant AS (
-            SELECT participant_id, count(*) AS votes{weight}
+            SELECT participant_id, count(*) AS votes, max(weight) AS weight
             FROM {segment_votes(segment, weighted)} GROUP BY participant_id
         )
         SELECT p.gender, p.age_band, p.region_code, p.department_code,
-               count(*) AS participants, sum(pp.votes) AS votes{sums}
+               count(*) AS participants, sum(pp.votes) AS votes,
+               sum(pp.weight) AS weighted_participants,
+               sum(pp.weight * pp.votes) AS weighted_votes
         FROM per_participant pp
         LEFT JOIN participants p ON p.participant_id = pp.participant_id
         GROUP BY p.gender, p.age_band, p.region_code, p.department_code
@@ -474,20 +502,22 @@ SCOPES = ("all", "consensus")
 
 def _cartography(tags: list[tuple], zone: np.ndarray) -> list[dict]:
     """Per tag type (in order of first appearance) and scope, the share of the proposals
-    tagged with that type that carry each label; one pass over the proposals."""
+    tagged with that type that carry each label. Proposals share a few tag combinations:
+    each distinct (combination, consensus or not) is walked once, with its count."""
     types = list(dict.fromkeys(kind for pairs in tags for kind, _ in pairs))
     counts = {(scope, kind): {} for scope in SCOPES for kind in types}
     tagged = dict.fromkeys(counts, 0)
-    for pairs, proposal_zone in zip(tags, zone.tolist(), strict=True):
+    combinations = Counter(zip(tags, (z == "consensus" for z in zone.tolist()), strict=True))
+    for (pairs, consensus), proposals in combinations.items():
         labels: dict[str, set[str]] = {}
         for kind, label in pairs:
             labels.setdefault(kind, set()).add(label)
-        for scope in SCOPES[: 2 if proposal_zone == "consensus" else 1]:
+        for scope in SCOPES[: 2 if consensus else 1]:
             for kind, names in labels.items():
-                tagged[scope, kind] += 1
+                tagged[scope, kind] += proposals
                 found = counts[scope, kind]
                 for name in names:
-                    found[name] = found.get(name, 0) + 1
+                    found[name] = found.get(name, 0) + proposals
     charts = []
     for kind in types:
         for scope in SCOPES:

@@ -31,7 +31,7 @@ import re
 from pathlib import Path
 
 from analytics.bundle import Rule, _apply_rules, new_connection
-from analytics.engine import DEFAULT_OPTIONS, Options
+from analytics.engine import DEFAULT_OPTIONS, PARTICIPATION_CELLS_SQL, Options
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.limits import check_size
 from analytics.sources import VoteSource
@@ -340,6 +340,7 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
                CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS age_band,
                CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
         WHERE false""")
+    con.execute(f"CREATE OR REPLACE TABLE participation_cells AS {PARTICIPATION_CELLS_SQL}")
     row = con.execute("""
         SELECT
           (SELECT count(*) FROM polis_comments) AS comments,

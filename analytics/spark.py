@@ -46,6 +46,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from analytics import bundle as bundle_rules
+from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.sources import VoteSource
 from analytics.tables import RawTable, literal
@@ -215,6 +216,8 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
     else:
         raw, meta, actions, warnings_ = _validate(spark, location)
     frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache)
+    if validation == "spark" and "participants" in raw:
+        bundle_rules._warn_unknown_participants(_DuckDBDialect(spark), warnings_)
     return SparkSource(spark, folder, location, meta, actions=actions,
                        has_ideas="ideas" in raw, has_participants="participants" in raw,
                        warnings=warnings_, frames=frames)
@@ -666,6 +669,7 @@ def _normalise(spark, raw: dict[str, RawTable], *, french: bool, cache: bool) ->
     create("votes", f"""
         SELECT proposal_id, participant_id, vote, {_column(v, 'qualification')} AS qualification
         FROM raw_votes""")
+    create("participation_cells", PARTICIPATION_CELLS_SQL)
     return frames
 
 

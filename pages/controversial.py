@@ -117,31 +117,9 @@ LISTS = {"controversy": "controversials", "rejection": "rejected"}
 ZONES = ("consensus", "controversy", "rejection", "limbo")
 
 
-def in_url(key: str, options: list, default=None, multi: bool = False) -> dict:
-    """Widget arguments that keep its value in the URL under `key` as the option itself
-    (`list=rejection`, `zones=limbo`), the same in every language. (bind="query-params"
-    writes the translated label of an option with a format_func into the URL.)"""
-    state = st.session_state
-    if multi:
-        current = state[key] if key in state else st.query_params.get_all(key)
-        state[key] = [value for value in current if value in options]
-    else:
-        current = state[key] if key in state else st.query_params.get(key, default)
-        state[key] = current if current in options else default
-    return {"key": key, "on_change": to_url, "args": (key, default)}
-
-
-def to_url(key: str, default) -> None:
-    value = st.session_state.get(key)
-    if value in (None, default, []):
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value
-
-
 def list_changed(key: str, default) -> None:
     """The table below is sorted by the score of the list shown, until sorted otherwise."""
-    to_url(key, default)
+    ui.to_url(key, default)
     st.session_state.pop("sort", None)
     st.query_params.pop("sort", None)
 
@@ -177,7 +155,7 @@ else:
     if len(available) > 1:          # a published file may hold only the controversial list
         kind = controls[0].segmented_control(
             text["list"], available, required=True, format_func=lambda k: text[k],
-            **{**in_url("list", available, available[0]), "on_change": list_changed}) \
+            **{**ui.in_url("list", available, available[0]), "on_change": list_changed}) \
             or available[0]
     items = results.get(LISTS[kind]) or []
     intro = f"intro_{kind}" if computed else f"intro_published_{kind}"
@@ -257,18 +235,18 @@ def all_proposals(results: dict, default_sort: str) -> None:
     zones = [z for z in ZONES if z in set(frame["zone_key"].dropna())]
     chosen_zones = filters[1].multiselect(
         text["zones"], zones, format_func=view.t, placeholder=text["all_zones"],
-        **in_url("zones", zones, multi=True)) if zones else []
+        **ui.in_url("zones", zones, multi=True)) if zones else []
     idea = None
     if names and frame["idea_id"].notna().any():
         # "" is every idea (a None option would show as an empty placeholder)
         idea = filters[2].selectbox(
             text["idea"], ["", *names],
             format_func=lambda i: names.get(i, i) if i else text["all_ideas"],
-            **in_url("in_idea", ["", *names], "")) or None
+            **ui.in_url("in_idea", ["", *names], "")) or None
     sorts = [s for s in charts.SORTS if frame[s].notna().any()]
     by = filters[3].selectbox(
         text["sort"], sorts, format_func=lambda s: charts.column_labels(view.lang)[s],
-        **in_url("sort", sorts, default_sort if default_sort in sorts else sorts[0])) \
+        **ui.in_url("sort", sorts, default_sort if default_sort in sorts else sorts[0])) \
         if sorts else None
 
     shown = charts.filter_proposals(frame, query, chosen_zones, idea)

@@ -20,6 +20,8 @@ TEXT = {
         "min_votes_help": "Masque les propositions qui ont reçu peu de votes : leurs parts "
                           "sont fragiles.",
         "shown": "{shown} propositions affichées sur {total}.",
+        "start": "Au-delà de {most} points la carte devient illisible : elle part des "
+                 "propositions d'au moins {n} votes (baissez le minimum pour les voir toutes).",
         "hidden": "{n} proposition(s) masquée(s) : moins de 10 votants dans ce segment.",
         "zones": "Comment les zones sont définies",
         "zone_rules": {
@@ -54,6 +56,8 @@ TEXT = {
         "min_votes": "Minimum number of votes",
         "min_votes_help": "Hides proposals with few votes: their shares are fragile.",
         "shown": "{shown} proposals shown of {total}.",
+        "start": "Beyond {most} dots the map is unreadable: it starts from the proposals with "
+                 "at least {n} votes (lower the minimum to see them all).",
         "hidden": "{n} proposal(s) hidden: fewer than 10 voters in this segment.",
         "zones": "How the zones are defined",
         "zone_rules": {
@@ -108,8 +112,9 @@ if placeable:
             text["colour"], colours, default="zone", key="colour", required=True,
             format_func=lambda key: text[f"by_{key}"], bind="query-params") or "zone"
     options = [n for n in THRESHOLDS if n <= largest] or [0]
+    start = ui.derived(view, charts.default_min_votes, tuple(options))
     min_votes = right.select_slider(
-        text["min_votes"], options, value=0, key="map_votes", bind="query-params",
+        text["min_votes"], options, value=start, key="map_votes", bind="query-params",
         format_func=lambda n: i18n.integer(n, lang), help=text["min_votes_help"])
     points = ui.derived(view, charts.map_points, min_votes)
     counts = charts.zone_counts(points)
@@ -122,6 +127,9 @@ if placeable:
                       help=text["zone_rules"][zone])
     caption = text["shown"].format(shown=i18n.integer(len(points), lang),
                                    total=i18n.integer(len(results.get("proposals") or []), lang))
+    if start:
+        caption += " " + text["start"].format(n=i18n.integer(start, lang),
+                                              most=i18n.integer(charts.MAX_POINTS, lang))
     if hidden:
         caption += " " + text["hidden"].format(n=i18n.integer(hidden, lang))
     st.caption(caption)

@@ -79,24 +79,6 @@ TEXT = {
 }
 
 
-def in_url(key: str, options: list, default=None) -> dict:
-    """Widget arguments that keep its value in the URL under `key` as the option itself
-    (`metric=ratio`), the same in every language. (bind="query-params" writes the
-    translated label of an option with a format_func into the URL.)"""
-    state = st.session_state
-    current = state[key] if key in state else st.query_params.get(key, default)
-    state[key] = current if current in options else default
-    return {"key": key, "on_change": to_url, "args": (key, default)}
-
-
-def to_url(key: str, default) -> None:
-    value = st.session_state.get(key)
-    if value in (None, default):
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value
-
-
 view = ui.current_view()
 text = TEXT[view.lang]
 results = view.results()
@@ -157,14 +139,14 @@ elif maps:
     if len(maps) > 1:
         level = top[1].segmented_control(
             text["level"], maps, required=True, format_func=lambda lv: text[lv],
-            **in_url("level", maps, maps[0])) or maps[0]
+            **ui.in_url("level", maps, maps[0])) or maps[0]
     frame = frames[level]
     metrics = charts.available_metrics(frame)
     base = frame.attrs.get("base", "participants")
     metric = top[0].segmented_control(
         text["metric"], metrics, required=True,
         format_func=lambda m: charts.metric_label(m, view.lang, base, short=True),
-        **in_url("metric", metrics, metrics[0])) or metrics[0]
+        **ui.in_url("metric", metrics, metrics[0])) or metrics[0]
     level_word = text["level_word"][level]
     key = "explain_share_votes" if metric == "share" and base == "votes" else f"explain_{metric}"
     explanation = text[key].format(level=level_word, the=text["the"][level],
@@ -218,7 +200,7 @@ bases = [b for b in ("participants", "votes")
 by = bases[0] if bases else "participants"
 if len(bases) > 1:
     by = st.segmented_control(text["by"], bases, required=True, format_func=lambda b: text[b],
-                              **in_url("by", bases, bases[0])) or bases[0]
+                              **ui.in_url("by", bases, bases[0])) or bases[0]
 columns = st.columns(2)
 for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
     with column:

@@ -124,25 +124,6 @@ LISTED = 6           # significant differences listed per dimension
 RANKING_CHART = "seg-ranking"
 
 
-# -- the URL --------------------------------------------------------------------------------
-
-def in_url(key: str, options: list, default) -> dict:
-    """Widget arguments keeping the option itself in the URL under `key` (a
-    bound widget with a format_func would write the displayed label)."""
-    state = st.session_state
-    current = state[key] if key in state else st.query_params.get(key, default)
-    state[key] = current if current in options else default
-    return {"key": key, "on_change": to_url, "args": (key, default)}
-
-
-def to_url(key: str, default) -> None:
-    value = st.session_state.get(key)
-    if value in (None, default):
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value
-
-
 def clicked() -> None:
     """A dot of the ranking was clicked: its item becomes the compared one."""
     state = st.session_state.get(RANKING_CHART) or {}
@@ -230,10 +211,10 @@ if not kinds:
 controls = st.columns([1.3, 4, 1.4], vertical_alignment="bottom")
 kind = controls[0].segmented_control(
     text["of"], kinds, required=True, format_func=lambda k: text[k],
-    **in_url("of", kinds, kinds[0])) or kinds[0]
+    **ui.in_url("of", kinds, kinds[0])) or kinds[0]
 share = controls[2].selectbox(text["share"], SHARES,
                               format_func=lambda s: charts.share_name(s, lang),
-                              **in_url("share", list(SHARES), "agree")) or "agree"
+                              **ui.in_url("share", list(SHARES), "agree")) or "agree"
 
 
 def default_item(level: str, ids: list[str]) -> str:
@@ -257,7 +238,7 @@ def item_label(item_id: str) -> str:
 
 ids = idea_ids if kind == "idea" else list(proposals)
 item_id = controls[1].selectbox(text[f"item_{kind}"], ids, format_func=item_label,
-                                **in_url("item", ids, default_item(kind, ids))) or ids[0]
+                                **ui.in_url("item", ids, default_item(kind, ids))) or ids[0]
 
 compared = comparison(source, str(view.entry.path), view.entry.version, kind, item_id,
                       segment, weighted)
@@ -334,7 +315,7 @@ st.header(text["ranking"], anchor=False)
 levels = [k for k in ("idea", "proposal") if k in kinds]
 level = st.segmented_control(text["rank_of"], levels, required=True,
                              format_func=lambda k: text[f"rank_{k}"],
-                             **in_url("rank", levels, levels[0])) or levels[0]
+                             **ui.in_url("rank", levels, levels[0])) or levels[0]
 min_votes = DEFAULT_MIN_VOTES if level == "proposal" else 0
 ranked, family, names = ranking(source, str(view.entry.path), view.entry.version, level, share,
                                 segment, weighted, min_votes)

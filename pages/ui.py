@@ -280,6 +280,30 @@ def segment_filters(lang: str) -> None:
             else i18n.word(labels.get(v, v), lang))
 
 
+# -- page controls kept in the URL ----------------------------------------------------------
+
+def in_url(key: str, options: list, default=None, multi: bool = False) -> dict:
+    """Widget arguments that keep its value in the URL under `key` as the option itself
+    (`list=rejection`, `zones=limbo`), the same in every language. (bind="query-params"
+    writes the translated label of an option with a format_func into the URL.)"""
+    state = st.session_state
+    if multi:
+        current = state[key] if key in state else st.query_params.get_all(key)
+        state[key] = [value for value in current if value in options]
+    else:
+        current = state[key] if key in state else st.query_params.get(key, default)
+        state[key] = current if current in options else default
+    return {"key": key, "on_change": to_url, "args": (key, default)}
+
+
+def to_url(key: str, default) -> None:
+    value = st.session_state.get(key)
+    if value in (None, default, []):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+
+
 # -- drawing --------------------------------------------------------------------------------
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")

@@ -1,7 +1,6 @@
 """The "Controversial and rejected" page and its chart builders, on a small bundle whose
 figures are worked out by hand."""
 
-import json
 import unicodedata
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from analytics.charts import style
 from analytics.engine import Options
 from analytics.errors import InputError
 from analytics.sources import open_source
+from tests.apptest import charts_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/controversial.py"
@@ -100,9 +100,6 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
-
-def charts_of(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 # -- chart builders -------------------------------------------------------------------------

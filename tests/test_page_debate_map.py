@@ -14,6 +14,7 @@ from analytics.charts import debate as charts
 from analytics.charts import style
 from analytics.sources import open_source
 from analytics.vocabulary import ZONES
+from tests.apptest import charts_of, metrics_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/debate_map.py"
@@ -87,12 +88,6 @@ def app(folders, monkeypatch):
     return run
 
 
-def charts_of(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def metrics_of(at):
-    return {metric.label: metric.value for metric in at.metric}
 
 
 # -- chart builders -------------------------------------------------------------------------
@@ -286,3 +281,16 @@ def test_page_on_proposal_export_says_why_no_map(shared_data, monkeypatch):
     at = open_published(folder, "mondedapres_2020_05_28", PAGE)
     assert not at.get("plotly_chart")
     assert any("pas de carte des propositions" in info.value for info in at.info)
+
+
+def test_map_starts_from_a_threshold_keeping_it_readable():
+    # 12 placeable proposals: 2 with 0 votes, 4 with 10, 3 with 30, 3 with 200.
+    votes = [0, 0, 10, 10, 10, 10, 30, 30, 30, 200, 200, 200]
+    results = {"proposals": [{"id": f"p{i}", "votes": n, "shares": {"agree": 0.5},
+                              "controversy": {"score": 0.1}} for i, n in enumerate(votes)]}
+    thresholds = (0, 10, 20, 50, 100, 500)
+    assert charts.default_min_votes(results, thresholds, max_points=12) == 0
+    assert charts.default_min_votes(results, thresholds, max_points=10) == 10   # 10 left
+    assert charts.default_min_votes(results, thresholds, max_points=9) == 20    # 6 left
+    assert charts.default_min_votes(results, thresholds, max_points=3) == 50    # 3 left
+    assert charts.default_min_votes(results, thresholds, max_points=2) == 500   # none fits

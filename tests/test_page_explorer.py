@@ -2,17 +2,17 @@
 search against counts made here), on a vote-level bundle, on Polis and on a
 published results file (one sentence)."""
 
-import base64
 import csv
 import json
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pytest
 import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
+
+from tests.apptest import values
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/explorer.py"
@@ -43,12 +43,6 @@ def markdown(at):
 def charts(at):
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
-
-def values(array):
-    """A plotly array from the spec (plotly 6 writes numbers as typed base64 arrays)."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
 
 
 def tables(at, rank: str):

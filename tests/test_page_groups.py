@@ -10,6 +10,8 @@ import streamlit as st
 from builders import write_bundle
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import charts_of, values
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/groups.py"
 PLANTED, EXPORT = "gtest-planted", "gtest-export"
@@ -69,17 +71,6 @@ def app(folders, monkeypatch):
     return run
 
 
-def charts_of(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def values(array) -> list:
-    """A plotly array from a chart spec (plain list, or typed array in base64)."""
-    if isinstance(array, dict) and "bdata" in array:
-        import base64
-
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
 
 
 def texts(at, kind):

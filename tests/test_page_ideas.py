@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.charts import ideas as charts
 from analytics.sources import open_source
+from tests.apptest import charts_of, metrics_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/ideas.py"
@@ -87,12 +88,6 @@ def app(folders, monkeypatch):
     return run
 
 
-def charts_of(at):
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def metrics_of(at):
-    return {metric.label: metric.value for metric in at.metric}
 
 
 def idea(results, idea_id):

@@ -1,12 +1,10 @@
 """The "Participation" page and its chart builders, on small bundles whose figures are
 worked out by hand."""
 
-import base64
 import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import plotly.express as px
 import pytest
@@ -19,6 +17,8 @@ from analytics.charts import style
 from analytics.engine import Options
 from analytics.errors import InputError
 from analytics.sources import open_source
+from tests.apptest import charts_of
+from tests.apptest import values as array
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/participation.py"
@@ -100,20 +100,10 @@ def results(folders):
     return open_source(folders / FR).results(Options())
 
 
-def charts_of(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
 
 def map_of(specs: list[dict]) -> dict:
     return next(spec for spec in specs if spec["data"][0]["type"] == "choroplethmap")
 
-
-def array(value) -> list:
-    """A trace attribute of a chart's JSON spec as a list (plotly encodes numpy arrays as
-    {"dtype": ..., "bdata": base64})."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value)
 
 
 def values_by_code(spec: dict) -> dict[str, float]:

@@ -3,7 +3,6 @@ age effect, states the correction, says when figures are weighted, keeps cells
 under 10 participants off the screen and out of the data tables, and says in
 one sentence that Polis or published data cannot be compared by segment."""
 
-import json
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from test_segments import IDEAS, PEOPLE, PROPOSALS, VOTES
 
 from analytics.sources import open_source
+from tests.apptest import charts_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/segments.py"
@@ -43,9 +43,6 @@ def text_of(at) -> str:
     parts += [i.value for i in at.info]
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))
 
-
-def charts_of(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 @pytest.fixture(scope="module")

@@ -146,6 +146,21 @@ def max_votes(results: dict) -> int:
     return max((p.get("votes") or 0 for p in plottable(results)), default=0)
 
 
+# Past a few thousand dots the map is a blur and slow to draw (each dot carries its text
+# for the hover): the vote threshold starts where the dots shown stay under this.
+MAX_POINTS = 5_000
+
+
+def default_min_votes(results: dict, thresholds, max_points: int = MAX_POINTS) -> int:
+    """The smallest of `thresholds` leaving at most `max_points` proposals on the map
+    (the largest threshold when none does)."""
+    votes = np.sort(np.array([p.get("votes") or 0 for p in plottable(results)]))
+    for threshold in sorted(thresholds):
+        if len(votes) - np.searchsorted(votes, threshold, side="left") <= max_points:
+            return threshold
+    return max(thresholds)
+
+
 def _hover(row, lang: str) -> str:
     colon = " : " if lang == "fr" else ": "
     t = text(lang)

@@ -93,6 +93,12 @@ def open_page(page, url: str, timeout: float = 60_000) -> dict:
     Returns what was seen: title, chart count, exceptions, error boxes."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    return settle(page, timeout)
+
+
+def settle(page, timeout: float = 60_000) -> dict:
+    """Wait until the open app is idle and every plotly chart has drawn (after a load or
+    a click); what was seen, as open_page."""
     _wait_idle(page, timeout)
     charts = page.locator(".js-plotly-plot")
     for index in range(charts.count()):
