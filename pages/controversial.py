@@ -267,14 +267,8 @@ def all_proposals(results: dict, default_sort: str) -> None:
                          on_select="rerun", selection_mode="single-row")
     slug = results["consultation"].get("slug") or "consultation"
     filename = f"{slug}-{text['filename_table']}"
-    left, right, _ = st.columns([1, 1, 2])
-    csv, parquet = ui.table_bytes(table)        # made once per table, not at every rerun
-    left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
-                         mime="text/csv", key="proposals-csv", icon=":material/download:")
-    right.download_button(view.t("download_parquet"), parquet,
-                          file_name=f"{filename}.parquet",
-                          mime="application/vnd.apache.parquet", key="proposals-parquet",
-                          icon=":material/download:")
+    ui.download_buttons(st.columns([1, 1, 2]), table, key="proposals", view=view,
+                        filename=filename)
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(shown):
         row = shown.iloc[rows[0]]

@@ -465,25 +465,35 @@ def cached_chart(view: View, builder, *args, **kwargs):
     return derived(view, builder, *args, _chart=True, **kwargs)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def table_bytes(data: pd.DataFrame) -> tuple[bytes, bytes]:
-    """The CSV and Parquet bytes of a table, made once per content (Streamlit hashes the
-    table: much cheaper than writing the CSV of 50k proposals at every rerun)."""
-    return csv_bytes(data), parquet_bytes(data)
+def on_click(make, *args):
+    """Download data made when the reader clicks (Streamlit's deferred downloads):
+    `make(*args)`, with the arguments of now. The bytes are not kept per session nor
+    fetched by the browser at every page drawn."""
+    return lambda: make(*args)
+
+
+def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View, filename: str,
+                     downloads: tuple[bytes, bytes] | None = None) -> None:
+    """CSV and Parquet download buttons of a table, in two columns."""
+    if downloads:
+        csv, parquet = on_click(downloads.__getitem__, 0), on_click(downloads.__getitem__, 1)
+    else:
+        csv, parquet = on_click(csv_bytes, data), on_click(parquet_bytes, data)
+    left, right = columns[0], columns[1]
+    left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
+                         mime="text/csv", key=f"{key}-csv", icon=":material/download:",
+                         on_click="ignore")
+    right.download_button(view.t("download_parquet"), parquet, file_name=f"{filename}.parquet",
+                          mime="application/vnd.apache.parquet", key=f"{key}-parquet",
+                          icon=":material/download:", on_click="ignore")
 
 
 def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str,
                downloads: tuple[bytes, bytes] | None = None) -> None:
-    csv, parquet = downloads or table_bytes(data)
     with st.expander(view.t("show_data"), icon=":material/table:"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
-        left, right = st.columns(2)
-        left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
-                             mime="text/csv", key=f"{key}-csv", icon=":material/download:")
-        right.download_button(view.t("download_parquet"), parquet,
-                              file_name=f"{filename}.parquet",
-                              mime="application/vnd.apache.parquet", key=f"{key}-parquet",
-                              icon=":material/download:")
+        download_buttons(st.columns(2), data, key=key, view=view, filename=filename,
+                         downloads=downloads)
 
 
 # -- the full report ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from builders import unescape
 from corpus import hostile
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -144,12 +145,20 @@ def pages(folder):
     st.cache_resource.clear()
     downloads = []
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def keep(self, path_or_data, mimetype, kind, filename=None):
         downloads.append((filename, mimetype, path_or_data))
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def keep_deferred(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        # Made on click in the app: made here, as a click would.
+        downloads.append((file_name, mimetype, make()))
+        return original_deferred(self, make, mimetype, coordinates, file_name=file_name,
+                                 **kwargs)
+
     MemoryMediaFileStorage.load_and_get_id = keep
+    MediaFileManager.add_deferred = keep_deferred
     seen = {}
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
@@ -162,6 +171,7 @@ def pages(folder):
                 seen[(lang, page)] = Page(at)
     finally:
         MemoryMediaFileStorage.load_and_get_id = original
+        MediaFileManager.add_deferred = original_deferred
         os.environ.pop(catalog.FOLDERS_VARIABLE, None)
     return seen, downloads
 
