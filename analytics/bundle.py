@@ -593,16 +593,9 @@ def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) 
                    CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
             WHERE false""")
         return
-    from analytics import reference
-
-    def keep(value):
-        return value
-
-    # INSEE codes are normalised ('1' -> '01', '971' -> '01'); elsewhere they are labels.
-    _code_table(con, "region_codes", raw, "region_code",
-                reference.normalize_region_code if french else keep)
-    _code_table(con, "department_codes", raw, "department_code",
-                reference.normalize_departement_code if french else keep)
+    regions, departments = code_normalisers(french)
+    _code_table(con, "region_codes", raw, "region_code", regions)
+    _code_table(con, "department_codes", raw, "department_code", departments)
     age = _integer(raw, "age")
     band = _column(raw, "age_band")
     _create(con, kind, "participants", f"""
@@ -612,6 +605,16 @@ def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) 
         FROM raw_participants
         LEFT JOIN region_codes r ON r.raw = {_column(raw, 'region_code')}
         LEFT JOIN department_codes d ON d.raw = {_column(raw, 'department_code')}""")
+
+
+def code_normalisers(french: bool):
+    """(région, département) code normalisers: INSEE codes are normalised in France
+    ('1' -> '01', '971' -> '01'); elsewhere the codes are labels, kept as they are."""
+    from analytics import reference
+
+    if french:
+        return reference.normalize_region_code, reference.normalize_departement_code
+    return (lambda value: value), (lambda value: value)
 
 
 def _code_table(con, name: str, raw: RawTable, column: str, normalise) -> None:

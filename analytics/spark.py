@@ -465,40 +465,35 @@ def spark_dialect(query: str) -> str:
     return query
 
 
+def _scan(text: str, start: int = 0):
+    """(index, char, depth) of each character of `text` from `start` outside quotes;
+    `depth`: parentheses open after it (a closing one already counted)."""
+    depth, quote = 0, None
+    for index in range(start, len(text)):
+        char = text[index]
+        if quote:
+            quote = None if char == quote else quote
+            continue
+        if char in "'\"":
+            quote = char
+            continue
+        depth += (char == "(") - (char == ")")
+        yield index, char, depth
+
+
 def _arguments(text: str) -> list[str]:
     """The two top-level arguments of a function call's argument list."""
-    depth, quote = 0, None
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
+    for index, char, depth in _scan(text):
+        if char == "," and depth == 0:
             return [text[:index].strip(), text[index + 1:].strip()]
     raise ValueError(f"expected two arguments in {text!r}")
 
 
 def _closing(text: str, opening: int) -> int:
     """Index of the parenthesis closing the one at `opening` (quotes respected)."""
-    depth, quote = 0, None
-    for index in range(opening, len(text)):
-        char = text[index]
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
+    for index, char, depth in _scan(text, opening):
+        if char == ")" and depth == 0:
+            return index
     raise ValueError(f"unbalanced parentheses in {text!r}")
 
 
@@ -680,16 +675,9 @@ def _participants_sql(spark, raw: RawTable | None, french: bool) -> str:
                    CAST(NULL AS INT) AS age, CAST(NULL AS STRING) AS age_band,
                    CAST(NULL AS STRING) AS region_code, CAST(NULL AS STRING) AS department_code
             WHERE false"""
-    from analytics import reference
-
-    def keep(value):
-        return value
-
-    # INSEE codes are normalised ('1' -> '01', '971' -> '01'); elsewhere they are labels.
-    _code_view(spark, "region_codes", raw, "region_code",
-               reference.normalize_region_code if french else keep)
-    _code_view(spark, "department_codes", raw, "department_code",
-               reference.normalize_departement_code if french else keep)
+    regions, departments = bundle_rules.code_normalisers(french)
+    _code_view(spark, "region_codes", raw, "region_code", regions)
+    _code_view(spark, "department_codes", raw, "department_code", departments)
     age = _integer(raw, "age")
     return f"""
         SELECT /*+ BROADCAST(r, d) */ participant_id, {_column(raw, 'gender')} AS gender,
