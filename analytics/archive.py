@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 
 from analytics.errors import InputError, Issue, IssueCollector
+from analytics.limits import megabytes
 
 MAX_ENTRIES = 1_000
 MAX_TOTAL_BYTES = 2 * 1024**3           # uncompressed, all entries together
@@ -88,8 +89,8 @@ def store_upload(name: str, data: bytes, *, limit_mb: float) -> Path:
     size = len(data)
     if size > limit_mb * 1024**2:
         raise InputError([Issue(file, "the file is too big",
-                                expected=f"at most {_megabytes(limit_mb * 1024**2)}",
-                                found=_megabytes(size))])
+                                expected=f"at most {megabytes(limit_mb * 1024**2)}",
+                                found=megabytes(size))])
     suffix = Path(file).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise InputError([Issue(file, "unrecognised file type",
@@ -146,10 +147,6 @@ def content_of(folder: Path, name: str) -> Path:
 
 # -- zip extraction -------------------------------------------------------------------------
 
-def _megabytes(size: float) -> str:
-    return f"{size / 1024**2:,.1f} MB"
-
-
 def _entry_name(info: zipfile.ZipInfo) -> str:
     return info.filename.replace("\\", "/")
 
@@ -179,8 +176,8 @@ def _check_entry(info: zipfile.ZipInfo, file: str, issues: IssueCollector,
             and info.file_size > max_ratio * max(info.compress_size, 1)):
         issues.add(Issue(file, "an entry is compressed suspiciously well (zip bomb?)",
                          expected=f"a compression ratio under {max_ratio:g}",
-                         found=f"{info.filename}: {_megabytes(info.file_size)} from "
-                               f"{_megabytes(info.compress_size)}"))
+                         found=f"{info.filename}: {megabytes(info.file_size)} from "
+                               f"{megabytes(info.compress_size)}"))
 
 
 def extract_zip(path: Path, dest: Path, *, max_entries: int = MAX_ENTRIES,
@@ -211,8 +208,8 @@ def extract_zip(path: Path, dest: Path, *, max_entries: int = MAX_ENTRIES,
         declared = sum(i.file_size for i in infos)
         if declared > max_total:
             issues.add(Issue(file, "the archive is too big once uncompressed",
-                             expected=f"at most {_megabytes(max_total)}",
-                             found=_megabytes(declared)))
+                             expected=f"at most {megabytes(max_total)}",
+                             found=megabytes(declared)))
         issues.raise_if_any()
         if not any(not i.is_dir() for i in infos):
             raise InputError([Issue(file, "the archive is empty",
@@ -248,7 +245,7 @@ def _extract(archive: zipfile.ZipFile, infos, dest: Path, file: str, max_total: 
                     if entry_bytes > info.file_size or written > max_total:
                         raise InputError([Issue(
                             file, "an entry is bigger than the archive declares (zip bomb?)",
-                            expected=f"at most {_megabytes(min(info.file_size, max_total))}",
+                            expected=f"at most {megabytes(min(info.file_size, max_total))}",
                             found=info.filename)])
                     out.write(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:

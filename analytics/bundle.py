@@ -71,12 +71,35 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
     materialize=True copies the normalised tables into DuckDB (fast repeated
     queries, for the app); False keeps views over the files (one-shot CLI runs
     on very large Parquet bundles)."""
+    con = con or new_connection()
+    checked = validate_bundle(path, con)
+    _normalise(con, checked.raw, materialize,
+               french=checked.meta.get("country", "FR") == "FR")
+    if "participants" in checked.raw:
+        _warn_unknown_participants(con, checked.warnings)
+    return Bundle(checked.folder, checked.meta, checked.actions, con, checked.files,
+                  checked.warnings)
+
+
+@dataclass
+class Checked:
+    """A bundle that passed every rule: its raw tables are relations of the connection."""
+    folder: Path
+    meta: dict
+    actions: list
+    files: dict[str, Path]
+    raw: dict[str, RawTable]
+    warnings: list[str]
+
+
+def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked:
+    """Every rule of the data contract on the bundle at `path`, read into `con` (the
+    raw tables, nothing normalised); InputError listing every problem."""
     folder = Path(path)
     issues = IssueCollector()
     if not folder.is_dir():
         issues.add(Issue(str(folder), "not a folder", expected="a bundle folder"))
         issues.raise_if_any()
-    con = con or new_connection()
     meta = read_consultation(folder, issues)
     files = {t: p for t in TABLES if (p := find_table(folder, t, issues)) is not None}
     for table in REQUIRED_TABLES:
@@ -90,10 +113,7 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
         _check_all(con, raw, issues, warnings)
     actions = read_actions(folder, con if not issues else None, issues)
     issues.raise_if_any()
-    _normalise(con, raw, materialize, french=meta.get("country", "FR") == "FR")
-    if "participants" in raw:
-        _warn_unknown_participants(con, warnings)
-    return Bundle(folder, meta, actions, con, files, warnings)
+    return Checked(folder, meta, actions, files, raw, warnings)
 
 
 # DuckDB's own memory (hash tables, sorts, copied tables) stays under this; past it,
@@ -315,14 +335,16 @@ def _grouped(table: str, rules: list[Rule], columns: set[str]) -> list[Rule]:
     return [replace(rule, by=by(rule)) for rule in rules]
 
 
-def _typed(rules: list[Rule], types: dict[str, str]) -> list[Rule]:
-    """Without the date rules on columns the file already stores as dates (a Parquet
-    timestamp holds a valid date by construction)."""
-    return [rule for rule in rules if not (rule.bad == _not_timestamp(rule.column)
-                                           and types.get(rule.column, "").startswith(TEMPORAL))]
+def _date_rules(column: str, reason: str, expected: str, types: dict[str, str]) -> list[Rule]:
+    """The date rule of `column`, none when the file stores it as a date already (a
+    Parquet timestamp holds a valid date by construction)."""
+    if types.get(column, "").startswith(TEMPORAL):
+        return []
+    return [Rule(column, _not_timestamp(column), reason, expected)]
 
 
-def _rules(table: str, columns: set[str], present: set[str]) -> list[Rule]:
+def _rules(table: str, columns: set[str], present: set[str],
+           types: dict[str, str]) -> list[Rule]:
     rules: list[Rule] = []
     for column in REQUIRED_COLUMNS[table]:
         if table != "ideas" or column == "idea_id":
@@ -350,8 +372,8 @@ def _rules(table: str, columns: set[str], present: set[str]) -> list[Rule]:
                 "malformed tags",
                 "type:label items separated by | (e.g. theme:Emploi|acteur:Etat)"))
         if "created_at" in columns:
-            rules.append(Rule("created_at", _not_timestamp("created_at"),
-                              "created_at is not a date", "an ISO date or date-time"))
+            rules += _date_rules("created_at", "created_at is not a date",
+                                 "an ISO date or date-time", types)
     if table == "participants":
         if "gender" in columns:
             rules.append(Rule("gender", f"gender NOT IN {_not_in(GENDERS)}", "unknown gender",
@@ -370,8 +392,8 @@ def _rules(table: str, columns: set[str], present: set[str]) -> list[Rule]:
             "WHERE proposal_id IS NOT NULL)",
             "vote on an unknown proposal", "a proposal_id of proposals"))
         if "voted_at" in columns:
-            rules.append(Rule("voted_at", _not_timestamp("voted_at"), "voted_at is not a date",
-                              "an ISO date-time or empty"))
+            rules += _date_rules("voted_at", "voted_at is not a date",
+                                 "an ISO date-time or empty", types)
     return rules
 
 
@@ -417,7 +439,7 @@ def _check_table(con, table: RawTable, name: str, present: set[str],
         issues.add(Issue(file, "the table has a header but no records", row=2,
                          expected=f"at least one {name[:-1]}"))
         return
-    rules = _grouped(name, _typed(_rules(name, columns, present), table.types), columns)
+    rules = _grouped(name, _rules(name, columns, present, table.types), columns)
     try:
         _apply_rules(con, table, rules, issues)
         key = {"proposals": ("proposal_id",), "ideas": ("idea_id",),

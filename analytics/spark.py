@@ -18,7 +18,7 @@ age bands from ages, région and département codes normalised in Python on the
 few distinct codes (analytics.reference).
 
 Validation (SPEC section 2), chosen by where the bundle is:
-- a local folder is validated by DuckDB first (analytics.bundle.load_bundle over
+- a local folder is validated by DuckDB first (analytics.bundle.validate_bundle over
   views of the files, nothing is copied): every rule, the messages of the default
   engine; Spark then reads the same files.
 - a URI (scheme://...) is validated by Spark: consultation.json and actions.json,
@@ -206,17 +206,20 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
     spark = (spark or session()).newSession()
     _configure(spark)
     if validation == "duckdb":
-        loaded = bundle_rules.load_bundle(folder, materialize=False)
-        loaded.con.close()
+        con = bundle_rules.new_connection()
+        try:
+            checked = bundle_rules.validate_bundle(folder, con)
+        finally:
+            con.close()
         issues = IssueCollector()
         raw = {table: _read_raw(spark, table, str(file.resolve()), issues)
-               for table, file in loaded.tables.items()}
+               for table, file in checked.files.items()}
         issues.raise_if_any()
-        meta, actions, warnings_ = loaded.meta, loaded.actions, loaded.warnings
+        meta, actions, warnings_ = checked.meta, checked.actions, checked.warnings
     else:
         raw, meta, actions, warnings_ = _validate(spark, location)
     frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache)
-    if validation == "spark" and "participants" in raw:
+    if "participants" in raw:
         bundle_rules._warn_unknown_participants(_DuckDBDialect(spark), warnings_)
     return SparkSource(spark, folder, location, meta, actions=actions,
                        has_ideas="ideas" in raw, has_participants="participants" in raw,
@@ -545,7 +548,7 @@ def _read_json(spark, location: str, issues: IssueCollector):
 
 
 def _validate(spark, location: str):
-    """analytics.bundle.load_bundle's checks, on Spark: (raw tables, meta, actions,
+    """analytics.bundle.validate_bundle's checks, on Spark: (raw tables, meta, actions,
     warnings); InputError listing every problem."""
     location = location.rstrip("/")
     folder_name = PurePosixPath(location).name

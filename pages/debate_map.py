@@ -134,14 +134,12 @@ if placeable:
         caption += " " + text["hidden"].format(n=i18n.integer(hidden, lang))
     st.caption(caption)
     ui.notes(results, lang, ("segment",))
-    fig, data, downloads = ui.cached_chart(view, charts.debate_map, lang, colour=colour,
-                                           min_votes=min_votes)
+    fig, data = ui.derived(view, charts.debate_map, lang, colour=colour, min_votes=min_votes)
     if fig is None:
         st.info(text["no_map_filter"].format(n=i18n.integer(min_votes, lang)),
                 icon=":material/filter_alt:")
     else:
-        ui.chart(fig, data, key="debate-map", view=view, filename=f"{slug}-debate-map",
-                 downloads=downloads)
+        ui.chart(fig, data, key="debate-map", view=view, filename=f"{slug}-debate-map")
     with st.container(border=True):
         st.markdown(f"**{text['zones']}**")
         st.markdown("\n".join(f"- **{i18n.word(zone, lang)}** : {text['zone_rules'][zone]}"

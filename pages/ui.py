@@ -422,31 +422,26 @@ def show_input_error(error: InputError, name: str, lang: str) -> None:
 
 
 def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
-          on_select=None, downloads: tuple[bytes, bytes] | None = None) -> object:
-    """A plotly chart, then its data as a table with CSV and Parquet downloads
-    (`downloads`: their bytes when already made, see cached_chart)."""
+          on_select=None) -> object:
+    """A plotly chart, then its data as a table with CSV and Parquet downloads."""
     event = st.plotly_chart(
         fig, width="stretch", key=key, theme=None,
         on_select=on_select or "ignore",
         config={"displaylogo": False,
                 "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
-    data_table(data, key=f"{key}-data", view=view, filename=filename, downloads=downloads)
+    data_table(data, key=f"{key}-data", view=view, filename=filename)
     return event
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def _derived(path: str, version: float, segment: tuple, weighted: bool, name: str,
-             args: tuple, kwargs: tuple, _builder=None, _chart: bool = False):
+             args: tuple, kwargs: tuple, _builder=None):
     # `name` (the builder's module and name) is the key; `_builder` is not hashed.
     results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted)
-    value = _builder(results, *args, **dict(kwargs))
-    if _chart:
-        fig, data = value
-        return fig, data, (csv_bytes(data), parquet_bytes(data))
-    return value
+    return _builder(results, *args, **dict(kwargs))
 
 
-def derived(view: View, builder, *args, _chart: bool = False, **kwargs):
+def derived(view: View, builder, *args, **kwargs):
     """builder(view.results(), *args, **kwargs), computed once per view and arguments
     and shared (pages only read it): what a page derives from every proposal of a large
     consultation (a table, a figure) takes seconds to rebuild at each rerun."""
@@ -455,14 +450,8 @@ def derived(view: View, builder, *args, _chart: bool = False, **kwargs):
     segment = view.segment if "segments" in source.capabilities else Segment()
     weighted = view.weighted and "participants" in source.capabilities
     return _derived(str(view.entry.path), view.entry.version, tuple(segment.items()),
-                    weighted, f"{builder.__module__}.{builder.__qualname__}:{_chart}", args,
-                    tuple(sorted(kwargs.items())), _builder=builder, _chart=_chart)
-
-
-def cached_chart(view: View, builder, *args, **kwargs):
-    """`derived` for a chart builder returning (fig, data): (fig, data, downloads), the
-    CSV and Parquet bytes made once too, for `chart(..., downloads=downloads)`."""
-    return derived(view, builder, *args, _chart=True, **kwargs)
+                    weighted, f"{builder.__module__}.{builder.__qualname__}", args,
+                    tuple(sorted(kwargs.items())), _builder=builder)
 
 
 def on_click(make, *args):
@@ -472,28 +461,24 @@ def on_click(make, *args):
     return lambda: make(*args)
 
 
-def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View, filename: str,
-                     downloads: tuple[bytes, bytes] | None = None) -> None:
+def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View,
+                     filename: str) -> None:
     """CSV and Parquet download buttons of a table, in two columns."""
-    if downloads:
-        csv, parquet = on_click(downloads.__getitem__, 0), on_click(downloads.__getitem__, 1)
-    else:
-        csv, parquet = on_click(csv_bytes, data), on_click(parquet_bytes, data)
     left, right = columns[0], columns[1]
-    left.download_button(view.t("download_csv"), csv, file_name=f"{filename}.csv",
+    left.download_button(view.t("download_csv"), on_click(csv_bytes, data),
+                         file_name=f"{filename}.csv",
                          mime="text/csv", key=f"{key}-csv", icon=":material/download:",
                          on_click="ignore")
-    right.download_button(view.t("download_parquet"), parquet, file_name=f"{filename}.parquet",
+    right.download_button(view.t("download_parquet"), on_click(parquet_bytes, data),
+                          file_name=f"{filename}.parquet",
                           mime="application/vnd.apache.parquet", key=f"{key}-parquet",
                           icon=":material/download:", on_click="ignore")
 
 
-def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str,
-               downloads: tuple[bytes, bytes] | None = None) -> None:
+def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str) -> None:
     with st.expander(view.t("show_data"), icon=":material/table:"):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
-        download_buttons(st.columns(2), data, key=key, view=view, filename=filename,
-                         downloads=downloads)
+        download_buttons(st.columns(2), data, key=key, view=view, filename=filename)
 
 
 # -- the full report ------------------------------------------------------------------------
