@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics import memory
 from pages import ui
 
 HERE = Path(__file__).parent
@@ -37,6 +38,7 @@ def navigation(lang: str):
 
 
 def main() -> None:
+    memory.limit_malloc_arenas()        # once per process, before readers' threads multiply
     # An emoji icon is drawn by the browser; a :material/...: one is fetched from Google's
     # font servers by every reader (tests/browser/test_hostile_browser.py checks that no
     # request leaves the app).

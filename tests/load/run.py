@@ -976,6 +976,7 @@ def main(argv: list[str] | None = None) -> int:
             env = dict(item.split("=", 1) for item in options.server_env)
             base = stack.enter_context(harness.serve_app(env))
         pid = options.pid or pid_listening_on(urllib.parse.urlsplit(base).port or 80)
+        print(f"server {base}, pid {pid}", file=sys.stderr, flush=True)  # for kill -USR1
         report = asyncio.run(measure(options, base, pid))
     print_report(report)
     if options.json:
