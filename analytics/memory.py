@@ -13,27 +13,70 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
+import os
 import platform
+import tempfile
 
 M_ARENA_MAX = -8            # glibc's <malloc.h>
 ARENAS = 2
-_done: list[bool] = []      # once per process: app.py runs again with every page
 
 
+@functools.cache            # once per process: app.py runs again with every page
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     """Limit glibc malloc to `arenas` arenas; False where malloc is not glibc's (macOS,
     Windows, musl) and nothing is done."""
-    if _done:
-        return _done[0]
-    _done.append(_mallopt(M_ARENA_MAX, arenas))
-    return _done[0]
+    libc = _glibc()
+    return bool(libc and libc.mallopt(M_ARENA_MAX, arenas))
 
 
-def _mallopt(option: int, value: int) -> bool:
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
+def malloc_arenas() -> int | None:
+    """How many arenas glibc malloc has now (one <heap> each in its malloc_info report);
+    None where malloc is not glibc's."""
+    libc = _glibc()
+    if libc is None:
+        return None
+    libc.fopen.restype = ctypes.c_void_p
+    libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    handle, path = tempfile.mkstemp(prefix="malloc-info-")
+    os.close(handle)
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(option, value))
-    except (OSError, AttributeError):
-        return False
+        stream = libc.fopen(path.encode(), b"w")
+        libc.malloc_info(0, stream)
+        libc.fclose(stream)
+        with open(path) as report:
+            return report.read().count("<heap nr=")
+    finally:
+        os.unlink(path)
+
+
+def rss_mb(pid: int | None = None) -> float | None:
+    """Resident memory of a process (this one by default), MB; None when unknown."""
+    pid = pid or os.getpid()
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except ImportError:
+        pass
+    except Exception:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _glibc() -> ctypes.CDLL | None:
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None

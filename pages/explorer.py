@@ -4,6 +4,8 @@ and engagement, the ranking by score, the "plébiscites" by Make.org's rule
 (thresholds adjustable, in the URL), the authors' age, and full-text search
 (in the URL)."""
 
+import functools
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +13,7 @@ import streamlit as st
 
 from analytics import i18n, opendata
 from analytics.charts import style
+from analytics.export import csv_bytes
 from pages import ui
 
 TEXT = {
@@ -270,12 +273,6 @@ def table_config() -> dict:
     }
 
 
-def csv_of(table: pd.DataFrame):
-    from analytics.export import csv_bytes
-
-    return lambda: csv_bytes(table)
-
-
 ranked = opendata.rank(frame)
 
 # -- search (first: what most readers come for) ---------------------------------------------
@@ -295,7 +292,7 @@ if query and query.strip():
         shown = display(found)
         st.dataframe(shown, hide_index=True, width="stretch", key="search-table",
                      column_config=table_config())
-        st.download_button(text["download_matches"], csv_of(shown),
+        st.download_button(text["download_matches"], functools.partial(csv_bytes, shown),
                            file_name=f"{slug}-search.csv", mime="text/csv",
                            key="search-csv", icon=":material/download:", on_click="ignore")
 
@@ -341,7 +338,9 @@ if has_votes and ranked["score"].notna().any():
                              key="top", bind="query-params")
     st.dataframe(display(ranked.head(int(count)), with_rank=True), hide_index=True,
                  width="stretch", key="ranking-table", column_config=table_config())
-    st.download_button(text["download_ranking"], csv_of(display(ranked, with_rank=True)),
+    # The whole ranking, put in readers' form only when clicked.
+    st.download_button(text["download_ranking"],
+                       lambda: csv_bytes(display(ranked, with_rank=True)),
                        file_name=f"{slug}-ranking.csv", mime="text/csv", key="ranking-csv",
                        icon=":material/download:", on_click="ignore")
 
@@ -429,7 +428,7 @@ if has_votes and frame["adhesion"].notna().any():
         shown = display(chosen, with_rank=True)
         st.dataframe(shown, hide_index=True, width="stretch", key="plebiscite-table",
                      column_config=table_config())
-        st.download_button(view.t("download_csv"), csv_of(shown),
+        st.download_button(view.t("download_csv"), functools.partial(csv_bytes, shown),
                            file_name=f"{slug}-plebiscites.csv", mime="text/csv",
                            key="plebiscite-csv", icon=":material/download:", on_click="ignore")
 

@@ -5,6 +5,7 @@ click away."""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -454,22 +455,17 @@ def derived(view: View, builder, *args, **kwargs):
                     tuple(sorted(kwargs.items())), _builder=builder)
 
 
-def on_click(make, *args):
-    """Download data made when the reader clicks (Streamlit's deferred downloads):
-    `make(*args)`, with the arguments of now. The bytes are not kept per session nor
-    fetched by the browser at every page drawn."""
-    return lambda: make(*args)
-
-
 def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View,
                      filename: str) -> None:
-    """CSV and Parquet download buttons of a table, in two columns."""
+    """CSV and Parquet download buttons of a table, in two columns. The bytes are made
+    when the reader clicks (Streamlit's deferred downloads): not kept per session nor
+    fetched by the browser at every page drawn."""
     left, right = columns[0], columns[1]
-    left.download_button(view.t("download_csv"), on_click(csv_bytes, data),
+    left.download_button(view.t("download_csv"), functools.partial(csv_bytes, data),
                          file_name=f"{filename}.csv",
                          mime="text/csv", key=f"{key}-csv", icon=":material/download:",
                          on_click="ignore")
-    right.download_button(view.t("download_parquet"), on_click(parquet_bytes, data),
+    right.download_button(view.t("download_parquet"), functools.partial(parquet_bytes, data),
                           file_name=f"{filename}.parquet",
                           mime="application/vnd.apache.parquet", key=f"{key}-parquet",
                           icon=":material/download:", on_click="ignore")

@@ -14,17 +14,12 @@ from analytics import memory
 ROOT = Path(__file__).resolve().parent.parent
 
 # Twelve threads alive at once, each allocating blocks malloc serves (over pymalloc's
-# 512 bytes), then glibc's own report of its arenas (malloc_info writes one <heap> each).
+# 512 bytes), then the arenas glibc reports.
 THREADS_THEN_COUNT = """
-import ctypes, os, sys, tempfile, threading
+import sys, threading
 from analytics import memory
 if sys.argv[1] == "limit":
     assert memory.limit_malloc_arenas()
-libc = ctypes.CDLL("libc.so.6")
-libc.fopen.restype = ctypes.c_void_p
-libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
-libc.fclose.argtypes = [ctypes.c_void_p]
 together = threading.Barrier(13)
 kept = []
 def reader():
@@ -33,12 +28,7 @@ def reader():
 for _ in range(12):
     threading.Thread(target=reader).start()
 together.wait()
-path = tempfile.mktemp()
-report = libc.fopen(path.encode(), b"w")
-libc.malloc_info(0, report)
-libc.fclose(report)
-print(open(path).read().count("<heap nr="))
-os.unlink(path)
+print(memory.malloc_arenas())
 """
 
 glibc_only = pytest.mark.skipif(platform.libc_ver()[0] != "glibc",
@@ -62,19 +52,41 @@ def test_limited_process_keeps_two_arenas():
     assert arenas_after_twelve_threads("limit") == memory.ARENAS
 
 
+@pytest.fixture
+def fresh_limit():
+    """limit_malloc_arenas as if not called yet in this process, and again after."""
+    memory.limit_malloc_arenas.cache_clear()
+    yield
+    memory.limit_malloc_arenas.cache_clear()
+
+
+class FakeLibc:
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, option, value):
+        self.calls.append(value)
+        return 1
+
+
 @glibc_only
-def test_limit_is_set_once_per_process(monkeypatch):
-    calls = []
-    monkeypatch.setattr(memory, "_done", [])
-    monkeypatch.setattr(memory, "_mallopt", lambda option, value: calls.append(value) or True)
+def test_limit_is_set_once_per_process(monkeypatch, fresh_limit):
+    libc = FakeLibc()
+    monkeypatch.setattr(memory, "_glibc", lambda: libc)
+    calls = libc.calls
     assert memory.limit_malloc_arenas() and memory.limit_malloc_arenas()
     assert calls == [memory.ARENAS]
 
 
-def test_not_glibc_is_a_no_op(monkeypatch):
-    monkeypatch.setattr(memory, "_done", [])
+def test_not_glibc_is_a_no_op(monkeypatch, fresh_limit):
     monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
     assert memory.limit_malloc_arenas() is False
+    assert memory.malloc_arenas() is None
+
+
+def test_rss_of_this_process_and_of_no_process():
+    assert 10 < memory.rss_mb() < 100_000
+    assert memory.rss_mb(2**22 + 1) is None        # above Linux's largest pid
 
 
 PROBE = ROOT / "tests" / "load" / "probe"

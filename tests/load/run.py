@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from analytics.memory import rss_mb  # noqa: E402
 from tests.browser import harness  # noqa: E402
 
 # The pages a reader can open (their URL is the file name; upload is left out: uploads are
@@ -103,25 +104,6 @@ def pid_listening_on(port: int) -> int | None:
                 with contextlib.suppress(OSError):
                     if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
                         return int(pid)
-    return None
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        import psutil
-
-        return psutil.Process(pid).memory_info().rss / 2**20
-    except ImportError:
-        pass
-    except Exception:
-        return None
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
     return None
 
 

@@ -25,10 +25,6 @@ if os.environ.get("MEMORY_PROBE"):
     import time
 
     _LIBC = ctypes.CDLL("libc.so.6")
-    _LIBC.fopen.restype = ctypes.c_void_p
-    _LIBC.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
-    _LIBC.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
-    _LIBC.fclose.argtypes = [ctypes.c_void_p]
     _FIELDS = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
                "uordblks", "fordblks", "keepcost")
 
@@ -39,49 +35,31 @@ if os.environ.get("MEMORY_PROBE"):
     _START = time.time()
     _previous: dict = {}
 
-    def _rss_mb() -> float:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS"):
-                    return int(line.split()[1]) / 1024
-        return 0.0
-
-    def _captured(write) -> str:
-        """What a C function writes to a FILE* or to fd 2, as text."""
-        path = tempfile.mktemp(prefix="memory-probe-")
-        try:
-            write(path)
-            with open(path) as written:
-                return written.read()
-        finally:
-            if os.path.exists(path):
-                os.unlink(path)
-
-    def _malloc_arenas(path: str) -> None:
-        stream = _LIBC.fopen(path.encode(), b"w")
-        _LIBC.malloc_info(0, stream)
-        _LIBC.fclose(stream)
-
-    def _pymalloc_stats(path: str) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    def _pymalloc_stats() -> str:
+        """What sys._debugmallocstats writes to C's stderr (fd 2), as text."""
+        handle, path = tempfile.mkstemp(prefix="memory-probe-")
         saved = os.dup(2)
-        os.dup2(fd, 2)
+        os.dup2(handle, 2)
         try:
             sys._debugmallocstats()
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-            os.close(fd)
+            os.close(handle)
+        try:
+            with open(path) as written:
+                return written.read()
+        finally:
+            os.unlink(path)
 
     def _pymalloc() -> str:
         wanted = ("# arenas allocated current", "# bytes in allocated blocks")
-        lines = _captured(_pymalloc_stats).splitlines()
+        lines = _pymalloc_stats().splitlines()
         return "pymalloc: " + "; ".join(" ".join(line.split()[1:]) for line in lines
                                          if line.startswith(wanted))
 
-    def _malloc() -> str:
+    def _malloc(arenas: int | None) -> str:
         info = _LIBC.mallinfo2()
-        arenas = _captured(_malloc_arenas).count("<heap nr=")
         return (f"malloc: {arenas} arenas, {info.arena / 1e6:.0f} MB held, "
                 f"{info.uordblks / 1e6:.0f} MB in use, {info.fordblks / 1e6:.0f} MB free")
 
@@ -113,8 +91,11 @@ if os.environ.get("MEMORY_PROBE"):
         return lines
 
     def _report() -> None:
-        lines = [f"== {time.time() - _START:.0f} s: RSS {_rss_mb():.0f} MB",
-                 _pymalloc(), _malloc(), _streamlit(), *_objects()]
+        # Imported here, not at startup: the project is on sys.path once the app runs.
+        from analytics import memory
+
+        lines = [f"== {time.time() - _START:.0f} s: RSS {memory.rss_mb():.0f} MB",
+                 _pymalloc(), _malloc(memory.malloc_arenas()), _streamlit(), *_objects()]
         with open(os.environ["MEMORY_PROBE"], "a") as out:
             out.write("\n".join(lines) + "\n")
 
