@@ -44,12 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="restrict to participants, e.g. gender=female,age_band=16-24")
     results.add_argument("--no-proposals", action="store_true",
                          help="leave the (long) list of every proposal out")
+    results.add_argument("--ideas", choices=("auto", "given", "found", "none"), default="auto",
+                         help="which big ideas to rank: the input's own (given), ideas found "
+                              "in the proposals' texts (found), or none; default auto: the "
+                              "input's own when it has them, else found")
     results.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
                          help="where the aggregations run: duckdb (default, embedded) or "
                               "spark (vote-level bundles; needs the [spark] extra)")
     results.add_argument("--spark-master", default=None,
                          help="Spark master URL with --engine spark, e.g. spark://host:7077 "
                               "or yarn (default $SPARK_MASTER, else local[*])")
+
+    ideas = commands.add_parser("ideas", help="find big ideas in the proposals' texts "
+                                              "(inputs without an ideas table)")
+    ideas.add_argument("path", type=Path)
+    ideas.add_argument("--format", choices=("json",), default="json")
+    ideas.add_argument("--ideas", type=_positive_int, default=None, metavar="N",
+                       help="how many ideas to find (default: chosen from the texts)")
+    ideas.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="also write ideas.csv and proposal_ideas.csv (the ideas table "
+                            "and the proposals' idea_id a vote-level bundle takes) in DIR")
 
     report = commands.add_parser("report", help="write the full report as one HTML file "
                                                 "that opens offline")
@@ -120,13 +134,19 @@ def _results(args) -> int:
         segment = Segment.parse(args.segment)
     except ValueError as error:
         raise UsageError(error) from None
-    options = Options(min_votes=args.min_votes, top=args.top, segment=segment)
+    options = Options(min_votes=args.min_votes, top=args.top, segment=segment,
+                      ideas=args.ideas)
     if args.engine == "spark":
         source = _open_spark(args)
     elif args.spark_master or isinstance(args.path, str):
         raise UsageError("--spark-master and URIs need --engine spark")
     else:
         source = open_source(args.path, materialize=False)
+    if args.ideas == "found" or (args.ideas == "auto" and not source.has_given_ideas):
+        # Found now (then kept by the source), so that the progress shows.
+        found = _with_progress(source.found_ideas)
+        if found is None and args.ideas == "found":
+            raise UsageError(_no_texts(source))
     results = source.results(options)
     if args.no_proposals:
         results.pop("proposals", None)
@@ -134,6 +154,57 @@ def _results(args) -> int:
     json.dump(output, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
     sys.stdout.write("\n")
     return 0
+
+
+def _ideas(args) -> int:
+    from analytics.sources import open_source
+
+    source = open_source(args.path, materialize=False)
+    idea_set = _with_progress(source.found_ideas, n_ideas=args.ideas)
+    if idea_set is None:
+        raise UsageError(_no_texts(source))
+    if args.out is not None:
+        ideas_csv, links_csv = idea_set.to_csv()
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "ideas.csv").write_bytes(ideas_csv)
+        (args.out / "proposal_ideas.csv").write_bytes(links_csv)
+        print(f"wrote {args.out / 'ideas.csv'} and {args.out / 'proposal_ideas.csv'}",
+              file=sys.stderr)
+    json.dump(idea_set.to_json(), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _no_texts(source) -> str:
+    return (f"{source.path.name} is a {source.kind} input without the proposals' texts, so "
+            f"ideas cannot be found in them (a vote-level bundle, a Polis export or a "
+            f"proposal-level export has them)")
+
+
+def _with_progress(compute, **kwargs):
+    """compute(progress, **kwargs) with the progress on stderr, ended by a line break."""
+    shown = []
+
+    def progress(fraction: float, message: str) -> None:
+        shown.append(True)
+        _print_progress(fraction, message)
+
+    try:
+        return compute(progress, **kwargs)
+    finally:
+        if shown:
+            print(file=sys.stderr, flush=True)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}") \
+            from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}")
+    return value
 
 
 def _input_path(text: str) -> Path | str:
@@ -200,5 +271,5 @@ def _print_progress(fraction: float, message: str) -> None:
     print(f"\r{fraction:6.1%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"validate": _validate, "results": _results, "demo": _demo, "report": _report,
-            "bench": _bench}
+COMMANDS = {"validate": _validate, "results": _results, "ideas": _ideas, "demo": _demo,
+            "report": _report, "bench": _bench}

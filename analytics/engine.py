@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,8 +26,15 @@ from analytics.vocabulary import (
     QUALIFICATION_KEYS,
 )
 
+if TYPE_CHECKING:
+    from analytics.found_ideas import IdeaSet
+
 DEFAULT_MIN_VOTES = 100
 DEFAULT_TOP = 10
+# Which big ideas the results rank: "auto" the input's own ideas when it has them, else
+# ideas found in the proposals' texts (analytics.found_ideas); "given" the input's only;
+# "found" found ones even when the input has its own; "none" no ideas.
+IDEA_CHOICES = ("auto", "given", "found", "none")
 
 
 @dataclass(frozen=True)
@@ -35,9 +44,27 @@ class Options:
     segment: Segment = Segment()
     # Raked weights (analytics.weighting) instead of counts; needs a `weights` relation.
     weighted: bool = False
+    ideas: str = "auto"                 # one of IDEA_CHOICES
+
+    def __post_init__(self):
+        if self.ideas not in IDEA_CHOICES:
+            raise ValueError(f"ideas must be one of {', '.join(IDEA_CHOICES)}, "
+                             f"not {self.ideas!r}")
 
 
 DEFAULT_OPTIONS = Options()
+
+
+@dataclass(frozen=True, eq=False)
+class FoundIdeas:
+    """Ideas found in the proposals' texts, for compute_results: the set (its
+    assignment replaces the proposals' idea_id, its ideas the ideas table) and
+    `links()`, the name of a relation (proposal_id, idea_id) of the engine holding
+    that assignment, made on first call (the privacy count of distinct voters per
+    idea under a segment joins the votes with it)."""
+
+    idea_set: IdeaSet
+    links: Callable[[], str]
 
 
 # -- SQL ------------------------------------------------------------------------------------
@@ -71,11 +98,13 @@ def proposal_counts_sql(segment: Segment, weighted: bool = False) -> str:
             f"FROM {segment_votes(segment, weighted)} GROUP BY proposal_id")
 
 
-def idea_voters_sql(segment: Segment) -> str:
+def idea_voters_sql(segment: Segment, links: str = "proposals") -> str:
     """Distinct voters per idea: an idea's privacy threshold counts participants,
-    and one participant may vote on several of its proposals."""
+    and one participant may vote on several of its proposals. `links`: the relation
+    (proposal_id, idea_id) saying which idea each proposal is in (the proposals
+    themselves, or the assignment of ideas found in the texts)."""
     return (f"SELECT pr.idea_id, count(DISTINCT v.participant_id) AS voters "
-            f"FROM {segment_votes(segment)} v JOIN proposals pr "
+            f"FROM {segment_votes(segment)} v JOIN {links} pr "
             f"ON pr.proposal_id = v.proposal_id "
             f"WHERE pr.idea_id IS NOT NULL GROUP BY pr.idea_id")
 
@@ -136,25 +165,52 @@ IDEAS_SQL = "SELECT idea_id, name, axis FROM ideas ORDER BY ord"
 
 def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
                     actions: list | None = None, has_ideas: bool = True,
-                    has_participants: bool = True, weighting: dict | None = None) -> dict:
+                    has_participants: bool = True, weighting: dict | None = None,
+                    found: FoundIdeas | None = None) -> dict:
     """`run_sql(query) -> pandas.DataFrame` runs on the engine holding the relations.
     With `options.weighted` and a `weighting` summary (analytics.weighting), counts
     are sums of the voters' weights; key figures, `votes` and every privacy
-    threshold stay raw counts."""
+    threshold stay raw counts. `has_ideas`: rank the `ideas` relation (the input's
+    own ideas); `found`: rank ideas found in the texts instead, through the same
+    code (pooled counts, ranking, privacy, weighting)."""
+    results = _compute(run_sql, meta, options=options, actions=actions,
+                       has_ideas=has_ideas and found is None,
+                       has_participants=has_participants, weighting=weighting, found=found)
+    results["ideas_source"] = ("found" if found is not None else
+                               "given" if has_ideas else None)
+    results["found_ideas"] = found_ideas_summary(found.idea_set) if found is not None else None
+    return results
+
+
+def _compute(run_sql, meta: dict, *, options: Options, actions: list | None,
+             has_ideas: bool, has_participants: bool, weighting: dict | None,
+             found: FoundIdeas | None) -> dict:
     weighted = bool(options.weighted and weighting and weighting.get("method"))
     participation_rows = run_sql(participation_sql(options.segment, weighted))
     totals = _totals(participation_rows)
-    notes = _missing_parts(has_ideas, has_participants, actions)
+    notes = _missing_parts(has_ideas or found is not None, has_participants, actions)
+    if found is not None:
+        notes.insert(0, found_ideas_note(found.idea_set))
     if not options.segment.is_everyone and totals["participants"] < MIN_SEGMENT_PARTICIPANTS:
         return _suppressed(meta, options, run_sql, notes)
     proposals = _proposal_table(run_sql(PROPOSALS_SQL), run_sql(proposal_counts_sql(
         options.segment, weighted)), weighted)
     per_proposal = _metrics(proposals)
-    ideas = _idea_table(run_sql(IDEAS_SQL), proposals) if has_ideas else None
+    similarity = None
+    if found is not None:
+        # The found assignment replaces the proposals' idea_id (None: in no idea).
+        idea_of = found.idea_set.idea_of()
+        proposals["idea_id"] = pd.Series([idea_of.get(str(p)) for p in proposals["proposal_id"]],
+                                         index=proposals.index, dtype=object)
+        similarity = found_similarities(found.idea_set)
+    idea_rows = (found.idea_set.ideas_table() if found is not None
+                 else run_sql(IDEAS_SQL) if has_ideas else None)
+    ideas = _idea_table(idea_rows, proposals) if idea_rows is not None else None
     per_idea = _metrics(ideas) if ideas is not None and len(ideas) else None
     privacy_floor = 0 if options.segment.is_everyone else MIN_SEGMENT_PARTICIPANTS
     if privacy_floor and ideas is not None:
-        ideas = ideas.merge(run_sql(idea_voters_sql(options.segment)), on="idea_id",
+        links = found.links() if found is not None else "proposals"
+        ideas = ideas.merge(run_sql(idea_voters_sql(options.segment, links)), on="idea_id",
                             how="left")
         ideas["voters"] = ideas["voters"].fillna(0).astype("int64")
     if privacy_floor:
@@ -163,6 +219,9 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
                                       f"{privacy_floor} voters in it are hidden."))
     tags = tag_pairs(proposals["tags"])
     proposal_items = _proposal_items(proposals, per_proposal, privacy_floor, tags)
+    if similarity is not None:
+        for item in proposal_items:
+            item["similarity"] = similarity.get(str(item["id"]))
     results = {
         "consultation": _consultation(meta),
         "key_figures": {
@@ -205,6 +264,56 @@ def _totals(rows: pd.DataFrame) -> dict:
 
 def _note(code: str, message: str) -> dict:
     return {"code": code, "message": message}
+
+
+# -- ideas found in the texts ---------------------------------------------------------------
+
+# How each method of analytics.found_ideas is described in the results' note.
+FOUND_METHODS = {
+    "tfidf-lsa-kmeans": "proposals grouped by the words they share, with TF-IDF, latent "
+                        "semantic analysis and k-means",
+}
+
+
+def found_ideas_summary(idea_set: IdeaSet) -> dict:
+    """The results' `found_ideas`: the set without its per-proposal assignment
+    (each proposal item carries its idea_id and similarity) nor its timing."""
+    from analytics.found_ideas import other_name
+
+    described = idea_set.to_json()
+    return {
+        "language": described["language"],
+        "method": described["method"],
+        "edited": described["edited"],
+        "unassigned": described["unassigned"],
+        "other_name": other_name(idea_set.language),
+        "ideas": [{key: idea[key] for key in ("idea_id", "name", "axis", "keywords",
+                                              "examples", "proposals")}
+                  for idea in described["ideas"]],
+    }
+
+
+def found_similarities(idea_set: IdeaSet) -> dict[str, float | None]:
+    """proposal_id -> similarity to its idea (None once a person moved it)."""
+    return {str(p): None if s is None or s != s else float(s)
+            for p, s in zip(idea_set.assignments["proposal_id"],
+                            idea_set.assignments["similarity"], strict=True)}
+
+
+def found_ideas_note(idea_set: IdeaSet) -> dict:
+    """The note that replaces "no_ideas" when the ideas were found in the texts."""
+    from analytics.found_ideas import other_name
+
+    method = idea_set.method or {}
+    how = (method.get("description") or FOUND_METHODS.get(method.get("name"))
+           or (f"method {method['name']}" if method.get("name") else "grouping similar texts"))
+    edited = ", then corrected by a person" if idea_set.edited else ""
+    ideas, unassigned = len(idea_set.ideas), idea_set.unassigned
+    return _note("found_ideas",
+                 f"These {ideas} big ideas were found automatically from the proposals' "
+                 f"texts ({how}){edited}, and "
+                 f"{unassigned} proposal(s) that fit none are left in "
+                 f"\u201c{other_name(idea_set.language)}\u201d, which is not ranked.")
 
 
 def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[dict]:

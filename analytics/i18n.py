@@ -34,6 +34,7 @@ WORDS = {
         "filters": "Filtres", "votes_on_target": "{votes} sur {target} ({percent})",
         "top_score": "Score", "controversy_score": "Controverse", "rejection_score": "Rejet",
         "engagement": "Engagement", "rank": "Rang", "unknown": "Inconnu",
+        "adhesion": "Adhésion",
         "share_participants": "Part des participants", "share_votes": "Part des votes",
     },
     "en": {
@@ -57,6 +58,7 @@ WORDS = {
         "filters": "Filters", "votes_on_target": "{votes} of {target} ({percent})",
         "top_score": "Score", "controversy_score": "Controversy", "rejection_score": "Rejection",
         "engagement": "Engagement", "rank": "Rank", "unknown": "Unknown",
+        "adhesion": "Adhesion",
         "share_participants": "Share of participants", "share_votes": "Share of votes",
     },
 }

@@ -29,10 +29,16 @@ import pandas as pd
 
 from analytics import catalog
 from analytics.bundle import Rule, _apply_rules, _integer_outside, new_connection
-from analytics.engine import DEFAULT_OPTIONS, Options
+from analytics.engine import (
+    DEFAULT_OPTIONS,
+    Options,
+    found_ideas_note,
+    found_ideas_summary,
+    found_similarities,
+)
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.limits import check_size
-from analytics.sources import Source
+from analytics.sources import Source, idea_notes
 from analytics.tables import RawTable, quote, read_table
 
 COLUMNS = ("proposition", "auteur", "age", "votes", "adhesion", "engagement", "score")
@@ -77,7 +83,18 @@ class ExportSource(Source):
         self.proposals = proposals
         self.has_votes = has_votes
 
-    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+    @property
+    def has_given_ideas(self) -> bool:
+        return False
+
+    def proposal_texts(self) -> pd.DataFrame:
+        texts = pd.DataFrame({"proposal_id": [p["id"] for p in self.proposals],
+                              "content": [p["content"] for p in self.proposals]})
+        if self.has_votes:
+            texts["votes"] = [p["votes"] or 0 for p in self.proposals]
+        return texts
+
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "segments need vote-level data",
                                     expected="a vote-level bundle with participants")])
@@ -87,35 +104,98 @@ class ExportSource(Source):
             weighting = [{"code": "weighting_unavailable",
                           "message": "The export does not describe participants: figures "
                                      "cannot be weighted."}]
+        choice, found = self.ideas_choice(options, idea_set)
+        proposals = [_copy(p) for p in self.proposals]
+        top_ideas, ranked_ideas = [], []
+        ideas_note = {"code": "no_ideas", "message": "The export does not group proposals "
+                                                     "into big ideas."}
+        if choice == "found":
+            idea_of, similarity = found.idea_of(), found_similarities(found)
+            for proposal in proposals:
+                proposal["idea_id"] = idea_of.get(proposal["id"])
+                proposal["similarity"] = similarity.get(proposal["id"])
+            top_ideas, ranked_ideas = pooled_ideas(found.ideas_table(), proposals)
+            ideas_note = found_ideas_note(found)
         notes = [
             {"code": "opendata",
              "message": "Proposal-level export: votes, adhesion, engagement and score per "
                         "proposal only, without the votes themselves (no disagree or neutral "
                         "shares, no zones, controversies or segment filter)."},
-            {"code": "no_ideas", "message": "The export does not group proposals into big "
-                                            "ideas."},
+            ideas_note,
             {"code": "no_participants", "message": "The export does not describe "
                                                    "participants (gender, age, region)."},
             {"code": "no_actions", "message": "The export carries no action plan."},
             {"code": "no_tags", "message": "Proposals carry no tags, so there is no "
                                            "cartography of themes."},
         ]
-        return {
+        results = {
             "consultation": dict(self.meta),
             "key_figures": {"participants": None, "proposals": len(self.proposals),
                             "votes": votes, "votes_target": None},
-            "top_ideas": [], "ranked_ideas": [], "controversials": [], "rejected": [],
+            "top_ideas": top_ideas, "ranked_ideas": ranked_ideas,
+            "controversials": [], "rejected": [],
             "participation": {"gender": [], "age_band": [], "region": [], "department": []},
             "participation_unknown": {},
             "cartography": [],
-            "proposals": [_copy(p) for p in self.proposals],
+            "proposals": proposals,
             "actions": [],
             "segment": {},
             "parameters": {"min_votes": options.min_votes, "top": options.top},
             "notes": notes + weighting,
             "weighting": None,
+            "ideas_source": choice,
+            "found_ideas": found_ideas_summary(found) if choice == "found" else None,
             "source": self.describe(),
         }
+        idea_notes(results, options, choice)
+        return results
+
+
+def _pooled(values: list, weights: list) -> float | None:
+    """Σ value·weight / Σ weight over the rows with a value and a positive weight."""
+    pairs = [(v, w) for v, w in zip(values, weights, strict=True)
+             if v is not None and w]
+    total = sum(w for _, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
+
+
+def pooled_ideas(ideas: pd.DataFrame, proposals: list[dict]) -> tuple[list[dict], list[str]]:
+    """Ideas of a proposal-level export (found in its texts), with its figures pooled
+    over each idea's proposals, weighted by their votes: agreement = Σ(adhesion·votes)
+    / Σvotes in percent, engagement likewise, score = agreement/100 + engagement/100
+    (the export's score is adhesion + engagement). Ranked by score, highest first,
+    then idea_id; ideas without votes have no figures and come last. Proposals
+    without votes weigh nothing."""
+    members: dict[str, list[dict]] = {idea: [] for idea in ideas["idea_id"]}
+    for proposal in proposals:
+        if proposal.get("idea_id") in members:
+            members[proposal["idea_id"]].append(proposal)
+    rows = []
+    for idea in ideas.itertuples(index=False):
+        group = members[idea.idea_id]
+        weights = [p.get("votes") or 0 for p in group]
+        adhesion = _pooled([p.get("adhesion") for p in group], weights)
+        engagement = _pooled([p.get("engagement") for p in group], weights)
+        agreement = None if adhesion is None else 100.0 * adhesion
+        engagement = None if engagement is None else 100.0 * engagement
+        score = (None if agreement is None or engagement is None
+                 else agreement / 100.0 + engagement / 100.0)
+        known = [p["votes"] for p in group if p.get("votes") is not None]
+        rows.append({"idea": idea.name, "idea_id": idea.idea_id, "agreement": agreement,
+                     "adhesion": None, "realistic": None, "engagement": engagement,
+                     "score": score, "votes": sum(known) if known else None,
+                     "proposals": len(group), "zone": None, "top_score": None,
+                     "_axis": None if idea.axis is None or idea.axis != idea.axis
+                     else idea.axis})
+    ranked = sorted(rows, key=lambda r: (r["score"] is None, -(r["score"] or 0.0),
+                                         str(r["idea_id"])))
+    axes: dict = {row["_axis"]: [] for row in rows}         # order of first appearance
+    for rank, row in enumerate(ranked, start=1):
+        item = {key: value for key, value in row.items() if key != "_axis"}
+        item["rank"] = rank
+        axes[row["_axis"]].append(item)
+    top_ideas = [{"name": axis or None, "ideas": items} for axis, items in axes.items()]
+    return top_ideas, [str(row["idea_id"]) for row in ranked]
 
 
 def _copy(proposal: dict) -> dict:

@@ -201,22 +201,27 @@ class PolisSource(VoteSource):
     """A Polis conversation: vote-level data without ideas, participants or
     qualifications; its notes say so in Polis's words."""
 
-    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "Polis exports do not describe "
                                     "participants: no segments",
                                     expected="a vote-level bundle with participants.csv")])
-        results = super().results(options)
+        results = super().results(options, idea_set)
         moderated_out = self.extra["polis"]["moderated_out"]
-        notes = [note for note in results["notes"]
-                 if note["code"] not in ("no_ideas", "no_participants", "no_actions", "no_tags")]
+        own = {"no_ideas", "no_participants", "no_actions", "no_tags", "found_ideas"}
+        ideas_notes = [note for note in results["notes"]
+                       if note["code"] in ("found_ideas", "no_ideas")]
+        if results.get("ideas_source") is None and options.ideas not in ("none", "found"):
+            ideas_notes = [{"code": "no_ideas",
+                            "message": "Polis does not group comments into big ideas."}]
+        notes = [note for note in results["notes"] if note["code"] not in own]
         results["notes"] = [
             {"code": "polis", "message": "Polis conversation: agree, disagree and pass votes "
                                          "only (pass counts as neutral), no qualifications "
                                          "such as Love it or Realistic; "
                                          f"{moderated_out} comment(s) moderated out and "
                                          "excluded."},
-            {"code": "no_ideas", "message": "Polis does not group comments into big ideas."},
+            *ideas_notes,
             {"code": "no_participants", "message": "Polis exports do not describe "
                                                    "participants (gender, age, region)."},
             {"code": "no_actions", "message": "A Polis export carries no action plan."},
@@ -242,6 +247,13 @@ def _without_qualifications(results: dict) -> None:
     for key in ("controversials", "rejected"):
         for item in results.get(key) or []:
             item["like_it"] = item["no_way"] = None
+    for axis in results.get("top_ideas") or []:         # ideas found in the comments
+        for idea in axis["ideas"]:
+            if idea.get("suppressed"):
+                continue
+            idea["adhesion"] = idea["realistic"] = None
+            if idea.get("shares"):
+                idea["shares"].update(dict.fromkeys(QUALIFICATION_SHARES))
 
 
 def open_polis(path: str | Path) -> PolisSource:

@@ -33,7 +33,7 @@ from analytics import catalog, reference
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.limits import check_size
-from analytics.sources import Source
+from analytics.sources import Source, idea_notes
 
 # -- language -------------------------------------------------------------------------------
 
@@ -270,11 +270,18 @@ class PublishedSource(Source):
         super().__init__("published", path, meta, frozenset(capabilities), warnings)
         self._built = built
 
-    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
+        """`idea_set` is ignored: a published file has no proposals' texts to group."""
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "segments need vote-level data",
                                     expected="a vote-level bundle with participants")])
         results = copy.deepcopy(self._built)
+        choice, _ = self.ideas_choice(options)
+        results["ideas_source"] = choice            # "given" or None: nothing is found here
+        results["found_ideas"] = None
+        if choice is None and self.has_given_ideas:  # ideas "none" or "found"
+            results["top_ideas"], results["ranked_ideas"] = [], []
+        idea_notes(results, options, choice)
         results["parameters"] = {"min_votes": options.min_votes, "top": options.top}
         results["weighting"] = None
         if getattr(options, "weighted", False):

@@ -49,6 +49,9 @@ WORDS = {
         "list_line": "{agree} d'accord · {disagree} pas d'accord · {votes} votes",
         "list_empty": "Aucune proposition n'a assez de votes pour entrer dans cette liste.",
         "no_ideas_chart": "Pas de grandes idées à montrer.",
+        "keywords": "Mots-clés",
+        "other": "{n} propositions ne ressemblent assez à aucune idée ; ce groupe n'est pas "
+                 "une idée et n'est pas classé.",
         "no_map": "Pas de propositions à placer sur la carte.",
         "no_participation": "Pas de répartition des participants.",
         "map_caption": "Part de chaque région parmi les participants dont on connaît la région ; "
@@ -120,6 +123,9 @@ WORDS = {
         "list_line": "{agree} agree · {disagree} disagree · {votes} votes",
         "list_empty": "No proposal has enough votes to enter this list.",
         "no_ideas_chart": "No big ideas to show.",
+        "keywords": "Keywords",
+        "other": "{n} proposals are not close enough to any idea; this group is not an idea "
+                 "and is not ranked.",
         "no_map": "No proposals to place on the map.",
         "no_participation": "No breakdown of participants.",
         "map_caption": "Each region's share of the participants whose region is known; grey: "
@@ -341,14 +347,17 @@ def _cell(value, lang: str) -> str:
 
 def build_report(source, lang: str = "fr", options: Options = DEFAULT_OPTIONS, *,
                  results: dict | None = None, groups: bool = True,
-                 today: dt.date | None = None) -> str:
+                 today: dt.date | None = None, idea_set=None) -> str:
     """The report of `source` (an analytics.sources.Source) as one HTML document.
-    `results` may be given when already computed with the same options."""
+    `results` may be given when already computed with the same options; `idea_set`
+    (ideas corrected by a person) overrides the ideas found in the texts."""
     import plotly.offline
 
     lang = i18n.language_of(lang)
     w = words(lang)
-    results = results if results is not None else source.results(options)
+    if results is None:
+        results = (source.results(options, idea_set=idea_set) if idea_set is not None
+                   else source.results(options))
     consultation = results.get("consultation") or {}
     builder = Builder(lang, consultation.get("slug") or "consultation")
     _header_section(builder, results, source, options, today or dt.date.today())
@@ -445,11 +454,56 @@ def _ideas_sections(builder: Builder, results: dict) -> None:
     if not results.get("top_ideas"):
         return
     fig, data = ideas.ideas_chart(results, builder.lang)
-    builder.add("ideas", w["ideas"], builder.figure(fig, data, name="ideas")
-                or f"<p>{esc(w['no_ideas_chart'])}</p>")
+    body = builder.figure(fig, data, name="ideas") or f"<p>{esc(w['no_ideas_chart'])}</p>"
+    note = ideas.found_note(results, builder.lang)
+    if note is not None:
+        # Found in the texts: the one-sentence note, linked to the method below.
+        found = ideas.FOUND[builder.lang]
+        body = (f'<p class="note">{esc(note)} <a href="#{ideas.METHOD_ANCHOR}">'
+                f'{esc(found["link"])}</a></p>' + body + _found_ideas_details(builder, results))
+    builder.add("ideas", w["ideas"], body)
     fig, data = ideas.split_chart(results, builder.lang)
     if fig is not None:
         builder.add("split", w["split"], builder.figure(fig, data, name="ideas-split"))
+
+
+def _found_ideas_details(builder: Builder, results: dict) -> str:
+    """Each found idea's keywords and representative proposals, the "other" group (not
+    ranked), and how the ideas were found."""
+    from analytics.charts import ideas
+
+    lang = builder.lang
+    found = ideas.FOUND[lang]
+    block = ideas.found(results) or {}
+    texts = ideas.proposal_texts(results)
+    colon = " : " if lang == "fr" else ": "
+    items = {item["idea_id"]: item for item in block.get("ideas") or []}
+    order = [i for i in results.get("ranked_ideas") or [] if i in items]
+    order += [i for i in items if i not in order]
+    parts = []
+    for position, idea_id in enumerate(order, start=1):
+        item = items[idea_id]
+        keywords = ", ".join(str(k) for k in item.get("keywords") or []) or "—"
+        examples = "".join(f"<li>{esc(texts[p][0])}</li>"
+                           for p in (item.get("examples") or [])[:3] if p in texts)
+        parts.append(f"<details><summary>{position}. {esc(item.get('name') or idea_id)}"
+                     f"</summary><p><em>{esc(words(lang)['keywords'])}</em>{colon}"
+                     f"{esc(keywords)}</p>{f'<ul>{examples}</ul>' if examples else ''}"
+                     "</details>")
+    unassigned = block.get("unassigned")
+    if unassigned:
+        name = ideas.other_label(results, lang)
+        parts.append(f'<p class="note"><strong>{esc(name)}</strong>{colon}'
+                     f"{esc(words(lang)['other'].format(n=i18n.integer(unassigned, lang)))}"
+                     "</p>")
+    method = "".join(f"<li>{esc(line)}</li>" for line in ideas.method_paragraphs(results, lang))
+    parameters = "".join(f"<li>{esc(label)}{colon}{esc(value)}</li>"
+                         for label, value in ideas.method_parameters(results, lang))
+    parts.append(f'<h3 id="{ideas.METHOD_ANCHOR}">{esc(found["method_title"])}</h3>'
+                 f"<ul>{method}</ul>"
+                 + (f"<details><summary>{esc(found['parameters'])}</summary><ul>{parameters}"
+                    "</ul></details>" if parameters else ""))
+    return "".join(parts)
 
 
 def _list_sections(builder: Builder, results: dict) -> None:

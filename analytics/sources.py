@@ -4,15 +4,21 @@ section 6, with the views that kind's data allows."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analytics.bundle import load_bundle
-from analytics.engine import DEFAULT_OPTIONS, Options, compute_results
+from analytics.engine import DEFAULT_OPTIONS, FoundIdeas, Options, compute_results
 from analytics.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    from analytics.found_ideas import IdeaSet
 
 # What a source can show; pages check these before drawing a view.
 CAPABILITIES = ("ideas", "proposals", "votes", "participants", "segments", "actions", "tags")
@@ -25,13 +31,66 @@ class Source:
     meta: dict
     capabilities: frozenset[str]
     warnings: list[str] = field(default_factory=list)
+    # Ideas found in the texts, per n_ideas, computed once (pages ask from several threads).
+    _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _found_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
+                                        repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return self.meta.get("title") or self.path.name
 
-    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+    @property
+    def has_given_ideas(self) -> bool:
+        """The input carries big ideas of its own."""
+        return "ideas" in self.capabilities
+
+    def results(self, options: Options = DEFAULT_OPTIONS,
+                idea_set: IdeaSet | None = None) -> dict:
+        """The results of SPEC section 6. `idea_set`: ideas found in the texts and
+        edited in the app, ranked instead of whatever `options.ideas` says."""
         raise NotImplementedError
+
+    def proposal_texts(self) -> pd.DataFrame | None:
+        """proposal_id, content and (when known) votes, the number of votes on each
+        proposal: what analytics.found_ideas reads. None when the input has no texts."""
+        return None
+
+    def found_ideas(self, progress: Callable[[float, str], None] | None = None, *,
+                    n_ideas: int | None = None) -> IdeaSet | None:
+        """Big ideas found in the proposals' texts (analytics.found_ideas), computed
+        once per source and number of ideas; None when the input has no proposal
+        texts. `progress(fraction, message)` hears from the computation, if it runs."""
+        with self._found_lock:
+            if n_ideas not in self._found:
+                self._found[n_ideas] = self._find_ideas(progress, n_ideas)
+            return self._found[n_ideas]
+
+    def _find_ideas(self, progress, n_ideas) -> IdeaSet | None:
+        texts = self.proposal_texts()
+        if texts is None or not len(texts):
+            return None
+        from analytics.found_ideas import find_ideas
+
+        texts = texts.assign(proposal_id=texts["proposal_id"].astype(str),
+                             content=texts["content"].fillna("").astype(str))
+        if "votes" in texts:
+            texts["votes"] = texts["votes"].fillna(0).astype("int64")
+        return find_ideas(texts.reset_index(drop=True), language=self.meta.get("language") or None,
+                          n_ideas=n_ideas, progress=progress)
+
+    def ideas_choice(self, options: Options = DEFAULT_OPTIONS,
+                     idea_set: IdeaSet | None = None) -> tuple[str | None, IdeaSet | None]:
+        """Which ideas the results rank: ("given", None), ("found", the set) or
+        (None, None), from `options.ideas` ("auto": the input's own, else found)."""
+        if idea_set is not None:
+            return "found", idea_set
+        if options.ideas == "none":
+            return None, None
+        if options.ideas == "given" or (options.ideas == "auto" and self.has_given_ideas):
+            return ("given" if self.has_given_ideas else None), None
+        found = self.found_ideas()
+        return ("found", found) if found is not None else (None, None)
 
     def describe(self) -> dict:
         return {"kind": self.kind, "path": str(self.path),
@@ -57,6 +116,48 @@ class VoteSource(Source):
         self._lock = threading.Lock()
         self._raking = None             # analytics.weighting.Raking, computed once
         self._raking_lock = threading.Lock()
+        self._links: dict[str, str] = {}    # found assignment's digest -> its relation
+        self._links_lock = threading.Lock()
+
+    @property
+    def has_given_ideas(self) -> bool:
+        return self.has_ideas
+
+    def proposal_texts(self) -> pd.DataFrame:
+        texts = self.sql("SELECT proposal_id, content FROM proposals ORDER BY ord")
+        votes = self.sql("SELECT proposal_id, count(*) AS votes FROM votes GROUP BY proposal_id")
+        texts = texts.merge(votes, on="proposal_id", how="left")
+        texts["votes"] = texts["votes"].fillna(0).astype("int64")
+        return texts
+
+    def idea_links(self, idea_set: IdeaSet) -> str:
+        """The name of a relation (proposal_id, idea_id) holding the set's
+        assignment, made once per distinct assignment (for idea_voters_sql)."""
+        pairs = pd.DataFrame({"proposal_id": idea_set.assignments["proposal_id"].astype(str),
+                              "idea_id": pd.Series(list(idea_set.idea_of().values()),
+                                                   dtype=object)})
+        digest = hashlib.sha1()
+        for proposal_id, idea_id in zip(pairs["proposal_id"], pairs["idea_id"], strict=True):
+            digest.update(f"{proposal_id}\x1f{idea_id or ''}\x1e".encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()[:16]
+        with self._links_lock:
+            if key not in self._links:
+                name = f"found_idea_links_{key}"
+                self._create_links(name, pairs)
+                self._links[key] = name
+            return self._links[key]
+
+    def _create_links(self, name: str, pairs: pd.DataFrame) -> None:
+        with self._lock:
+            cursor = self.con.cursor()
+        try:
+            cursor.register("found_idea_pairs", pairs)
+            cursor.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT "
+                           f"CAST(proposal_id AS VARCHAR) AS proposal_id, "
+                           f"CAST(idea_id AS VARCHAR) AS idea_id FROM found_idea_pairs")
+            cursor.unregister("found_idea_pairs")
+        finally:
+            cursor.close()
 
     def sql(self, query: str, params=None) -> pd.DataFrame:
         # One cursor per query: DuckDB connections are not shared across threads.
@@ -97,18 +198,36 @@ class VoteSource(Source):
                 self._raking = weighting.prepare(self.con, self.meta.get("country", "FR"))
         return self._raking
 
-    def results(self, options: Options = DEFAULT_OPTIONS) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS,
+                idea_set: IdeaSet | None = None) -> dict:
         if not options.segment.is_everyone and not self.has_participants:
             raise InputError([Issue(self.path.name, "segments need a participants table",
                                     expected="participants.csv in the bundle")])
         raking = self.weighting() if options.weighted else None
+        choice, chosen = self.ideas_choice(options, idea_set)
+        found = None
+        if choice == "found":
+            found = FoundIdeas(chosen, lambda: self.idea_links(chosen))
         results = compute_results(self.sql, self.meta, options=options, actions=self.actions,
-                                  has_ideas=self.has_ideas,
+                                  has_ideas=choice == "given",
                                   has_participants=self.has_participants,
-                                  weighting=raking.summary() if raking is not None else None)
+                                  weighting=raking.summary() if raking is not None else None,
+                                  found=found)
+        idea_notes(results, options, choice)
         results.update(self.extra)
         results["source"] = self.describe()
         return results
+
+
+def idea_notes(results: dict, options: Options, choice: str | None) -> None:
+    """The "no_ideas" note says why there are no ideas when ideas were left out on
+    purpose (ideas "none") or could not be found (ideas "found", no texts)."""
+    if choice is not None or options.ideas not in ("none", "found"):
+        return
+    message = ("Big ideas are left out (ideas: none)." if options.ideas == "none" else
+               "Big ideas cannot be found in this input: it has no proposals' texts.")
+    notes = [note for note in results.get("notes") or [] if note["code"] != "no_ideas"]
+    results["notes"] = [{"code": "no_ideas", "message": message}, *notes]
 
 
 def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:

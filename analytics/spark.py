@@ -177,11 +177,20 @@ class SparkSource(VoteSource):
                 self._raking = raking
         return self._raking
 
+    def _create_links(self, name: str, pairs: pd.DataFrame) -> None:
+        """The found ideas' assignment as a temp view of this source's session."""
+        rows = [(str(p), None if i is None else str(i))
+                for p, i in zip(pairs["proposal_id"], pairs["idea_id"], strict=True)]
+        self.spark.createDataFrame(rows, "proposal_id STRING, idea_id STRING") \
+            .createOrReplaceTempView(name)
+
     def close(self) -> None:
         """Free the cached relations (the Spark session itself stays up)."""
         for frame in self._frames:
             frame.unpersist()
         self._frames.clear()
+        with self._links_lock:
+            self._links.clear()
         for name in self.spark.catalog.listTables():
             if name.isTemporary:
                 self.spark.catalog.dropTempView(name.name)

@@ -15,7 +15,7 @@ TEXT = {
                  "de votes « D'accord » ; plus elle est haute, plus elle divise (autant "
                  "d'adhésion forte que de net rejet). Survolez un point pour lire la "
                  "proposition.",
-        "colour": "Couleur", "by_zone": "Zone", "by_axis": "Axe",
+        "colour": "Couleur", "by_zone": "Zone", "by_axis": "Axe", "by_idea": "Idée",
         "min_votes": "Nombre minimum de votes",
         "min_votes_help": "Masque les propositions qui ont reçu peu de votes : leurs parts "
                           "sont fragiles.",
@@ -52,7 +52,7 @@ TEXT = {
         "intro": "Each dot is a proposal: the further right, the more “Agree” votes it got; "
                  "the higher, the more it divides (as much strong support as clear "
                  "rejection). Hover over a dot to read the proposal.",
-        "colour": "Colour", "by_zone": "Zone", "by_axis": "Axis",
+        "colour": "Colour", "by_zone": "Zone", "by_axis": "Axis", "by_idea": "Idea",
         "min_votes": "Minimum number of votes",
         "min_votes_help": "Hides proposals with few votes: their shares are fragile.",
         "shown": "{shown} proposals shown of {total}.",
@@ -105,7 +105,8 @@ if placeable:
     st.markdown(text["intro"])
     largest = ui.derived(view, charts.max_votes)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    colours = ["zone", "axis"] if charts.named_axes(results) else ["zone"]
+    colours = ["zone"] + (["axis"] if charts.named_axes(results) else []) + (
+        ["idea"] if charts.idea_axes(results) else [])
     colour = "zone"
     if len(colours) > 1:
         colour = left.segmented_control(
@@ -134,6 +135,8 @@ if placeable:
         caption += " " + text["hidden"].format(n=i18n.integer(hidden, lang))
     st.caption(caption)
     ui.notes(results, lang, ("segment",))
+    # Ideas found in the texts (colours, hovers, table) say so, with a link to the method.
+    ui.found_ideas_note(view, results)
     fig, data = ui.derived(view, charts.debate_map, lang, colour=colour, min_votes=min_votes)
     if fig is None:
         st.info(text["no_map_filter"].format(n=i18n.integer(min_votes, lang)),

@@ -38,6 +38,49 @@ TEXT = {
         "table": "Toutes les propositions de l'idée (cliquez sur un en-tête pour trier)",
         "zone": "Zone de l'idée (voir la cartographie du débat) : {zone}.",
         "nothing": "Aucune grande idée n'a de votes à afficher.",
+        "intro_found": "Les propositions sont regroupées en {ideas} grandes idées trouvées "
+                       "dans leurs textes{axes}.",
+        "rank_votes": " Les idées sont classées selon le score Make.org de leurs "
+                      "propositions mises en commun, au bas de sa marge d'incertitude.",
+        "rank_export": " Les idées sont classées selon l'adhésion et l'engagement de leurs "
+                       "propositions mises en commun.",
+        "contents": "Ce que contient chaque idée",
+        "contents_intro": "Pour chaque idée, les mots qui la distinguent et ses propositions "
+                          "les plus représentatives.",
+        "keywords": "Mots-clés", "examples": "Propositions les plus représentatives",
+        "n_proposals": "{n} propositions",
+        "other_intro": "{n} propositions ne ressemblent assez à aucune idée : elles forment "
+                       "le groupe « {name} », qui n'est pas une idée et n'est pas classé.",
+        "other_examples": "Quelques-unes de ces propositions :",
+        "compare": "Comparer avec les idées trouvées dans les textes",
+        "compare_help": "Montre, à côté des idées fournies avec les données, les idées que "
+                        "l'analyse des textes trouve, et quelle idée fournie contient le plus "
+                        "de propositions de chacune.",
+        "compare_title": "Les idées trouvées dans les textes",
+        "compare_none": "Aucune idée n'a pu être trouvée dans les textes de ces propositions.",
+        "edit": "Corriger ces idées",
+        "edit_intro": "Renommez, fusionnez, déplacez des propositions ou changez d'axe : les "
+                      "corrections valent pour cette session seulement (rien n'est écrit dans "
+                      "les données) et toutes les pages les utilisent. Téléchargez-les pour "
+                      "les garder ou les ajouter à un lot de votes.",
+        "edited": "Idées corrigées dans cette session.",
+        "rename": "Renommer", "merge": "Fusionner", "move": "Déplacer", "set_axis": "Axe",
+        "files": "Fichiers",
+        "the_idea": "Idée", "new_name": "Nouveau nom", "apply_rename": "Renommer l'idée",
+        "merge_ideas": "Idées à fusionner (deux ou plus)", "merge_into": "Garder le nom de",
+        "apply_merge": "Fusionner", "merge_few": "Choisissez au moins deux idées.",
+        "move_from": "Propositions de", "move_which": "Propositions à déplacer",
+        "move_to": "Vers", "apply_move": "Déplacer", "move_cap": "Les {n} propositions les "
+        "plus votées de ce groupe sont proposées.", "move_none": "Choisissez des propositions.",
+        "new_axis": "Axe (vide : sans axe)", "apply_axis": "Changer l'axe",
+        "download_ideas": "Télécharger ideas.csv",
+        "download_links": "Télécharger proposal_ideas.csv",
+        "files_help": "ideas.csv : idea_id, name, axis. proposal_ideas.csv : proposal_id, "
+                      "idea_id (vide : dans aucune idée), ce que prend un lot de votes.",
+        "upload_ideas": "ideas.csv corrigé", "upload_links": "proposal_ideas.csv corrigé",
+        "apply_upload": "Utiliser ces fichiers", "upload_both": "Choisissez les deux fichiers.",
+        "reset": "Revenir aux idées trouvées", "done": "Correction appliquée.",
+        "choose": "Choisir…",
     },
     "en": {
         "intro_ranked": "Citizens' proposals are grouped into {ideas} big ideas expressing "
@@ -65,6 +108,49 @@ TEXT = {
         "table": "All the idea's proposals (click a header to sort)",
         "zone": "Idea's zone (see the debate map): {zone}.",
         "nothing": "No big idea has votes to show.",
+        "intro_found": "Proposals are grouped into {ideas} big ideas found in their "
+                       "texts{axes}.",
+        "rank_votes": " Ideas are ranked by the Make.org score of their pooled proposals, "
+                      "at the low end of its uncertainty margin.",
+        "rank_export": " Ideas are ranked by the pooled adhesion and engagement of their "
+                       "proposals.",
+        "contents": "What each idea holds",
+        "contents_intro": "For each idea, the words that set it apart and its most "
+                          "representative proposals.",
+        "keywords": "Keywords", "examples": "Most representative proposals",
+        "n_proposals": "{n} proposals",
+        "other_intro": "{n} proposals are not close enough to any idea: they form the "
+                       "“{name}” group, which is not an idea and is not ranked.",
+        "other_examples": "A few of these proposals:",
+        "compare": "Compare with the ideas found in the texts",
+        "compare_help": "Shows, beside the ideas that come with the data, the ideas the "
+                        "analysis of the texts finds, and which given idea holds most of "
+                        "each one's proposals.",
+        "compare_title": "The ideas found in the texts",
+        "compare_none": "No idea could be found in these proposals' texts.",
+        "edit": "Correct these ideas",
+        "edit_intro": "Rename, merge, move proposals or change an axis: corrections hold for "
+                      "this session only (nothing is written into the data) and every page "
+                      "uses them. Download them to keep them or add them to a vote-level "
+                      "bundle.",
+        "edited": "Ideas corrected in this session.",
+        "rename": "Rename", "merge": "Merge", "move": "Move", "set_axis": "Axis",
+        "files": "Files",
+        "the_idea": "Idea", "new_name": "New name", "apply_rename": "Rename the idea",
+        "merge_ideas": "Ideas to merge (two or more)", "merge_into": "Keep the name of",
+        "apply_merge": "Merge", "merge_few": "Choose at least two ideas.",
+        "move_from": "Proposals of", "move_which": "Proposals to move",
+        "move_to": "To", "apply_move": "Move", "move_cap": "The group's {n} most voted "
+        "proposals are offered.", "move_none": "Choose proposals.",
+        "new_axis": "Axis (empty: no axis)", "apply_axis": "Change the axis",
+        "download_ideas": "Download ideas.csv",
+        "download_links": "Download proposal_ideas.csv",
+        "files_help": "ideas.csv: idea_id, name, axis. proposal_ideas.csv: proposal_id, "
+                      "idea_id (empty: in no idea), what a vote-level bundle takes.",
+        "upload_ideas": "Corrected ideas.csv", "upload_links": "Corrected proposal_ideas.csv",
+        "apply_upload": "Use these files", "upload_both": "Choose both files.",
+        "reset": "Back to the found ideas", "done": "Correction applied.",
+        "choose": "Choose…",
     },
 }
 SORT_WORDS = {"like_it": "likeIt", "controversy": "controversy_score"}
@@ -103,12 +189,251 @@ def _clicked(key: str) -> None:
             return
 
 
+MOVE_CAP = 500              # proposals offered by the "move" picker (most voted first)
+OTHER = "__other__"         # the "other" group in the editor's pickers
+
+
+# -- what the found ideas hold, the "other" group, the method -------------------------------
+
+def _short(content: str, size: int = 220) -> str:
+    content = " ".join(str(content or "").split())
+    return content if len(content) <= size else content[:size - 1] + "…"
+
+
+def idea_contents(results: dict, texts: dict) -> None:
+    """Each found idea's keywords and most representative proposals, in ranking order."""
+    block = charts.found(results) or {}
+    items = {item["idea_id"]: item for item in block.get("ideas") or []}
+    order = [i for i in results.get("ranked_ideas") or [] if i in items]
+    order += [i for i in items if i not in order]
+    ranks = {idea["idea_id"]: idea.get("rank") for idea in charts.visible_ideas(results)}
+    st.header(text["contents"], anchor=False)
+    st.caption(text["contents_intro"])
+    for idea_id in order:
+        item = items[idea_id]
+        rank = ranks.get(idea_id)
+        size = item.get("proposals")
+        label = (f"{rank}. " if rank is not None else "") + (item.get("name") or idea_id)
+        if size is not None:
+            label += " · " + text["n_proposals"].format(n=i18n.integer(size, lang))
+        with st.expander(ui.plain(label)):
+            keywords = item.get("keywords") or []
+            st.markdown(f"**{text['keywords']}**{' :' if lang == 'fr' else ':'} "
+                        + (", ".join(ui.plain(k) for k in keywords) if keywords else "—"))
+            examples = [texts[p] for p in item.get("examples") or [] if p in texts][:5]
+            if examples:
+                st.markdown(f"**{text['examples']}**")
+                st.markdown("\n".join(f"- {ui.plain(_short(content))}"
+                                      + (f" — *{ui.plain(author)}*" if author else "")
+                                      for content, author in examples))
+
+
+def other_group(results: dict) -> None:
+    """The proposals in no idea: shown last, as a group that is not ranked."""
+    others = sorted((p for p in results.get("proposals") or [] if p.get("idea_id") is None),
+                    key=lambda p: (-(p.get("votes") or 0), str(p.get("id"))))
+    block = charts.found(results) or {}
+    n = block.get("unassigned")
+    n = len(others) if n is None else n
+    if not n:
+        return
+    name = charts.other_label(results, lang)
+    with st.container(border=True):
+        st.markdown(f"**{ui.plain(name)}**")
+        st.markdown(ui.plain(text["other_intro"].format(n=i18n.integer(n, lang), name=name)))
+        if others:
+            st.caption(text["other_examples"])
+            st.markdown("\n".join(f"- {ui.plain(_short(p.get('content')))}"
+                                  for p in others[:5]))
+
+
+def method_section(results: dict) -> None:
+    """How the ideas were found: the target of every "found automatically" note."""
+    words = charts.FOUND[lang]
+    st.subheader(words["method_title"], anchor=charts.METHOD_ANCHOR)
+    st.markdown("\n".join(f"- {ui.plain(line)}" for line in charts.method_paragraphs(
+        results, lang)))
+    parameters = charts.method_parameters(results, lang)
+    if parameters:
+        with st.expander(words["parameters"]):
+            st.markdown("\n".join(f"- {ui.plain(label)} : {ui.plain(value)}" if lang == "fr"
+                                  else f"- {ui.plain(label)}: {ui.plain(value)}"
+                                  for label, value in parameters))
+
+
+# -- the corrections ------------------------------------------------------------------------
+
+MESSAGE = "ideas_message"      # session key: (kind, text) of the last correction
+
+
+def _apply(change) -> None:
+    """Keep a corrected IdeaSet for this consultation (session only). Run as a button's
+    on_click: the page then reruns with the corrected ideas."""
+    try:
+        corrected = change()
+    except ValueError as error:
+        st.session_state[MESSAGE] = ("error", str(error))
+        return
+    view.set_edited_ideas(corrected)
+    st.session_state[MESSAGE] = ("done", text["done"])
+
+
+def _rename(idea_set) -> None:
+    idea_id = st.session_state["ideas-rename-idea"]
+    name = st.session_state.get(f"ideas-rename-name-{idea_id}") or ""
+    _apply(lambda: idea_set.rename(idea_id, name))
+
+
+def _merge(idea_set) -> None:
+    chosen = list(st.session_state.get("ideas-merge-ideas") or [])
+    into = st.session_state.get("ideas-merge-into")
+    if len(chosen) < 2:
+        st.session_state[MESSAGE] = ("warning", text["merge_few"])
+        return
+    _apply(lambda: idea_set.merge(chosen, into if into in chosen else chosen[0]))
+
+
+def _move(idea_set) -> None:
+    origin = st.session_state["ideas-move-from"]
+    which = list(st.session_state.get(f"ideas-move-which-{origin}") or [])
+    target = st.session_state.get("ideas-move-to")
+    if not which or target is None:
+        st.session_state[MESSAGE] = ("warning", text["move_none"])
+        return
+    _apply(lambda: idea_set.move(which, None if target == OTHER else target))
+
+
+def _set_axis(idea_set) -> None:
+    idea_id = st.session_state["ideas-axis-idea"]
+    axis = st.session_state.get(f"ideas-axis-name-{idea_id}") or ""
+    _apply(lambda: idea_set.set_axis(idea_id, axis or None))
+
+
+def _upload(idea_set) -> None:
+    """Corrected files back: checked against this consultation's proposals; their
+    problems (file, row, column) shown, never a traceback."""
+    from analytics.errors import InputError
+    from analytics.found_ideas import IdeaSet
+
+    ideas_file = st.session_state.get("ideas-upload")
+    links_file = st.session_state.get("ideas-links-upload")
+    if ideas_file is None or links_file is None:
+        st.session_state[MESSAGE] = ("warning", text["upload_both"])
+        return
+    try:
+        corrected = IdeaSet.from_csv(ideas_file.getvalue(), links_file.getvalue(),
+                                     idea_set.assignments["proposal_id"].tolist(),
+                                     language=idea_set.language, method=idea_set.method)
+    except InputError as error:
+        st.session_state[MESSAGE] = ("input_error", error)
+        return
+    _apply(lambda: corrected)
+
+
+def _reset() -> None:
+    view.set_edited_ideas(None)
+
+
+def _message() -> bool:
+    """The outcome of the last correction, once; whether there was one."""
+    kind, content = st.session_state.pop(MESSAGE, (None, None))
+    if kind == "done":
+        st.success(content, icon=":material/check:")
+    elif kind == "warning":
+        st.warning(content)
+    elif kind == "error":
+        st.error(ui.plain(content), icon=":material/error:")
+    elif kind == "input_error":
+        ui.show_input_error(content, "ideas.csv, proposal_ideas.csv", lang)
+    return kind is not None
+
+
+def editor(idea_set, results: dict) -> None:
+    """Rename, merge, move, set an axis; download and upload ideas.csv and
+    proposal_ideas.csv; reset to the found ideas."""
+    edited, _ = view.edited_ideas()
+    names = dict(zip(idea_set.ideas["idea_id"], idea_set.ideas["name"], strict=True))
+    axes = dict(zip(idea_set.ideas["idea_id"], idea_set.ideas["axis"], strict=True))
+    if not names:
+        return
+    ids = list(names)
+    other = charts.other_label(results, lang)
+    with st.expander(text["edit"], icon=":material/edit:", expanded=MESSAGE in st.session_state):
+        st.caption(text["edit_intro"])
+        _message()
+        if edited is not None:
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            left.caption(text["edited"])
+            right.button(text["reset"], key="ideas-reset", icon=":material/undo:",
+                         on_click=_reset)
+        tabs = st.tabs([text["rename"], text["merge"], text["move"], text["set_axis"],
+                        text["files"]])
+        with tabs[0]:
+            idea_id = st.selectbox(text["the_idea"], ids, format_func=names.get,
+                                   key="ideas-rename-idea")
+            st.text_input(text["new_name"], value=names.get(idea_id) or "",
+                          key=f"ideas-rename-name-{idea_id}", max_chars=200)
+            st.button(text["apply_rename"], key="ideas-rename-apply", on_click=_rename,
+                      args=(idea_set,))
+        with tabs[1]:
+            chosen = st.multiselect(text["merge_ideas"], ids, format_func=names.get,
+                                    key="ideas-merge-ideas", placeholder=text["choose"])
+            st.selectbox(text["merge_into"], chosen or ids, format_func=names.get,
+                         key="ideas-merge-into")
+            st.button(text["apply_merge"], key="ideas-merge-apply", on_click=_merge,
+                      args=(idea_set,))
+        with tabs[2]:
+            groups = [*ids, OTHER]
+            label = {**names, OTHER: other}
+            origin = st.selectbox(text["move_from"], groups, format_func=label.get,
+                                  key="ideas-move-from")
+            members = [p for p, i in idea_set.idea_of().items() if (i or OTHER) == origin]
+            votes = {p["id"]: p.get("votes") or 0 for p in results.get("proposals") or []}
+            texts = ui.derived(view, charts.proposal_texts)
+            members.sort(key=lambda p: (-votes.get(p, 0), str(p)))
+            if len(members) > MOVE_CAP:
+                st.caption(text["move_cap"].format(n=i18n.integer(MOVE_CAP, lang)))
+            st.multiselect(text["move_which"], members[:MOVE_CAP],
+                           key=f"ideas-move-which-{origin}", placeholder=text["choose"],
+                           format_func=lambda p: _short((texts.get(p) or (p, None))[0], 90))
+            st.selectbox(text["move_to"], [g for g in groups if g != origin],
+                         format_func=label.get, key="ideas-move-to")
+            st.button(text["apply_move"], key="ideas-move-apply", on_click=_move,
+                      args=(idea_set,))
+        with tabs[3]:
+            idea_id = st.selectbox(text["the_idea"], ids, format_func=names.get,
+                                   key="ideas-axis-idea")
+            st.text_input(text["new_axis"], value=axes.get(idea_id) or "",
+                          key=f"ideas-axis-name-{idea_id}", max_chars=200)
+            st.button(text["apply_axis"], key="ideas-axis-apply", on_click=_set_axis,
+                      args=(idea_set,))
+        with tabs[4]:
+            st.caption(text["files_help"])
+            left, right = st.columns(2)
+            left.download_button(text["download_ideas"], lambda: idea_set.to_csv()[0],
+                                 file_name="ideas.csv", mime="text/csv", on_click="ignore",
+                                 key="ideas-download", icon=":material/download:")
+            right.download_button(text["download_links"], lambda: idea_set.to_csv()[1],
+                                  file_name="proposal_ideas.csv", mime="text/csv",
+                                  on_click="ignore", key="ideas-links-download",
+                                  icon=":material/download:")
+            left, right = st.columns(2)
+            left.file_uploader(text["upload_ideas"], type=["csv"], key="ideas-upload")
+            right.file_uploader(text["upload_links"], type=["csv"], key="ideas-links-upload")
+            st.button(text["apply_upload"], key="ideas-upload-apply", on_click=_upload,
+                      args=(idea_set,))
+
+
+# -- the page -------------------------------------------------------------------------------
+
 view = ui.current_view()
+source = view.source()
 results = view.results()
 text = TEXT[view.lang]
 lang = view.lang
 ui.header(view, "ideas", results)
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
+found = charts.found(results) is not None
 
 if results.get("suppressed"):
     ui.notes(results, lang, ("segment_too_small",))
@@ -116,6 +441,11 @@ if results.get("suppressed"):
 if not results.get("top_ideas"):
     if any(note["code"] == "no_ideas" for note in results.get("notes", [])):
         ui.notes(results, lang, ("no_ideas",))
+    elif found:
+        ui.found_ideas_note(view, results, here=True)
+        st.info(text["nothing"], icon=":material/info:")
+        other_group(results)
+        method_section(results)
     else:
         st.info(text["nothing"], icon=":material/info:")
     st.stop()
@@ -124,10 +454,17 @@ ideas = charts.visible_ideas(results)
 if not ideas:
     st.info(text["nothing"], icon=":material/info:")
     st.stop()
+export = charts.idea_metrics(results) is charts.EXPORT_METRICS
+qualified = len(charts.idea_metrics(results)) == len(charts.IDEA_METRICS)
 ranked = charts.has_ranks(ideas) and all(idea.get("idea_id") for idea in ideas)
 axes = [axis for axis in results["top_ideas"] if axis.get("name")]
 axes_text = text["axes"].format(n=len(axes)) if len(axes) > 1 else ""
-intro = text["intro_ranked"] if ranked else text["intro_published"]
+if found:
+    ui.found_ideas_note(view, results, here=True)
+    intro = text["intro_found"] + (text["rank_export"] if export else text["rank_votes"]
+                                   if ranked else "")
+else:
+    intro = text["intro_ranked"] if ranked else text["intro_published"]
 st.markdown(intro.format(ideas=len(ideas), axes=axes_text))
 
 figures = [(text["n_ideas"], i18n.integer(len(ideas), lang))]
@@ -164,53 +501,123 @@ else:
     fig, data = charts.ideas_chart(results, lang, overall=overall)
     ui.chart(fig, data, key=CHART_KEY, view=view, filename=f"{slug}-ideas")
 
-split_fig, split_data = charts.split_chart(results, lang)
-if split_fig is None:
-    st.info(text["published_only"], icon=":material/info:")
-    st.stop()
-st.header(text["split"], anchor=False)
-ui.chart(split_fig, split_data, key="ideas-split", view=view, filename=f"{slug}-ideas-split")
 
-# -- the selected idea ----------------------------------------------------------------------
-if not ranked:
-    st.stop()
-st.header(text["detail"], anchor=False)
-st.selectbox(text["pick"], list(names), key=PICK_KEY, format_func=names.get,
-             on_change=_picked)
-idea = next(item for item in ideas if item["idea_id"] == picked)
-proposals, hidden = charts.proposals_of(results, picked)
+def split_and_detail() -> None:
+    """The agree / neutral / disagree split, then the selected idea's proposals."""
+    split_fig, split_data = charts.split_chart(results, lang)
+    if split_fig is None:
+        if source.kind == "published":
+            st.info(text["published_only"], icon=":material/info:")
+            st.stop()
+    else:
+        st.header(text["split"], anchor=False)
+        ui.chart(split_fig, split_data, key="ideas-split", view=view,
+                 filename=f"{slug}-ideas-split")
+    if not ranked:
+        return
+    st.header(text["detail"], anchor=False)
+    st.selectbox(text["pick"], list(names), key=PICK_KEY, format_func=names.get,
+                 on_change=_picked)
+    idea = next(item for item in ideas if item["idea_id"] == picked)
+    proposals, hidden = charts.proposals_of(results, picked)
 
-columns = st.columns(5)
-columns[0].metric(i18n.word("agree", lang), i18n.percent(idea.get("agreement"), lang))
-columns[1].metric(i18n.word("likeIt", lang), i18n.percent(idea.get("adhesion"), lang))
-columns[2].metric(i18n.word("doable", lang), i18n.percent(idea.get("realistic"), lang))
-columns[3].metric(i18n.word("votes", lang), i18n.integer(idea.get("votes"), lang))
-columns[4].metric(i18n.word("proposals", lang), i18n.integer(idea.get("proposals"), lang))
-if idea.get("zone"):
-    st.caption(text["zone"].format(zone=i18n.word(idea["zone"], lang)))
-if hidden:
-    st.caption(text["hidden"].format(n=hidden))
-if not proposals:
-    st.info(text["no_proposals"], icon=":material/info:")
-    st.stop()
+    if export:
+        columns = st.columns(4)
+        columns[0].metric(i18n.word("adhesion", lang), i18n.percent(idea.get("agreement"), lang))
+        columns[1].metric(i18n.word("engagement", lang),
+                          i18n.percent(idea.get("engagement"), lang))
+        columns[2].metric(i18n.word("votes", lang), i18n.integer(idea.get("votes"), lang))
+        columns[3].metric(i18n.word("proposals", lang), i18n.integer(idea.get("proposals"),
+                                                                     lang))
+    elif not qualified:
+        # Agree / disagree / pass only (a Polis export): no "Coup de cœur" nor "Réaliste".
+        columns = st.columns(3)
+        columns[0].metric(i18n.word("agree", lang), i18n.percent(idea.get("agreement"), lang))
+        columns[1].metric(i18n.word("votes", lang), i18n.integer(idea.get("votes"), lang))
+        columns[2].metric(i18n.word("proposals", lang), i18n.integer(idea.get("proposals"),
+                                                                     lang))
+    else:
+        columns = st.columns(5)
+        columns[0].metric(i18n.word("agree", lang), i18n.percent(idea.get("agreement"), lang))
+        columns[1].metric(i18n.word("likeIt", lang), i18n.percent(idea.get("adhesion"), lang))
+        columns[2].metric(i18n.word("doable", lang), i18n.percent(idea.get("realistic"), lang))
+        columns[3].metric(i18n.word("votes", lang), i18n.integer(idea.get("votes"), lang))
+        columns[4].metric(i18n.word("proposals", lang), i18n.integer(idea.get("proposals"),
+                                                                     lang))
+    if idea.get("zone"):
+        st.caption(text["zone"].format(zone=i18n.word(idea["zone"], lang)))
+    if hidden:
+        st.caption(text["hidden"].format(n=hidden))
+    if not proposals:
+        st.info(text["no_proposals"], icon=":material/info:")
+        return
 
-sort = st.segmented_control(text["sort"], charts.SORTS, default="score", key="idea_sort",
-                            format_func=lambda key: text["by_score"] if key == "score"
-                            else i18n.word(SORT_WORDS.get(key, key), lang),
-                            required=True, bind="query-params") or "score"
-detail_fig, detail_data = charts.proposals_chart(proposals, lang, sort=sort)
-ui.chart(detail_fig, detail_data, key="ideas-proposals", view=view,
-         filename=f"{slug}-idea-{picked}")
+    if export:
+        # No agree / disagree split in an export: its proposals as a table, by votes.
+        sort = "votes"
+    else:
+        sorts = charts.SORTS if qualified else tuple(
+            key for key in charts.SORTS if key not in ("like_it", "doable"))
+        sort = st.segmented_control(
+            text["sort"], sorts, default="score", key="idea_sort",
+            format_func=lambda key: text["by_score"] if key == "score"
+            else i18n.word(SORT_WORDS.get(key, key), lang),
+            required=True, bind="query-params") or "score"
+        detail_fig, detail_data = charts.proposals_chart(proposals, lang, sort=sort,
+                                                         qualifications=qualified)
+        ui.chart(detail_fig, detail_data, key="ideas-proposals", view=view,
+                 filename=f"{slug}-idea-{picked}")
 
-st.subheader(text["table"], anchor=False)
-table = charts.proposals_table(charts.sort_proposals(proposals, sort), lang)
-percent_format = "%.1f %%" if lang == "fr" else "%.1f%%"
-config = {column: st.column_config.NumberColumn(format=percent_format)
-          for column in table.columns if column.endswith("(%)")}
-agree_column = i18n.word("agree", lang) + " (%)"
-config[agree_column] = st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                       format=percent_format)
-config[i18n.word("content", lang)] = st.column_config.TextColumn(width="large")
-config[i18n.word("votes", lang)] = st.column_config.NumberColumn(format="localized")
-st.dataframe(table, hide_index=True, width="stretch", column_config=config,
-             key="ideas-proposals-table")
+    st.subheader(text["table"], anchor=False)
+    table = charts.proposals_table(charts.sort_proposals(proposals, sort), lang)
+    if export:
+        table = charts.export_columns(table, charts.sort_proposals(proposals, sort), lang)
+    elif not qualified:
+        table = table.drop(columns=[i18n.word(key, lang) + " (%)"
+                                    for key in ("likeIt", "doable")])
+    author = i18n.word("author", lang)
+    if author in table.columns and table[author].isna().all():
+        table = table.drop(columns=[author])        # no authors (Polis): no empty column
+    percent_format = "%.1f %%" if lang == "fr" else "%.1f%%"
+    config = {column: st.column_config.NumberColumn(format=percent_format)
+              for column in table.columns if column.endswith("(%)")}
+    agree_column = i18n.word("adhesion" if export else "agree", lang) + " (%)"
+    config[agree_column] = st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                           format=percent_format)
+    config[i18n.word("content", lang)] = st.column_config.TextColumn(width="large")
+    config[i18n.word("votes", lang)] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config,
+                 key="ideas-proposals-table")
+
+
+split_and_detail()
+
+# -- found ideas: what they hold, the other group, the corrections, the method --------------
+if found:
+    idea_contents(results, ui.derived(view, charts.proposal_texts))
+    other_group(results)
+    if ui.finds_ideas(source):
+        idea_set = view.idea_set()
+        if idea_set is not None:
+            editor(idea_set, results)
+    method_section(results)
+elif ("ideas" in source.capabilities and source.kind != "published"
+      and callable(getattr(source, "found_ideas", None))
+      # Given ideas stay; the ideas found in the texts can be shown beside them.
+      and st.toggle(text["compare"], key="compare_found", help=text["compare_help"],
+                    bind="query-params")):
+    found_results = view.results(ideas="found")
+    st.header(text["compare_title"], anchor=False)
+    if charts.found(found_results) is None or not charts.visible_ideas(found_results):
+        st.info(text["compare_none"], icon=":material/info:")
+    else:
+        ui.found_ideas_note(view, found_results, here=True)
+        fig, data = charts.ideas_chart(found_results, lang)
+        ui.chart(fig, data, key="ideas-found-bars", view=view,
+                 filename=f"{slug}-found-ideas")
+        overlap = charts.overlap_table(results, found_results, lang)
+        st.dataframe(overlap, hide_index=True, width="stretch", key="ideas-overlap",
+                     column_config={overlap.columns[-1]: st.column_config.ProgressColumn(
+                         min_value=0, max_value=100,
+                         format="%.0f %%" if lang == "fr" else "%.0f%%")})
+        method_section(found_results)

@@ -5,6 +5,7 @@ ideas (or proposals) where segments disagree most. Raw or weighted, as the
 sidebar says. Privacy: cells under 10 participants are "< 10" here and absent
 from downloads (analytics.segments)."""
 
+import pandas as pd
 import streamlit as st
 
 from analytics import i18n, segments
@@ -138,25 +139,61 @@ def clicked() -> None:
 
 # -- cached computations (keyed by the consultation's path and version) ---------------------
 
+def found_sql(source, idea_set):
+    """source.sql, with the proposals' idea_id and the ideas table those of `idea_set`
+    (ideas found in the texts, maybe corrected): each query runs on its own cursor whose
+    temporary views `proposals` and `ideas` hide the input's own (DuckDB looks in temp
+    first); the input itself is left as it is."""
+    links = pd.DataFrame({"proposal_id": idea_set.assignments["proposal_id"].astype(str),
+                          "idea_id": pd.Series(list(idea_set.idea_of().values()),
+                                               dtype=object)})
+    ideas = idea_set.ideas_table().assign(ord=range(len(idea_set.ideas)))
+    columns = set(source.sql("SELECT * FROM proposals LIMIT 0").columns)
+    replace = ("p.* REPLACE (CAST(l.idea_id AS VARCHAR) AS idea_id)" if "idea_id" in columns
+               else "p.*, CAST(l.idea_id AS VARCHAR) AS idea_id")
+
+    def run(query: str, params=None) -> pd.DataFrame:
+        lock = getattr(source, "_lock", None)
+        if lock is not None:
+            with lock:
+                cursor = source.con.cursor()
+        else:
+            cursor = source.con.cursor()
+        try:
+            database = cursor.execute("SELECT current_database()").fetchall()[0][0]
+            cursor.register("found_links_", links)
+            cursor.register("found_ideas_", ideas)
+            cursor.execute(f'CREATE TEMP VIEW proposals AS SELECT {replace} FROM '
+                           f'"{database}".main.proposals p LEFT JOIN found_links_ l '
+                           "USING (proposal_id)")
+            cursor.execute("CREATE TEMP VIEW ideas AS SELECT * FROM found_ideas_")
+            return cursor.execute(query, params or []).df()
+        finally:
+            cursor.close()
+    return run
+
+
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def comparison(_source, path: str, version: float, kind: str, item_id: str, segment: tuple,
-               weighted: bool) -> dict:
+               weighted: bool, ideas_key: str = "", _run_sql=None) -> dict:
+    # `ideas_key`: which ideas (found in the texts, corrected) `_run_sql` sees.
     if weighted:
         _source.weighting()
-    return segments.compare(_source.sql, kind, item_id,
+    return segments.compare(_run_sql or _source.sql, kind, item_id,
                             segment=segments.Segment(**dict(segment)), weighted=weighted,
                             country=_source.meta.get("country", "FR"))
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def ranking(_source, path: str, version: float, level: str, share: str, segment: tuple,
-            weighted: bool, min_votes: int):
+            weighted: bool, min_votes: int, ideas_key: str = "", _run_sql=None):
     if weighted:
         _source.weighting()
+    run_sql = _run_sql or _source.sql
     ranked, family = segments.disagreement(
-        _source.sql, level, share=share, segment=segments.Segment(**dict(segment)),
+        run_sql, level, share=share, segment=segments.Segment(**dict(segment)),
         weighted=weighted, country=_source.meta.get("country", "FR"), min_votes=min_votes)
-    return ranked, family, segments.item_names(_source.sql, level)
+    return ranked, family, segments.item_names(run_sql, level)
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -178,10 +215,15 @@ if results.get("suppressed"):
 
 weighting = results.get("weighting")
 weighted = bool(weighting)
+# Ideas found in the texts (maybe corrected in this session) stand for the input's own.
+found_ideas = view.idea_set() if ui.finds_ideas(source) else None
+ideas_key = (view.edited_ideas()[1] or "found") if found_ideas is not None else ""
+run_sql = found_sql(source, found_ideas) if found_ideas is not None else None
 segment = tuple(view.segment.items())
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 
 st.markdown(text["intro"])
+ui.found_ideas_note(view, results)      # ideas found in the texts say so
 if weighted:
     converged = "" if weighting.get("converged") else text["not_converged"].format(
         error=i18n.decimal(weighting.get("max_margin_error"), lang, 2))
@@ -220,7 +262,8 @@ share = controls[2].selectbox(text["share"], SHARES,
 def default_item(level: str, ids: list[str]) -> str:
     """The item where segments disagree most, else the first (best ranked / most voted)."""
     ranked, _, _ = ranking(source, str(view.entry.path), view.entry.version, level, share,
-                           segment, weighted, DEFAULT_MIN_VOTES if level == "proposal" else 0)
+                           segment, weighted, DEFAULT_MIN_VOTES if level == "proposal" else 0,
+                           ideas_key, _run_sql=run_sql)
     top = [i for i in ranked["item_id"] if i in ids]
     return top[0] if top else ids[0]
 
@@ -241,7 +284,7 @@ item_id = controls[1].selectbox(text[f"item_{kind}"], ids, format_func=item_labe
                                 **ui.in_url("item", ids, default_item(kind, ids))) or ids[0]
 
 compared = comparison(source, str(view.entry.path), view.entry.version, kind, item_id,
-                      segment, weighted)
+                      segment, weighted, ideas_key, _run_sql=run_sql)
 if kind == "idea":
     shares = next((i.get("shares") for a in results["top_ideas"] for i in a["ideas"]
                    if i.get("idea_id") == item_id), None) or {}
@@ -318,7 +361,7 @@ level = st.segmented_control(text["rank_of"], levels, required=True,
                              **ui.in_url("rank", levels, levels[0])) or levels[0]
 min_votes = DEFAULT_MIN_VOTES if level == "proposal" else 0
 ranked, family, names = ranking(source, str(view.entry.path), view.entry.version, level, share,
-                                segment, weighted, min_votes)
+                                segment, weighted, min_votes, ideas_key, _run_sql=run_sql)
 total = len(idea_ids) if level == "idea" else sum(
     1 for p in visible if p["votes"] >= min_votes)
 st.markdown(text["ranking_intro"].format(

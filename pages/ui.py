@@ -80,6 +80,8 @@ NOTES = {
                 "en": "Results are restricted to the chosen segment; proposals with fewer "
                       "than 10 voters in it are hidden."},
 }
+FINDING = {"fr": "Recherche des grandes idées dans les textes des propositions…",
+           "en": "Finding the big ideas in the proposals' texts…"}
 _demo_lock = threading.Lock()
 
 
@@ -108,10 +110,51 @@ def _source(path: str, version: float):
 # results of 10M votes, 50k proposals, takes most of a second); pages only read them.
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _results(path: str, version: float, segment: tuple, min_votes: int, top: int,
-             weighted: bool = False) -> dict:
-    options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
-                      weighted=weighted)
+             weighted: bool = False, ideas: str = "auto", ideas_hash: str = "",
+             _idea_set=None) -> dict:
+    # `ideas_hash` (of the edited IdeaSet's CSV files) is the key; `_idea_set` is not hashed.
+    options = _options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
+                       weighted=weighted, ideas=ideas)
+    if _idea_set is not None:
+        return _source(path, version).results(options, idea_set=_idea_set)
     return _source(path, version).results(options)
+
+
+def _options(**values) -> Options:
+    """Options from the values it knows (`ideas` arrived with the ideas found in the texts)."""
+    import dataclasses
+
+    known = {f.name for f in dataclasses.fields(Options)}
+    return Options(**{k: v for k, v in values.items() if k in known})
+
+
+# Ideas found in the texts: once per input (several seconds on 18,690 proposals the first
+# time; the engine also keeps them on disk). The source computes them once (View.found_ideas
+# asks it first, with the progress bar: a cached function would replay the bar it drew).
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+def _found_ideas(path: str, version: float):
+    source = _source(path, version)
+    finder = getattr(source, "found_ideas", None)
+    return finder() if callable(finder) else None
+
+
+# Session state key of the ideas corrected in this session: {consultation id: (IdeaSet,
+# hash of its CSV files)}. Nothing is written into the input.
+EDITED_IDEAS = "edited_idea_sets"
+
+
+def ideas_hash(idea_set) -> str:
+    import hashlib
+
+    ideas_csv, links_csv = idea_set.to_csv()
+    return hashlib.sha256(ideas_csv + b"\0" + links_csv).hexdigest()[:16]
+
+
+def finds_ideas(source) -> bool:
+    """Whether the input's ideas come from its texts: it has proposals' texts but no
+    ideas table (a bundle without ideas, a Polis export, a proposal-level export)."""
+    return ("ideas" not in source.capabilities and "proposals" in source.capabilities
+            and callable(getattr(source, "found_ideas", None)))
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -159,16 +202,67 @@ class View:
             show_input_error(error, self.entry.path.name, self.lang)
             st.stop()
 
-    def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP) -> dict:
+    def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP,
+                ideas: str = "auto") -> dict:
         source = self.source()
         segment = self.segment if "segments" in source.capabilities else Segment()
         weighted = self.weighted and "participants" in source.capabilities
+        edited, key = self.edited_ideas() if ideas != "given" else (None, "")
+        if edited is None and (ideas == "found" or (ideas == "auto" and finds_ideas(source))):
+            self.found_ideas()      # the first time, with its progress bar
         try:
             return _results(str(self.entry.path), self.entry.version,
-                            tuple(segment.items()), min_votes, top, weighted)
+                            tuple(segment.items()), min_votes, top, weighted, ideas, key,
+                            _idea_set=edited)
         except InputError as error:
             show_input_error(error, self.entry.path.name, self.lang)
             st.stop()
+
+    def found_ideas(self):
+        """The ideas found in the input's texts (None when it has no texts to read),
+        computed once per input: a progress bar while it runs the first time."""
+        source = self.source()
+        if not callable(getattr(source, "found_ideas", None)):
+            return None
+        bar = []
+
+        def progress(fraction: float, message: str) -> None:
+            if not bar:
+                bar.append(st.progress(0.0, text=FINDING[self.lang]))
+            fraction = min(max(float(fraction), 0.0), 1.0)
+            bar[0].progress(fraction, text=f"{FINDING[self.lang]} "
+                                           f"{i18n.percent(100 * fraction, self.lang)}")
+
+        try:
+            source.found_ideas(progress=progress)       # at once when already computed
+            return _found_ideas(str(self.entry.path), self.entry.version)
+        except InputError as error:
+            show_input_error(error, self.entry.path.name, self.lang)
+            st.stop()
+        finally:
+            if bar:
+                bar[0].empty()
+
+    def edited_ideas(self):
+        """(the ideas as corrected in this session, their hash), or (None, "")."""
+        if self.entry is None:
+            return None, ""
+        return st.session_state.get(EDITED_IDEAS, {}).get(self.entry.id, (None, ""))
+
+    def set_edited_ideas(self, idea_set) -> None:
+        """Keep `idea_set` (None: back to the found ideas) for this consultation, this
+        session only; every page then computes its results with it."""
+        edited = dict(st.session_state.get(EDITED_IDEAS, {}))
+        if idea_set is None:
+            edited.pop(self.entry.id, None)
+        else:
+            edited[self.entry.id] = (idea_set, ideas_hash(idea_set))
+        st.session_state[EDITED_IDEAS] = edited
+
+    def idea_set(self):
+        """The ideas the pages use when the input has none: corrected, else found."""
+        edited, _ = self.edited_ideas()
+        return edited if edited is not None else self.found_ideas()
 
 
 def current_view() -> View:
@@ -413,6 +507,28 @@ def notes(results: dict, lang: str, codes: tuple[str, ...]) -> None:
             note(item["code"], lang)
 
 
+def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
+    """The one sentence saying the ideas were found automatically in the texts, with a
+    link to the method section of the ideas page (`here`: on that page). False when the
+    results' ideas were not found in the texts."""
+    from urllib.parse import urlencode
+
+    from analytics.charts import ideas as idea_charts
+
+    sentence = idea_charts.found_note(results, view.lang)
+    if sentence is None:
+        return False
+    anchor = f"#{idea_charts.METHOD_ANCHOR}"
+    if here or view.entry is None:
+        link = anchor
+    else:
+        query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != "fr" else {})}
+        link = f"ideas?{urlencode(query)}{anchor}"
+    label = idea_charts.FOUND[view.lang]["link"]
+    st.info(f"{plain(sentence)} [{plain(label)}]({link})", icon=":material/auto_awesome:")
+    return True
+
+
 def show_input_error(error: InputError, name: str, lang: str) -> None:
     """The problems of an input, one per line, in an error box. The file name and the
     messages quote the file's content: shown as plain text, never as markdown."""
@@ -436,9 +552,11 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def _derived(path: str, version: float, segment: tuple, weighted: bool, name: str,
-             args: tuple, kwargs: tuple, _builder=None):
+             args: tuple, kwargs: tuple, ideas_hash: str = "", _builder=None,
+             _idea_set=None):
     # `name` (the builder's module and name) is the key; `_builder` is not hashed.
-    results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted)
+    results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted,
+                       "auto", ideas_hash, _idea_set=_idea_set)
     return _builder(results, *args, **dict(kwargs))
 
 
@@ -450,9 +568,10 @@ def derived(view: View, builder, *args, **kwargs):
     source = view.source()
     segment = view.segment if "segments" in source.capabilities else Segment()
     weighted = view.weighted and "participants" in source.capabilities
+    edited, key = view.edited_ideas()
     return _derived(str(view.entry.path), view.entry.version, tuple(segment.items()),
                     weighted, f"{builder.__module__}.{builder.__qualname__}", args,
-                    tuple(sorted(kwargs.items())), _builder=builder)
+                    tuple(sorted(kwargs.items())), key, _builder=builder, _idea_set=edited)
 
 
 def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View,
@@ -490,11 +609,13 @@ REPORT = {"fr": {"label": "Télécharger le rapport complet (HTML)",
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool) -> bytes:
+def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool,
+            ideas_hash: str = "", _idea_set=None) -> bytes:
     from analytics.report import build_report
 
     options = Options(segment=Segment(**dict(segment)), weighted=weighted)
-    return build_report(_source(path, version), lang, options).encode("utf-8")
+    return build_report(_source(path, version), lang, options,
+                        idea_set=_idea_set).encode("utf-8")
 
 
 def report_button(view: View) -> None:
@@ -502,8 +623,9 @@ def report_button(view: View) -> None:
     source = view.source()
     segment = view.segment if "segments" in source.capabilities else Segment()
     weighted = view.weighted and "participants" in source.capabilities
+    edited, key = view.edited_ideas()
     args = (str(view.entry.path), view.entry.version, view.lang, tuple(segment.items()),
-            weighted)
+            weighted, key, edited)
     words = REPORT[i18n.language_of(view.lang)]
     slug = f"{view.entry.id}-{'rapport' if view.lang == 'fr' else 'report'}"
     st.download_button(words["label"], data=lambda: _report(*args), file_name=f"{slug}.html",

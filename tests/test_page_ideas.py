@@ -252,10 +252,26 @@ def test_page_in_english(app):
 
 
 def test_page_without_ideas_says_why(app):
+    # No ideas table, and five proposals are too few to find ideas in their texts.
     at = app(consultation=BARE)
-    infos = [info.value for info in at.info]
-    assert any("grandes idées" in text for text in infos)
+    infos = [unescape(info.value) for info in at.info]
+    assert any("Aucune idée n'a pu être trouvée automatiquement" in text for text in infos)
+    assert any("#how-ideas-found" in text for text in infos)
     assert not at.get("plotly_chart")
+    assert "Comment ces idées ont été trouvées" in [h.value for h in at.subheader]
+
+
+def test_page_given_ideas_can_be_compared_with_found_ones(app):
+    at = app()
+    toggle = at.toggle(key="compare_found")
+    assert toggle.value is False
+    assert not any("trouvées automatiquement" in info.value for info in at.info)
+    toggle.set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The given ideas stay first; the found ones (none in 5 proposals) come beside them.
+    assert charts_of(at)[0]["layout"]["yaxis"]["ticktext"]
+    assert any("aucune idée" in info.value.lower() or "trouvées automatiquement" in info.value
+               for info in at.info)
 
 
 def open_published(folder: Path, stem: str, page: str) -> AppTest:

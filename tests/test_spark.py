@@ -332,3 +332,43 @@ def test_spark_is_an_optional_extra():
     extras = project["optional-dependencies"]
     assert any(d.startswith("pyspark") for d in extras["spark"])
     assert any(d.startswith("pyspark") for d in extras["test"])
+
+
+# -- ideas found in the texts ---------------------------------------------------------------
+
+def _found_set():
+    import pandas as pd
+
+    from analytics.found_ideas import IdeaSet
+
+    ideas = pd.DataFrame({"idea_id": ["F1", "F2"], "name": ["Trouvée un", "Trouvée deux"],
+                          "axis": ["Axe", "Axe"], "keywords": [["a"], ["b"]],
+                          "examples": [["p10"], ["p3"]]})
+    assignments = pd.DataFrame({"proposal_id": ["p10", "p2", "p1", "p3", "p4", "p5"],
+                                "idea_id": pd.Series(["F1", "F1", "F1", "F2", "F2", None],
+                                                     dtype=object),
+                                "similarity": [0.9, 0.8, 0.7, 0.6, float("nan"), 0.1]})
+    return IdeaSet(ideas, assignments, language="fr", method={"name": "hand-made"})
+
+
+@pytest.mark.parametrize("name", ["everyone", "female", "weighted"])
+def test_found_ideas_on_spark_give_the_results_of_duckdb(sources, name):
+    """Found ideas replace the given ones on both engines alike, the privacy count of
+    distinct voters per idea included (a temp view of the assignment on Spark)."""
+    found = _found_set()
+    options = OPTIONS[name]
+    expected = as_json(sources["parquet", "duckdb"].results(options, idea_set=found))
+    actual = as_json(sources["parquet", "spark"].results(options, idea_set=found))
+    assert expected["ideas_source"] == "found" and sorted(expected["ranked_ideas"]) == [
+        "F1", "F2"]
+    assert_same(expected, actual)
+
+
+def test_proposal_texts_on_spark(sources):
+    duck = sources["csv", "duckdb"].proposal_texts()
+    spark_texts = sources["csv", "spark"].proposal_texts()
+    assert duck["proposal_id"].tolist() == ["p10", "p2", "p1", "p3", "p4", "p5"]
+    assert spark_texts["proposal_id"].tolist() == duck["proposal_id"].tolist()
+    assert spark_texts["content"].tolist() == duck["content"].tolist()
+    assert spark_texts["votes"].tolist() == duck["votes"].tolist()
+    assert duck["votes"].iloc[-1] == 0 and duck["votes"].sum() == len(VOTES)

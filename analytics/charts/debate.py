@@ -23,6 +23,7 @@ TEXT = {
         "x": "Part de votes « D'accord » (%)",
         "y": "Score de controverse (Make.org, valeur estimée)",
         "no_idea": "Sans grande idée",
+        "other_ideas": "{n} autres idées",
         "tags_title": "{kind} : part des propositions qui les citent",
         "tags_title_top": "{kind} : part des propositions qui les citent ({n} plus citées "
                           "sur {total})",
@@ -44,6 +45,7 @@ TEXT = {
         "x": "Share of “Agree” votes (%)",
         "y": "Controversy score (Make.org, estimate)",
         "no_idea": "No big idea",
+        "other_ideas": "{n} other ideas",
         "tags_title": "{kind}: share of proposals citing them",
         "tags_title_top": "{kind}: share of proposals citing them ({n} most cited of "
                           "{total})",
@@ -100,6 +102,32 @@ def named_axes(results: dict) -> list[tuple[int, str]]:
     return [(position, axis["name"])
             for position, axis in enumerate(results.get("top_ideas") or [], start=1)
             if axis.get("name")]
+
+
+def ranked_ideas(results: dict) -> list[tuple[str, str]]:
+    """(idea_id, name) of the ideas with figures, best ranked first."""
+    names = {idea_id: name for idea_id, (_, _, name) in idea_axes(results).items()}
+    order = [i for i in results.get("ranked_ideas") or [] if i in names]
+    return [(i, names[i]) for i in order + [i for i in names if i not in order]]
+
+
+# Colouring by idea: the best ranked ideas get a colour each, the others share one.
+IDEA_COLOURED = len(AXIS_COLORS) - 1
+OTHER_IDEAS_COLOR = style.GREY
+
+
+def _short(name: str, size: int = 40) -> str:
+    name = " ".join(str(name).split())
+    return name if len(name) <= size else name[:size - 1] + "…"
+
+
+def _no_idea_name(results: dict, lang: str) -> str:
+    """The group of proposals in no idea: the found ideas' "other" group, when found."""
+    if results.get("ideas_source") == "found":
+        name = (results.get("found_ideas") or {}).get("other_name")
+        if name:
+            return name
+    return text(lang)["no_idea"]
 
 
 def plottable(results: dict) -> list[dict]:
@@ -204,12 +232,26 @@ def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int
         return None, data
     largest = max_votes(results)
     fig = go.Figure()
+    trailing = 0        # groups listed last in the legend (no idea, other ideas)
     if colour == "axis":
+        trailing = 1
         # Proposals without an idea first: drawn underneath, listed last in the legend.
-        groups = [(t["no_idea"], NO_IDEA_COLOR, points["axis_position"].isna())]
+        groups = [(_no_idea_name(results, lang), NO_IDEA_COLOR, points["axis_position"].isna())]
         groups += [(axis_title(position, name, lang), AXIS_COLORS[(position - 1)
                     % len(AXIS_COLORS)], points["axis_position"] == position)
                    for position, name in named_axes(results)]
+    elif colour == "idea":
+        ideas = ranked_ideas(results)
+        coloured = ideas[:IDEA_COLOURED]
+        groups = [(_no_idea_name(results, lang), NO_IDEA_COLOR, points["idea_id"].isna())]
+        if len(ideas) > len(coloured):
+            rest = {i for i, _ in ideas[IDEA_COLOURED:]}
+            groups.append((t["other_ideas"].format(n=len(rest)), OTHER_IDEAS_COLOR,
+                           points["idea_id"].isin(rest)))
+        trailing = len(groups)      # no idea, and the other ideas when there are some
+        groups += [(_short(name or idea_id), AXIS_COLORS[index % len(AXIS_COLORS)],
+                    points["idea_id"] == idea_id)
+                   for index, (idea_id, name) in enumerate(coloured)]
     else:
         groups = [(i18n.word(zone, lang), style.ZONE_COLORS[zone], points["zone"] == zone)
                   for zone in ZONES]
@@ -223,7 +265,7 @@ def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int
             marker={"color": color, "size": marker_sizes(part["votes"].to_numpy(), largest),
                     "opacity": 0.62, "line": {"width": 0.5, "color": "white"}},
             customdata=np.column_stack([part["id"].astype(str), hovers]),
-            legendrank=1000 + (len(groups) if colour == "axis" and rank == 0 else rank),
+            legendrank=1000 + (len(groups) + rank if rank < trailing else rank),
             hovertemplate="%{customdata[1]}<extra></extra>"))
     top = max(0.1, float(points["controversy"].max()) * 1.08)
     fig.update_xaxes(title_text=t["x"], range=[-2, 102], dtick=10,

@@ -17,6 +17,7 @@ from analytics.charts import style
 TEXT = {
     "fr": {
         "ideas_title": "Les grandes idées par axe, en part des votes",
+        "export_title": "Grandes idées : adhésion et engagement",
         "ranking_title": "Classement général des grandes idées, en part des votes",
         "split_title": "Accord, neutralité et désaccord par idée (% des votes)",
         "proposals_title": "Les {n} premières propositions de l'idée, par {sort}",
@@ -33,6 +34,7 @@ TEXT = {
     },
     "en": {
         "ideas_title": "The big ideas by axis, as share of votes",
+        "export_title": "Big ideas: adhesion and engagement",
         "ranking_title": "Overall ranking of the big ideas, as share of votes",
         "split_title": "Agreement, neutrality and disagreement per idea (% of votes)",
         "proposals_title": "The idea's top {n} proposals, by {sort}",
@@ -52,9 +54,160 @@ TEXT = {
 IDEA_METRICS = (("agreement", "agree", style.VOTE_COLORS["agree"]),
                 ("adhesion", "likeIt", style.QUALIFICATION_COLORS["like_it"]),
                 ("realistic", "doable", style.QUALIFICATION_COLORS["doable"]))
+# A proposal-level export has no votes: its ideas carry the pooled adhesion (in
+# `agreement`) and engagement instead.
+EXPORT_METRICS = (("agreement", "adhesion", style.VOTE_COLORS["agree"]),
+                  ("engagement", "engagement", style.QUALIFICATION_COLORS["like_it"]))
+
+# Ideas found in the texts (analytics.found_ideas): the one-sentence note every view
+# showing them carries, and the method section it links to (the ideas page, the report).
+METHOD_ANCHOR = "how-ideas-found"
+FOUND = {
+    "fr": {
+        "note": "Ces {n} idées ont été trouvées automatiquement dans les textes des "
+                "propositions (propositions regroupées selon les mots qu'elles partagent), "
+                "pas par une personne{edited}.",
+        "edited": " ; elles ont été corrigées dans cette session",
+        "none": "Aucune idée n'a pu être trouvée automatiquement dans les textes des "
+                "propositions (trop peu de propositions, ou trop peu de mots en commun).",
+        "link": "Comment ces idées ont été trouvées",
+        "method_title": "Comment ces idées ont été trouvées",
+        "method": [
+            "Les textes des propositions sont normalisés (minuscules, accents et ponctuation "
+            "unifiés) ; les mots génériques (« il faut », articles, verbes d'action courants…) "
+            "sont laissés de côté et chaque mot est ramené à son lemme (« emplois » → "
+            "« emploi »).",
+            "Chaque proposition devient un vecteur TF-IDF de ses lemmes et paires de lemmes "
+            "voisins : un mot pèse d'autant plus qu'il est fréquent dans la proposition et rare "
+            "dans l'ensemble, et d'autant moins qu'il vient tard dans le texte.",
+            "Ces vecteurs sont résumés par une analyse sémantique latente (des mots différents "
+            "pour la même chose se rejoignent), puis regroupés par k-moyennes ; deux passes "
+            "atténuent les mots que tous les groupes emploient. Les idées sont réunies en axes "
+            "de la même façon.",
+            "Chaque idée est nommée par l'expression la plus distinctive de son groupe ; ses "
+            "propositions les plus représentatives sont les plus proches du centre du groupe. "
+            "Les votes ne décident jamais de l'idée d'une proposition.",
+            "Les propositions trop éloignées de toutes les idées, ou dans un groupe trop petit, "
+            "forment le groupe « {other} » : il n'est pas une idée et n'est pas classé.",
+            "Langues : celle de la consultation, ou détectée dans les textes ; lemmes en "
+            "français, anglais, allemand, espagnol, italien, néerlandais et portugais (les "
+            "autres langues gardent leurs mots tels quels). Le calcul est déterministe (mêmes "
+            "textes, mêmes idées) et gardé en cache : il n'est refait que si les textes "
+            "changent.",
+            "Les chiffres d'une idée sont ceux de ses propositions mis en commun, exactement "
+            "comme pour des idées fournies avec les données.",
+        ],
+        "parameters": "Paramètres de ce calcul",
+        "language": "Langue", "seconds": "Durée du calcul", "other": "Autres propositions",
+    },
+    "en": {
+        "note": "These {n} ideas were found automatically in the proposals' texts (proposals "
+                "grouped by the words they share), not by a person{edited}.",
+        "edited": "; they were corrected in this session",
+        "none": "No idea could be found automatically in the proposals' texts (too few "
+                "proposals, or too few words in common).",
+        "link": "How these ideas were found",
+        "method_title": "How these ideas were found",
+        "method": [
+            "The proposals' texts are normalised (lower case, accents and punctuation "
+            "unified); generic words (“we should”, articles, common action verbs…) are left "
+            "out and each word is reduced to its lemma (“jobs” → “job”).",
+            "Each proposal becomes a TF-IDF vector of its lemmas and pairs of neighbouring "
+            "lemmas: a word weighs more the more often the proposal uses it and the rarer it "
+            "is overall, and less the later it comes in the text.",
+            "These vectors are summarised by latent semantic analysis (different words for "
+            "the same thing meet), then grouped by k-means; two passes fade the words every "
+            "group uses. Ideas are gathered into axes the same way.",
+            "Each idea is named after its group's most distinctive phrase; its most "
+            "representative proposals are those closest to the group's centre. Votes never "
+            "decide which idea a proposal is in.",
+            "Proposals too far from every idea, or in a group too small, form the “{other}” "
+            "group: it is not an idea and is not ranked.",
+            "Languages: the consultation's, or detected from the texts; lemmas in French, "
+            "English, German, Spanish, Italian, Dutch and Portuguese (other languages keep "
+            "their words as written). The computation is deterministic (same texts, same "
+            "ideas) and cached: it is redone only when the texts change.",
+            "An idea's figures are its proposals' pooled, exactly as for ideas that come "
+            "with the data.",
+        ],
+        "parameters": "Parameters of this computation",
+        "language": "Language", "seconds": "Computing time", "other": "Other proposals",
+    },
+}
+LANGUAGE_NAMES = {"fr": {"fr": "français", "en": "anglais", "de": "allemand"},
+                  "en": {"fr": "French", "en": "English", "de": "German"}}
+
+
+def found(results: dict) -> dict | None:
+    """The `found_ideas` block of results whose ideas were found in the texts."""
+    if results.get("ideas_source") == "found":
+        return results.get("found_ideas") or {}
+    return None
+
+
+def found_note(results: dict, lang: str) -> str | None:
+    """The one-sentence note (plain text) on ideas found in the texts, else None."""
+    block = found(results)
+    if block is None:
+        return None
+    t = FOUND[i18n.language_of(lang)]
+    n = len(block.get("ideas") or []) or len(visible_ideas(results))
+    if not n:
+        return t["none"]
+    return t["note"].format(n=i18n.integer(n, lang),
+                            edited=t["edited"] if block.get("edited") else "")
+
+
+def other_label(results: dict, lang: str) -> str:
+    block = found(results) or {}
+    return block.get("other_name") or FOUND[i18n.language_of(lang)]["other"]
+
+
+def method_paragraphs(results: dict, lang: str) -> list[str]:
+    """The method section's paragraphs (plain text)."""
+    t = FOUND[i18n.language_of(lang)]
+    other = other_label(results, lang)
+    return [line.format(other=other) for line in t["method"]]
+
+
+def method_parameters(results: dict, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of the computation's parameters, as `idea_set.method` gives them."""
+    block = found(results) or {}
+    t = FOUND[i18n.language_of(lang)]
+    rows = []
+    language = block.get("language")
+    if language:
+        rows.append((t["language"], LANGUAGE_NAMES[i18n.language_of(lang)].get(language,
+                                                                              language)))
+    for key, value in (block.get("method") or {}).items():
+        if isinstance(value, dict | list | tuple):
+            value = ", ".join(f"{k}={v}" for k, v in value.items()) if isinstance(
+                value, dict) else ", ".join(str(v) for v in value)
+        elif isinstance(value, float):
+            value = i18n.decimal(value, lang, 3)
+        rows.append((str(key).replace("_", " "), str(value)))
+    return rows
+
+
+def idea_metrics(results: dict) -> tuple:
+    """The bars of the ideas chart: Make.org's three, or adhesion and engagement for a
+    proposal-level export (ideas without qualification shares but with engagement)."""
+    ideas = visible_ideas(results)
+    if ideas and all(_missing(i.get("adhesion")) and _missing(i.get("realistic"))
+                     for i in ideas):
+        # No qualifications (a Polis export, a proposal-level export): no empty columns.
+        if all(not _missing(i.get("engagement")) for i in ideas):
+            return EXPORT_METRICS
+        return IDEA_METRICS[:1]
+    return IDEA_METRICS
 SORTS = ("score", "votes", "agree", "disagree", "like_it", "doable", "controversy")
-LEFT_MARGIN = 300          # pixels for the wrapped idea names of the ideas chart
-IDEA_ROW = 58              # pixels per idea (three lines of name)
+# The ideas chart: each idea's name above its bars (two lines at most), so that the bars
+# keep their width on a phone as on a wide screen.
+LEFT_MARGIN = 12
+IDEA_ROW = 80              # pixels per idea: two lines of name, then the bars
+LABEL_WIDTH = 50           # characters per line of an idea's name
+BAR_WIDTH = 0.32           # of an idea's row: 26 pixels
+BAR_OFFSET = 0.08          # the bars in the lower part of the row, the name above
 GROUP_HEADER = 36          # pixels above each axis for its name
 
 
@@ -154,6 +307,7 @@ def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFr
     t = text(lang)
     rows = []
     groups = idea_groups(results, overall=overall)
+    agree_word = "adhesion" if idea_metrics(results) is EXPORT_METRICS else "agree"
     for _, ideas in groups:
         for idea in ideas:
             rows.append({
@@ -161,9 +315,10 @@ def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFr
                 i18n.word("axis", lang): axis_title(idea["axis_position"], idea["axis"], lang)
                 if idea["axis"] else None,
                 i18n.word("idea", lang): idea.get("idea"),
-                i18n.word("agree", lang) + " (%)": idea.get("agreement"),
+                i18n.word(agree_word, lang) + " (%)": idea.get("agreement"),
                 i18n.word("likeIt", lang) + " (%)": idea.get("adhesion"),
                 i18n.word("doable", lang) + " (%)": idea.get("realistic"),
+                i18n.word("engagement", lang) + " (%)": idea.get("engagement"),
                 i18n.word("disagree", lang) + " (%)": (idea.get("shares") or {}).get("disagree"),
                 i18n.word("neutral", lang) + " (%)": (idea.get("shares") or {}).get("neutral"),
                 t["votes_header"]: idea.get("votes"),
@@ -179,12 +334,12 @@ def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFr
 
 # -- the ranked ideas -----------------------------------------------------------------------
 
-def _idea_hover(idea: dict, lang: str, total: int) -> str:
+def _idea_hover(idea: dict, lang: str, total: int, metrics: tuple = IDEA_METRICS) -> str:
     t = text(lang)
     lines = [f"<b>{wrap(idea.get('idea') or '', 60, 12)}</b>"]
     if idea.get("axis"):
         lines.append(style.wrap(axis_title(idea["axis_position"], idea["axis"], lang), 60, 3))
-    for key, word, _ in IDEA_METRICS:
+    for key, word, _ in metrics:
         lines.append(f"{i18n.word(word, lang)} : {pct(idea.get(key), lang, 1)}" if lang == "fr"
                      else f"{i18n.word(word, lang)}: {pct(idea.get(key), lang, 1)}")
     colon = " : " if lang == "fr" else ": "
@@ -210,6 +365,8 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
     if not groups:
         return None, data
     t = text(lang)
+    metrics = idea_metrics(results)
+    widths = {3: [0.42, 0.29, 0.29], 2: [0.5, 0.5]}.get(len(metrics), [1.0])
     total = sum(len(ideas) for _, ideas in groups)
     named = any(header for header, _ in groups)
     header_px = GROUP_HEADER if named else 0
@@ -217,20 +374,21 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
     top_px = 64 + 28 + header_px
     bottom_px = 36
     fig = make_subplots(
-        rows=len(groups), cols=3, shared_yaxes=True, shared_xaxes=True,
-        row_heights=[len(ideas) for _, ideas in groups], column_widths=[0.42, 0.29, 0.29],
+        rows=len(groups), cols=len(metrics), shared_yaxes=True, shared_xaxes=True,
+        row_heights=[len(ideas) for _, ideas in groups], column_widths=widths,
         horizontal_spacing=0.07,
         vertical_spacing=max(header_px, 16) / plot_px if len(groups) > 1 else 0)
     qualifications = [idea.get(key) for _, ideas in groups for idea in ideas
-                      for key in ("adhesion", "realistic") if not _missing(idea.get(key))]
+                      for key, _, _ in metrics[1:] if not _missing(idea.get(key))]
     q_max = _nice_ceiling(max(qualifications, default=10) * 1.18)
+    q_min = min(0.0, -_nice_ceiling(-min(qualifications, default=0) * 1.18))
     ranked = overall and has_ranks([idea for _, ideas in groups for idea in ideas])
     for row, (_, ideas) in enumerate(groups, start=1):
         keys = [idea["key"] for idea in ideas]
         labels = [(f"{idea['rank']}. " if ranked else "") + (idea.get("idea") or "")
                   for idea in ideas]
-        hovers = [_idea_hover(idea, lang, total) for idea in ideas]
-        for col, (key, word, colour) in enumerate(IDEA_METRICS, start=1):
+        hovers = [_idea_hover(idea, lang, total, metrics) for idea in ideas]
+        for col, (key, word, colour) in enumerate(metrics, start=1):
             values = [idea.get(key) for idea in ideas]
             fig.add_trace(go.Bar(
                 y=keys, x=values, orientation="h", marker_color=colour,
@@ -242,20 +400,22 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
                 hovertemplate="%{customdata[1]}<extra></extra>"), row=row, col=col)
         fig.update_yaxes(row=row, col=1, type="category", categoryorder="array",
                          categoryarray=keys, tickmode="array", tickvals=keys,
-                         ticktext=[f"<b>{wrap(label, 40, 3)}</b>" if key == selected
-                                   else wrap(label, 42, 3)
+                         ticktext=[f"<b>{wrap(label, LABEL_WIDTH, 2)}</b>" if key == selected
+                                   else wrap(label, LABEL_WIDTH, 2)
                                    for key, label in zip(keys, labels, strict=True)],
-                         autorange="reversed", automargin=False, ticklabelstandoff=6)
-        for col in (2, 3):
+                         showticklabels=False, showgrid=False, autorange="reversed",
+                         automargin=False)
+        for col in range(2, len(metrics) + 1):
             fig.update_yaxes(row=row, col=col, autorange="reversed", type="category",
-                             categoryorder="array", categoryarray=keys)
+                             categoryorder="array", categoryarray=keys, showgrid=False)
     suffix = i18n.percent(0, lang)[1:]
     fig.update_xaxes(col=1, range=[0, 100], dtick=25, ticksuffix=suffix)
-    for col in (2, 3):
-        fig.update_xaxes(col=col, range=[0, q_max], dtick=10 if q_max <= 30 else 20,
-                         ticksuffix=suffix)
-    fig.update_traces(width=0.62)
-    title = t["ranking_title"] if ranked else t["ideas_title"]
+    for col in range(2, len(metrics) + 1):
+        fig.update_xaxes(col=col, range=[q_min, q_max],
+                         dtick=10 if q_max - q_min <= 30 else 20, ticksuffix=suffix)
+    fig.update_traces(width=BAR_WIDTH, offset=BAR_OFFSET)
+    title = (t["ranking_title"] if ranked else t["export_title"] if metrics is EXPORT_METRICS
+             else t["ideas_title"])
     style.apply(fig, lang, title, height=top_px + plot_px + bottom_px, legend_below=False)
     fig.update_layout(margin={"l": LEFT_MARGIN, "r": 24, "t": top_px, "b": bottom_px},
                       bargap=0.3, clickmode="event+select", dragmode=False,
@@ -263,19 +423,27 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
                              "y": 1 - 20 / (top_px + plot_px + bottom_px), "yanchor": "top"})
     layout = fig.layout
     # Column headers above the first row; axis names above each group of ideas.
-    for col, (_, word, colour) in enumerate(IDEA_METRICS, start=1):
+    for col, (_, word, colour) in enumerate(metrics, start=1):
         domain = layout[f"xaxis{'' if col == 1 else col}"].domain
         fig.add_annotation(x=(domain[0] + domain[1]) / 2, y=1, xref="paper", yref="paper",
                            yanchor="bottom", yshift=header_px + 6, showarrow=False,
                            text=f"<b>{style.plain(i18n.word(word, lang))}</b>",
-                           font={"size": 14, "color": colour})
+                           font={"size": 13, "color": colour})
+    # Each idea's name above its bars (the y axis' tick texts, not drawn as ticks).
+    for row in range(1, len(groups) + 1):
+        index = (row - 1) * len(metrics) + 1
+        axis = layout[f"yaxis{'' if index == 1 else index}"]
+        for key, label in zip(axis.tickvals, axis.ticktext, strict=True):
+            fig.add_annotation(x=0, xref="paper", y=key, yref=f"y{'' if index == 1 else index}",
+                               xanchor="left", yanchor="bottom", yshift=-2, showarrow=False,
+                               align="left", text=label, font={"size": 13}, xshift=-1)
     if named:
         for row, (header, ideas) in enumerate(groups, start=1):
-            index = (row - 1) * 3 + 1
+            index = (row - 1) * len(metrics) + 1
             domain = layout[f"yaxis{'' if index == 1 else index}"].domain
             position = ideas[0]["axis_position"]
             fig.add_annotation(x=0, y=domain[1], xref="paper", yref="paper", xanchor="left",
-                               yanchor="bottom", xshift=-LEFT_MARGIN + 8, yshift=4,
+                               yanchor="bottom", xshift=-1, yshift=4,
                                showarrow=False, align="left",
                                # one line: the full name is in the hover and the table
                                text=f"<b>{style.wrap(axis_title(position, header, lang), 80, 1)}"
@@ -426,9 +594,11 @@ def sort_label(sort: str, lang: str) -> str:
     return text(lang)[f"sort_{sort}"]
 
 
-def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", top: int = 15):
+def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", top: int = 15,
+                    qualifications: bool = True):
     """The first `top` proposals in `sort` order: diverging agree / neutral / disagree bars,
-    and "Coup de cœur" / "Réaliste" bars beside them."""
+    and "Coup de cœur" / "Réaliste" bars beside them (not for an input without
+    qualifications, `qualifications` False: a Polis export)."""
     t = text(lang)
     ordered = sort_proposals(proposals, sort)
     shown = ordered[:top]
@@ -444,23 +614,26 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
             extra.append("— " + style.plain(p["author"]))
         if p.get("zone"):
             extra.append(i18n.word("zone", lang) + colon + i18n.word(p["zone"], lang))
-        for key in ("like_it", "doable"):
+        for key in ("like_it", "doable") if qualifications else ():
             extra.append(i18n.word(key, lang) + colon + pct(p["shares"].get(key), lang, 1))
         hovers.append(_split_hover(p.get("content") or "", p["shares"], p.get("votes"), lang,
                                    "<br>".join(extra)))
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.6, 0.4],
-                        horizontal_spacing=0.1,
+    cols = 2 if qualifications else 1
+    fig = make_subplots(rows=1, cols=cols, shared_yaxes=True,
+                        column_widths=[0.6, 0.4][:cols] if cols == 2 else [1.0],
+                        horizontal_spacing=0.1 if cols == 2 else 0.0,
                         subplot_titles=[f"{i18n.word('agree', lang)} · "
                                         f"{i18n.word('neutral', lang)} · "
                                         f"{i18n.word('disagree', lang)}",
                                         f"{i18n.word('likeIt', lang)} · "
-                                        f"{i18n.word('doable', lang)}"])
+                                        f"{i18n.word('doable', lang)}"][:cols])
     shares = [p["shares"] for p in shown]
     _diverging_traces(fig, keys, shares, hovers, lang, row=1, col=1)
     custom = [[k, h] for k, h in zip(keys, hovers, strict=True)]
     # Side by side, not stacked: a fixed base and offset per series (barmode is "relative"
     # for the diverging bars of the first column).
-    for offset, (key, word) in ((-0.36, ("like_it", "likeIt")), (0.02, ("doable", "doable"))):
+    for offset, (key, word) in ((-0.36, ("like_it", "likeIt")), (0.02, ("doable", "doable"))
+                                ) if qualifications else ():
         values = [s.get(key) or 0.0 for s in shares]
         fig.add_trace(go.Bar(y=keys, x=values, orientation="h", name=i18n.word(word, lang),
                              marker_color=style.QUALIFICATION_COLORS[key], base=0,
@@ -477,9 +650,10 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     low = -max(10.0, left + 4)
     fig.update_xaxes(row=1, col=1, range=[low, 100], zeroline=True, zerolinewidth=2,
                      zerolinecolor="#555555", **_percent_ticks(low, 100, lang, 20))
-    q_max = _nice_ceiling(max((s.get(k) or 0) for s in shares for k in ("like_it", "doable"))
-                          * 1.3)
-    fig.update_xaxes(row=1, col=2, range=[0, q_max], ticksuffix=i18n.percent(0, lang)[1:])
+    if qualifications:
+        q_max = _nice_ceiling(max((s.get(k) or 0) for s in shares
+                                  for k in ("like_it", "doable")) * 1.3)
+        fig.update_xaxes(row=1, col=2, range=[0, q_max], ticksuffix=i18n.percent(0, lang)[1:])
     title = (t["proposals_title"].format(n=len(shown), sort=sort_label(sort, lang))
              if len(ordered) > len(shown)
              else t["proposals_title_all"].format(sort=sort_label(sort, lang)))
@@ -492,3 +666,52 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
                               "y": 1 - 48 / height, "yref": "container", "yanchor": "top"})
     fig.update_annotations(font={"size": 13}, yshift=4)
     return fig, data
+
+
+# -- ideas found in the texts ---------------------------------------------------------------
+
+def proposal_texts(results: dict) -> dict:
+    """proposal id -> (content, author), to show an idea's representative proposals."""
+    return {str(p.get("id")): (p.get("content"), p.get("author"))
+            for p in results.get("proposals") or []}
+
+
+def export_columns(table: pd.DataFrame, proposals: list[dict], lang: str) -> pd.DataFrame:
+    """The proposals table of a proposal-level export: adhesion, engagement and score
+    (the export's own figures) in place of the vote shares it does not have."""
+    t = text(lang)
+    keep = [i18n.word("content", lang), i18n.word("author", lang), i18n.word("votes", lang)]
+    frame = table[[c for c in keep if c in table.columns]].copy()
+    frame[i18n.word("adhesion", lang) + " (%)"] = [
+        None if _missing(p.get("adhesion")) else 100 * p["adhesion"] for p in proposals]
+    frame[i18n.word("engagement", lang) + " (%)"] = [
+        None if _missing(p.get("engagement")) else 100 * p["engagement"] for p in proposals]
+    frame[i18n.word("score", lang)] = [p.get("score") for p in proposals]
+    frame[t["id"]] = [p.get("id") for p in proposals]
+    return frame
+
+
+OVERLAP = {"fr": {"found": "Idée trouvée", "given": "Idée fournie la plus proche",
+                  "share": "Part de ses propositions dans cette idée (%)"},
+           "en": {"found": "Found idea", "given": "Closest given idea",
+                  "share": "Share of its proposals in that idea (%)"}}
+
+
+def overlap_table(given: dict, found_results: dict, lang: str) -> pd.DataFrame:
+    """For each found idea, the given idea holding most of its proposals, and how many."""
+    words = OVERLAP[i18n.language_of(lang)]
+    given_of = {p.get("id"): p.get("idea_id") for p in given.get("proposals") or []}
+    given_names = {i["idea_id"]: i.get("idea") for i in visible_ideas(given)}
+    rows = []
+    for idea in sorted(visible_ideas(found_results), key=lambda i: i.get("rank") or 0):
+        members = [p.get("id") for p in found_results.get("proposals") or []
+                   if p.get("idea_id") == idea.get("idea_id")]
+        counts: dict = {}
+        for member in members:
+            key = given_of.get(member)
+            counts[key] = counts.get(key, 0) + 1
+        best = max(counts.items(), key=lambda kv: (kv[1], kv[0] is not None), default=(None, 0))
+        rows.append({words["found"]: idea.get("idea"),
+                     words["given"]: given_names.get(best[0], best[0]),
+                     words["share"]: 100 * best[1] / len(members) if members else None})
+    return pd.DataFrame(rows, columns=[words["found"], words["given"], words["share"]])

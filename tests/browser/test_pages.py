@@ -7,6 +7,7 @@ when ../shared is present, a published results file and a Polis conversation."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,6 +15,8 @@ import pytest
 from builders import votes_for, write_bundle
 from conftest import app_server
 from harness import open_page, screenshot
+from test_page_found_ideas import FOUND
+from test_page_found_ideas import build as found_ideas_bundle
 
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
 
@@ -41,6 +44,7 @@ def app_url(tmp_path_factory, chromium):
     ensure_demo(DEFAULT_DEMO_DIR)
     folder = tmp_path_factory.mktemp("consultations")
     bare_bundle(folder)
+    found_ideas_bundle(folder)          # no ideas table: ideas found in the texts
     folders = [folder]
     if SHARED.is_dir():
         published = folder / "published"
@@ -48,12 +52,17 @@ def app_url(tmp_path_factory, chromium):
         (published / "parole-aux-jeunes.json").write_bytes(
             (SHARED / "makeorg-results" / "parole-aux-jeunes.json").read_bytes())
         folders.append(published)
-        folders.append(SHARED / "polis" / "brexit-consensus")
+        # The folder that holds the conversation is listed (a conversation's own folder
+        # given as a consultations folder lists nothing).
+        polis = folder / "polis"
+        shutil.copytree(SHARED / "polis" / "brexit-consensus", polis / "brexit-consensus")
+        folders.append(polis)
     with app_server(folders) as url:
         yield url
 
 
-CONSULTATIONS = ["solutions-jeunes", "sans-details", "parole-aux-jeunes", "brexit-consensus"]
+CONSULTATIONS = ["solutions-jeunes", "sans-details", FOUND, "parole-aux-jeunes",
+                 "brexit-consensus"]
 
 
 def needs_shared(consultation: str) -> None:
@@ -77,6 +86,7 @@ def test_page_renders_and_charts_draw(app_url, tab, consultation, page_name):
     path = "" if page_name == "overview" else page_name
     seen = open_page(tab, f"{app_url}/{path}?{urlencode({'c': consultation})}")
     screenshot(tab, f"page_{consultation}_{page_name}")
+    assert f"c={consultation}" in tab.url, f"{consultation} is not listed: {tab.url}"
     assert seen["exceptions"] == [], seen
     assert seen["errors"] == [], seen
     assert seen["dialogs"] == [], seen
@@ -143,3 +153,16 @@ def _idea_shown(page) -> str:
 
 def _metrics(page) -> list[str]:
     return page.locator('[data-testid="stMetric"]').all_inner_texts()
+
+
+@pytest.mark.parametrize("consultation", [FOUND, "brexit-consensus"])
+def test_found_ideas_say_so_and_link_to_the_method(app_url, tab, consultation):
+    needs_shared(consultation)
+    seen = open_page(tab, f"{app_url}/ideas?{urlencode({'c': consultation, 'lang': 'en'})}")
+    assert seen["exceptions"] == [] and seen["errors"] == [], seen
+    note = tab.get_by_text(re.compile("found automatically in the proposals' texts"))
+    assert note.count() == 1
+    link = tab.get_by_role("link", name="How these ideas were found")
+    assert link.first.get_attribute("href").endswith("#how-ideas-found")
+    assert tab.locator("#how-ideas-found").count() == 1
+    screenshot(tab, f"found_ideas_{consultation}")
