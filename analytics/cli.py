@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="time the engine on a synthetic bundle of N "
                                               "votes (built under .bench/, then reused)")
-    bench.add_argument("--votes", type=int, required=True)
+    bench.add_argument("--votes", type=int, default=None,
+                       help="votes of the synthetic bundle (required unless --ideas)")
     bench.add_argument("--dir", type=Path, default=None, help="bench folder (default .bench)")
     bench.add_argument("--steps", default=None,
                        help="comma-separated steps (default: all; above 30M votes the steps "
@@ -85,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--pages", default=None,
                        help="comma-separated pages to time in Chromium (default: every page "
                             "up to 30M votes); 'none' for no page")
+    bench.add_argument("--ideas", action="store_true",
+                       help="bench the ideas found in the texts instead (quality against "
+                            "the demo's real ideas, share in an idea, time, memory) on the "
+                            "demo, the Make.org export and the Polis conversations")
+    bench.add_argument("--ideas-scale", type=_positive_int, default=None, metavar="N",
+                       help="with --ideas, also time N synthetic proposals")
+    bench.add_argument("--show", type=int, default=10, metavar="N",
+                       help="with --ideas, print the N largest ideas of the export with "
+                            "examples (default 10; 0: none)")
+    bench.add_argument("--no-baseline", action="store_true",
+                       help="with --ideas, leave out the TF-IDF + k-means baseline")
+    bench.add_argument("--json", action="store_true",
+                       help="with --ideas, print the figures as JSON instead of a table")
 
     demo = commands.add_parser("demo", help="generate the demo consultation bundle")
     demo.add_argument("--out", type=Path, default=None,
@@ -253,6 +267,14 @@ def _demo(args) -> int:
 def _bench(args) -> int:
     from analytics import bench
 
+    if args.ideas:
+        _bench_ideas(args)
+        if args.votes is None:
+            return 0
+    elif args.votes is None:
+        raise UsageError("bench needs --votes N (or --ideas)")
+    elif args.ideas_scale or args.json or args.no_baseline:
+        raise UsageError("--ideas-scale, --json and --no-baseline go with --ideas")
     steps = args.steps.split(",") if args.steps else None
     unknown = sorted(set(steps or ()) - set(bench.STEP_NAMES))
     if unknown:
@@ -265,6 +287,21 @@ def _bench(args) -> int:
                       echo=lambda line: print(line, file=sys.stderr, flush=True))
     print(table)
     return 0
+
+
+def _bench_ideas(args) -> None:
+    from analytics import bench_ideas
+
+    if args.show < 0:
+        raise UsageError(f"--show expects 0 or more, found {args.show}")
+    outcome = bench_ideas.run(scale=args.ideas_scale, show=args.show,
+                              baseline=not args.no_baseline,
+                              echo=lambda line: print(line, file=sys.stderr, flush=True))
+    if args.json:
+        json.dump(outcome, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(bench_ideas.report(outcome))
 
 
 def _print_progress(fraction: float, message: str) -> None:

@@ -243,6 +243,7 @@ def all_proposals(results: dict, default_sort: str) -> None:
             text["idea"], ["", *names],
             format_func=lambda i: names.get(i, i) if i else text["all_ideas"],
             **ui.in_url("in_idea", ["", *names], "")) or None
+        ui.found_ideas_note(view, results)
     sorts = [s for s in charts.SORTS if frame[s].notna().any()]
     by = filters[3].selectbox(
         text["sort"], sorts, format_func=lambda s: charts.column_labels(view.lang)[s],

@@ -21,6 +21,8 @@ from analytics.found_ideas import text
 
 AND = {"fr": "et", "en": "and", "de": "und", "es": "y", "it": "e", "nl": "en", "pt": "e"}
 MAX_NAME = 48
+UPGRADE = 0.35      # a longer phrase replaces a shorter one at this share of its score
+SECOND = 0.8        # a second phrase joins the name at this share of the first's score
 KEYWORDS = 6
 EXAMPLES = 3
 
@@ -43,18 +45,28 @@ def phrases(finder, texts: list[str]) -> list[dict[tuple, str]]:
                     found.setdefault((chars[i:i + size],), chars[i:i + size])
             result.append(found)
         return result
+    unnamed = text.verbs(finder.documents_, finder.language) | text.unnamed_words(
+        finder.language)
+    links = text.NAME_LINKS.get(finder.language, set())
+
+    def can_bound(token) -> bool:       # a name starts and ends with a content word, no verb
+        return token.content and token.lemma not in unnamed and token.surface not in unnamed
+
     result = []
     for tokens in finder.documents_:
         found = {}
         for i, first in enumerate(tokens):
-            if not first.content:
+            if not can_bound(first):
                 continue
             for size in (1, 2, 3):
                 run = tokens[i:i + size]
-                if len(run) < size or not run[-1].content:
+                if len(run) < size or not can_bound(run[-1]):
+                    continue
+                if any(not t.content and t.surface not in links for t in run[1:-1]):
                     continue
                 key = tuple(t.lemma for t in run if t.content)
-                found.setdefault(key, " ".join(t.surface for t in run))
+                written = " ".join(t.surface for t in run)
+                found.setdefault(key, text.ELISION.sub("", written))
         result.append(found)
     return result
 
@@ -62,7 +74,9 @@ def phrases(finder, texts: list[str]) -> list[dict[tuple, str]]:
 class PhraseTable:
     """Document frequencies of phrases, overall and per group."""
 
-    def __init__(self, per_text: list[dict[tuple, str]], groups: np.ndarray):
+    def __init__(self, per_text: list[dict[tuple, str]], groups: np.ndarray,
+                 word_weight: dict[str, float] | None = None):
+        self.word_weight = word_weight or {}
         self.total = Counter()
         self.inside: dict[int, Counter] = defaultdict(Counter)
         self.surfaces: dict[tuple, Counter] = defaultdict(Counter)
@@ -87,7 +101,8 @@ class PhraseTable:
             lift = share_in / share_all
             if lift <= 1.0:
                 continue
-            score = share_in * math.log(lift) * (1.0 + 0.25 * (len(key) - 1))
+            faded = min(self.word_weight.get(word, 1.0) for word in key)
+            score = share_in * math.log(lift) * (1.0 + 0.25 * (len(key) - 1)) * faded
             scored.append((score, key))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return scored
@@ -98,11 +113,18 @@ class PhraseTable:
 
 
 def _distinct(ranked: list[tuple[float, tuple]], limit: int) -> list[tuple[float, tuple]]:
-    """The best phrases, leaving out one whose words another already says."""
+    """The best phrases, each replaced by a longer phrase holding its words when
+    that one is nearly as distinctive ("revenu universel" rather than "universel"),
+    leaving out a phrase whose words another already says."""
     chosen: list[tuple[float, tuple]] = []
     for score, key in ranked:
+        longer = [(other_score, other) for other_score, other in ranked
+                  if len(other) > len(key) and set(key) < set(other)
+                  and other_score >= UPGRADE * score]
+        if longer:
+            score, key = max(longer, key=lambda item: (item[0], item[1]))
         words = set(key)
-        if any(words <= set(other) or set(other) <= words for _, other in chosen):
+        if any(words & set(other) for _, other in chosen):
             continue
         chosen.append((score, key))
         if len(chosen) == limit:
@@ -111,17 +133,25 @@ def _distinct(ranked: list[tuple[float, tuple]], limit: int) -> list[tuple[float
 
 
 def name_of(table: PhraseTable, group: int, language: str) -> tuple[str, list[str]]:
-    best = _distinct(table.ranked(group), KEYWORDS + 2)
+    ranked = table.ranked(group)
+    best = _distinct(ranked, 2)
     if not best:
         return "", []
     words = [table.surface(key) for _, key in best]
     name = words[0]
-    if len(best) > 1 and best[1][0] >= 0.6 * best[0][0]:
+    if len(best) > 1 and best[1][0] >= SECOND * best[0][0]:
         joined = f"{name} {AND.get(language, 'and')} {words[1]}"
         if len(joined) <= MAX_NAME:
             name = joined
-    keywords = [w for w in words if w not in name][:KEYWORDS]
-    return _capital(name), keywords
+    in_name = {word for _, key in best for word in key} if name != words[0] else set(best[0][1])
+    keywords = []
+    for _, key in ranked:
+        if set(key) & in_name or any(set(key) <= set(k) for k in keywords):
+            continue
+        keywords.append(key)
+        if len(keywords) == KEYWORDS:
+            break
+    return _capital(name), [table.surface(key) for key in keywords]
 
 
 def _capital(name: str) -> str:
@@ -132,7 +162,7 @@ def describe(finder, ids: list[str], texts: list[str], votes: np.ndarray) -> Des
     labels, similarity = finder.labels_, finder.similarity_
     k = int(labels.max()) + 1 if len(labels) and labels.max() >= 0 else 0
     per_text = phrases(finder, texts)
-    table = PhraseTable(per_text, labels)
+    table = PhraseTable(per_text, labels, getattr(finder, "word_weight_", None))
     names, keywords = [], []
     for group in range(k):
         name, words = name_of(table, group, finder.language)

@@ -48,12 +48,34 @@ GENERIC = {
         sollte sollten müsste müssten man viel viele immer auch mal wirklich einfach
         gehen kommen lassen bringen nehmen bieten stellen""",
 }
+# Words that may group proposals but never name an idea.
+UNNAMED = {
+    "fr": "plutôt compris notamment surtout an année jour fois mois",
+    "en": "rather especially year years day days time times",
+    "de": "jahr jahre tag tage mal",
+}
 # Polite openings and connecting words of opinion platforms, in any case.
 BOILERPLATE = {
     "fr": "il faut qu que",
     "en": "we should i think",
     "de": "man sollte wir müssen",
 }
+# The word after these opens a verb ("Il faut *interdire*", "We should *ban*"); the
+# bridge words may stand between ("afin de *réduire*", "pour ne pas *jeter*").
+VERB_MARKERS = {"fr": {"faut", "afin", "pour"},
+                "en": {"should", "must", "shall", "could", "would", "can"},
+                "de": {"zu"}}
+# German puts the verb last after a modal ("Man sollte Radwege *bauen*").
+FINAL_VERB_MODALS = {"de": {"sollte", "sollten", "soll", "sollen", "muss", "müssen",
+                            "müsste", "müssten", "kann", "können", "könnte", "könnten"}}
+# The small words a name may hold between two content words ("référendum d'initiative",
+# "tourisme de masse", "quality of life"); any other makes the phrase no name.
+NAME_LINKS = {"fr": {"de", "d'", "du", "des", "à", "au", "aux", "en"},
+              "en": {"of", "for"}, "de": {"für", "der", "des", "von", "mit"},
+              "es": {"de", "del"}, "it": {"di", "del", "della"}, "nl": {"van", "voor"},
+              "pt": {"de", "do", "da"}}
+VERB_BRIDGES = {"fr": {"de", "d'", "ne", "n'", "pas", "plus"}, "en": {"not", "also"},
+                "de": set()}
 TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 ELISION = re.compile(r"^(?:l|d|qu|n|s|c|j|m|t|jusqu|lorsqu|puisqu|quoiqu)['’]")
 
@@ -119,6 +141,11 @@ def generic_words(language: str) -> frozenset[str]:
     return frozenset(_fold(GENERIC.get(language, "")).split())
 
 
+@functools.lru_cache(maxsize=16)
+def unnamed_words(language: str) -> frozenset[str]:
+    return frozenset(_fold(UNNAMED.get(language, "")).split())
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text.lower())
 
@@ -152,15 +179,43 @@ class WordReader:
     def tokens(self, text: str) -> list[Token]:
         tokens = []
         for match in TOKEN.finditer(_fold(text)):
-            word = ELISION.sub("", match.group().replace("’", "'"))
-            for part in word.split("-") if "-" in word else (word,):
-                if len(part) < 2:
+            written = match.group().replace("’", "'")
+            word = ELISION.sub("", written)
+            elided = written[: len(written) - len(word)]       # "d'", "l'": kept as written
+            for index, part in enumerate(word.split("-") if "-" in word else (word,)):
+                if len(part) < 2:           # "à", "y": kept so that phrases read as written
+                    tokens.append(Token(part, part, False))
                     continue
                 lemma = self.lemma(part)
                 content = (part not in self.stop and lemma not in self.stop
                            and lemma not in self.generic and part not in self.generic)
-                tokens.append(Token(part, lemma, content))
+                tokens.append(Token((elided if index == 0 else "") + part, lemma, content))
         return tokens
+
+
+def verbs(documents: list[list[Token]], language: str) -> frozenset[str]:
+    """Lemmas seen right after a verb marker, or after a marker and a bridge word:
+    the corpus's verbs, which may group proposals but make poor names."""
+    markers = VERB_MARKERS.get(language, set())
+    bridges = VERB_BRIDGES.get(language, set())
+    found = set()
+    for tokens in documents:
+        for i, token in enumerate(tokens[:-1]):
+            if token.surface not in markers:
+                continue
+            j = i + 1
+            while j < len(tokens) - 1 and tokens[j].surface in bridges:
+                j += 1
+            # "pour les jeunes": an article after the marker means a noun follows
+            if tokens[j].content and (j > i + 1 or token.surface != "pour"
+                                      or tokens[j].lemma.endswith(("er", "ir", "re"))):
+                found.add(tokens[j].lemma)
+    modals = FINAL_VERB_MODALS.get(language, set())
+    for tokens in documents:
+        content = [t for t in tokens if t.content]
+        if content and any(t.surface in modals for t in tokens):
+            found.add(content[-1].lemma)
+    return frozenset(found)
 
 
 def characters(text: str) -> str:
