@@ -270,8 +270,8 @@ def _note(code: str, message: str) -> dict:
 
 # How each method of analytics.found_ideas is described in the results' note.
 FOUND_METHODS = {
-    "tfidf-lsa-kmeans": "proposals grouped by the words they share, with TF-IDF, latent "
-                        "semantic analysis and k-means",
+    "tfidf-lsa-kmeans": "families of near-identical proposals grouped by the words they "
+                        "share, with TF-IDF, latent semantic analysis and k-means",
 }
 
 

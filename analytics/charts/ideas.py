@@ -80,18 +80,24 @@ FOUND = {
             "Chaque proposition devient un vecteur TF-IDF de ses lemmes et paires de lemmes "
             "voisins : un mot pèse d'autant plus qu'il est fréquent dans la proposition et rare "
             "dans l'ensemble, et d'autant moins qu'il vient tard dans le texte.",
-            "Ces vecteurs sont résumés par une analyse sémantique latente (des mots différents "
-            "pour la même chose se rejoignent), puis regroupés par k-moyennes ; deux passes "
-            "atténuent les mots que tous les groupes emploient. Les idées sont réunies en axes "
-            "de la même façon.",
+            "Les propositions presque identiques (réécritures d'une même proposition avec "
+            "une autre fin) forment des familles ; ce que partagent des familles différentes "
+            "les relie, et une fin que toutes emploient (« dans chaque département ») ne "
+            "pèse rien.",
+            "Ces familles sont résumées par une analyse sémantique latente puis regroupées "
+            "par k-moyennes ; deux passes atténuent les mots que toutes les idées emploient. "
+            "Les idées sont réunies en axes par k-moyennes sur leurs centres.",
             "Chaque idée est nommée par l'expression la plus distinctive de son groupe ; ses "
             "propositions les plus représentatives sont les plus proches du centre du groupe. "
             "Les votes ne décident jamais de l'idée d'une proposition.",
-            "Les propositions trop éloignées de toutes les idées, ou dans un groupe trop petit, "
+            "Les propositions sans mot partagé, trop éloignées de leur idée, ou dans un groupe "
+            "trop petit, "
             "forment le groupe « {other} » : il n'est pas une idée et n'est pas classé.",
             "Langues : celle de la consultation, ou détectée dans les textes ; lemmes en "
             "français, anglais, allemand, espagnol, italien, néerlandais et portugais (les "
-            "autres langues gardent leurs mots tels quels). Le calcul est déterministe (mêmes "
+            "autres langues gardent leurs mots tels quels) ; les langues écrites sans espaces "
+            "(chinois, japonais, coréen, thaï) sont lues par suites de 2 à 3 caractères. "
+            "Le calcul est déterministe (mêmes "
             "textes, mêmes idées) et gardé en cache : il n'est refait que si les textes "
             "changent.",
             "Les chiffres d'une idée sont ceux de ses propositions mis en commun, exactement "
@@ -115,18 +121,24 @@ FOUND = {
             "Each proposal becomes a TF-IDF vector of its lemmas and pairs of neighbouring "
             "lemmas: a word weighs more the more often the proposal uses it and the rarer it "
             "is overall, and less the later it comes in the text.",
-            "These vectors are summarised by latent semantic analysis (different words for "
-            "the same thing meet), then grouped by k-means; two passes fade the words every "
-            "group uses. Ideas are gathered into axes the same way.",
+            "Near-identical proposals (one proposal rewritten with another ending) form "
+            "families; what different families share links them, and an ending they all "
+            "use (“in every city”) weighs nothing.",
+            "These families are summarised by latent semantic analysis, then grouped by "
+            "k-means; two passes fade the words every idea uses. Ideas are gathered into "
+            "axes by k-means on their centres.",
             "Each idea is named after its group's most distinctive phrase; its most "
             "representative proposals are those closest to the group's centre. Votes never "
             "decide which idea a proposal is in.",
-            "Proposals too far from every idea, or in a group too small, form the “{other}” "
+            "Proposals sharing no word, pointing away from their idea, or in a group too "
+            "small, form the “{other}” "
             "group: it is not an idea and is not ranked.",
             "Languages: the consultation's, or detected from the texts; lemmas in French, "
             "English, German, Spanish, Italian, Dutch and Portuguese (other languages keep "
-            "their words as written). The computation is deterministic (same texts, same "
-            "ideas) and cached: it is redone only when the texts change.",
+            "their words as written); languages written without spaces (Chinese, Japanese, "
+            "Korean, Thai) are read as runs of 2 to 3 characters. The computation is "
+            "deterministic (same texts, same ideas) and cached: it is redone only when the "
+            "texts change.",
             "An idea's figures are its proposals' pooled, exactly as for ideas that come "
             "with the data.",
         ],
