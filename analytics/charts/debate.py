@@ -18,8 +18,9 @@ from analytics.vocabulary import ZONES
 
 TEXT = {
     "fr": {
-        "map_title": "Les propositions selon l'accord et la controverse (taille : nombre de "
-                     "votes)",
+        # <br>: the title holds in a phone's width
+        "map_title": "Les propositions selon l'accord et la controverse<br>(taille : nombre "
+                     "de votes)",
         "x": "Part de votes « D'accord » (%)",
         "y": "Score de controverse (Make.org, valeur estimée)",
         "no_idea": "Sans grande idée",
@@ -41,7 +42,7 @@ TEXT = {
                   "place": "Lieux"},
     },
     "en": {
-        "map_title": "Proposals by agreement and controversy (size: number of votes)",
+        "map_title": "Proposals by agreement and controversy<br>(size: number of votes)",
         "x": "Share of “Agree” votes (%)",
         "y": "Controversy score (Make.org, estimate)",
         "no_idea": "No big idea",
