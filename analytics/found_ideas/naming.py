@@ -139,7 +139,10 @@ def name_of(table: PhraseTable, group: int, language: str) -> tuple[str, list[st
         return "", []
     words = [table.surface(key) for _, key in best]
     name = words[0]
-    if len(best) > 1 and best[1][0] >= SECOND * best[0][0]:
+    pair = _pair(table, group, best)
+    if pair is not None:                # "animaux sauvages", not "Sauvages et animaux"
+        best, words, name = [(best[0][0], pair)], [table.surface(pair)], table.surface(pair)
+    elif len(best) > 1 and best[1][0] >= SECOND * best[0][0]:
         joined = f"{name} {AND.get(language, 'and')} {words[1]}"
         if len(joined) <= MAX_NAME:
             name = joined
@@ -152,6 +155,19 @@ def name_of(table: PhraseTable, group: int, language: str) -> tuple[str, list[st
         if len(keywords) == KEYWORDS:
             break
     return _capital(name), [table.surface(key) for key in keywords]
+
+
+def _pair(table: PhraseTable, group: int, best: list[tuple[float, tuple]]) -> tuple | None:
+    """When the two best phrases are single words that the idea's proposals also write
+    side by side (in either order, in at least a quarter of the proposals using the
+    rarer word), that two-word phrase."""
+    if len(best) < 2 or len(best[0][1]) != 1 or len(best[1][1]) != 1:
+        return None
+    first, second = best[0][1][0], best[1][1][0]
+    inside = table.inside[group]
+    rarer = min(inside[(first,)], inside[(second,)])
+    found = [key for key in ((first, second), (second, first)) if inside[key] >= rarer / 4]
+    return max(found, key=lambda key: (inside[key], key)) if found else None
 
 
 def _capital(name: str) -> str:
