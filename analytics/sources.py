@@ -4,6 +4,7 @@ section 6, with the views that kind's data allows."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
@@ -148,25 +149,50 @@ class VoteSource(Source):
             return self._links[key]
 
     def _create_links(self, name: str, pairs: pd.DataFrame) -> None:
-        with self._lock:
-            cursor = self.con.cursor()
-        try:
+        with self._cursor() as cursor:
             cursor.register("found_idea_pairs", pairs)
             cursor.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT "
                            f"CAST(proposal_id AS VARCHAR) AS proposal_id, "
                            f"CAST(idea_id AS VARCHAR) AS idea_id FROM found_idea_pairs")
             cursor.unregister("found_idea_pairs")
-        finally:
-            cursor.close()
 
-    def sql(self, query: str, params=None) -> pd.DataFrame:
+    @contextlib.contextmanager
+    def _cursor(self):
         # One cursor per query: DuckDB connections are not shared across threads.
         with self._lock:
             cursor = self.con.cursor()
         try:
-            return cursor.execute(query, params or []).df()
+            yield cursor
         finally:
             cursor.close()
+
+    def sql(self, query: str, params=None) -> pd.DataFrame:
+        with self._cursor() as cursor:
+            return cursor.execute(query, params or []).df()
+
+    def sql_with_ideas(self, idea_set: IdeaSet) -> Callable[..., pd.DataFrame]:
+        """Like `sql`, but `proposals.idea_id` and `ideas` are those of `idea_set`
+        (ideas found in the texts, maybe corrected): each query's cursor has temporary
+        views of those names, which DuckDB reads before the input's own tables; the
+        input is left as it is."""
+        links = self.idea_links(idea_set)
+        ideas = idea_set.ideas_table().assign(ord=range(len(idea_set.ideas)))
+        with self._cursor() as cursor:
+            database = cursor.execute("SELECT current_database()").fetchall()[0][0]
+            columns = set(cursor.execute("SELECT * FROM proposals LIMIT 0").df().columns)
+        idea_id = "CAST(l.idea_id AS VARCHAR)"
+        chosen = (f"p.* REPLACE ({idea_id} AS idea_id)" if "idea_id" in columns
+                  else f"p.*, {idea_id} AS idea_id")
+
+        def run(query: str, params=None) -> pd.DataFrame:
+            with self._cursor() as cursor:
+                cursor.register("found_ideas_table", ideas)
+                cursor.execute(f'CREATE TEMP VIEW proposals AS SELECT {chosen} FROM '
+                               f'"{database}".main.proposals p LEFT JOIN {links} l '
+                               "USING (proposal_id)")
+                cursor.execute("CREATE TEMP VIEW ideas AS SELECT * FROM found_ideas_table")
+                return cursor.execute(query, params or []).df()
+        return run
 
     def segment_values(self) -> dict[str, dict[str, str]]:
         """The values each segment filter offers, with their labels."""

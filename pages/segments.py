@@ -5,7 +5,6 @@ ideas (or proposals) where segments disagree most. Raw or weighted, as the
 sidebar says. Privacy: cells under 10 participants are "< 10" here and absent
 from downloads (analytics.segments)."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics import i18n, segments
@@ -139,40 +138,6 @@ def clicked() -> None:
 
 # -- cached computations (keyed by the consultation's path and version) ---------------------
 
-def found_sql(source, idea_set):
-    """source.sql, with the proposals' idea_id and the ideas table those of `idea_set`
-    (ideas found in the texts, maybe corrected): each query runs on its own cursor whose
-    temporary views `proposals` and `ideas` hide the input's own (DuckDB looks in temp
-    first); the input itself is left as it is."""
-    links = pd.DataFrame({"proposal_id": idea_set.assignments["proposal_id"].astype(str),
-                          "idea_id": pd.Series(list(idea_set.idea_of().values()),
-                                               dtype=object)})
-    ideas = idea_set.ideas_table().assign(ord=range(len(idea_set.ideas)))
-    columns = set(source.sql("SELECT * FROM proposals LIMIT 0").columns)
-    replace = ("p.* REPLACE (CAST(l.idea_id AS VARCHAR) AS idea_id)" if "idea_id" in columns
-               else "p.*, CAST(l.idea_id AS VARCHAR) AS idea_id")
-
-    def run(query: str, params=None) -> pd.DataFrame:
-        lock = getattr(source, "_lock", None)
-        if lock is not None:
-            with lock:
-                cursor = source.con.cursor()
-        else:
-            cursor = source.con.cursor()
-        try:
-            database = cursor.execute("SELECT current_database()").fetchall()[0][0]
-            cursor.register("found_links_", links)
-            cursor.register("found_ideas_", ideas)
-            cursor.execute(f'CREATE TEMP VIEW proposals AS SELECT {replace} FROM '
-                           f'"{database}".main.proposals p LEFT JOIN found_links_ l '
-                           "USING (proposal_id)")
-            cursor.execute("CREATE TEMP VIEW ideas AS SELECT * FROM found_ideas_")
-            return cursor.execute(query, params or []).df()
-        finally:
-            cursor.close()
-    return run
-
-
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def comparison(_source, path: str, version: float, kind: str, item_id: str, segment: tuple,
                weighted: bool, ideas_key: str = "", _run_sql=None) -> dict:
@@ -218,7 +183,7 @@ weighted = bool(weighting)
 # Ideas found in the texts (maybe corrected in this session) stand for the input's own.
 found_ideas = view.idea_set() if ui.finds_ideas(source) else None
 ideas_key = (view.edited_ideas()[1] or "found") if found_ideas is not None else ""
-run_sql = found_sql(source, found_ideas) if found_ideas is not None else None
+run_sql = source.sql_with_ideas(found_ideas) if found_ideas is not None else None
 segment = tuple(view.segment.items())
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 

@@ -113,29 +113,9 @@ def _results(path: str, version: float, segment: tuple, min_votes: int, top: int
              weighted: bool = False, ideas: str = "auto", ideas_hash: str = "",
              _idea_set=None) -> dict:
     # `ideas_hash` (of the edited IdeaSet's CSV files) is the key; `_idea_set` is not hashed.
-    options = _options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
-                       weighted=weighted, ideas=ideas)
-    if _idea_set is not None:
-        return _source(path, version).results(options, idea_set=_idea_set)
-    return _source(path, version).results(options)
-
-
-def _options(**values) -> Options:
-    """Options from the values it knows (`ideas` arrived with the ideas found in the texts)."""
-    import dataclasses
-
-    known = {f.name for f in dataclasses.fields(Options)}
-    return Options(**{k: v for k, v in values.items() if k in known})
-
-
-# Ideas found in the texts: once per input (several seconds on 18,690 proposals the first
-# time; the engine also keeps them on disk). The source computes them once (View.found_ideas
-# asks it first, with the progress bar: a cached function would replay the bar it drew).
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def _found_ideas(path: str, version: float):
-    source = _source(path, version)
-    finder = getattr(source, "found_ideas", None)
-    return finder() if callable(finder) else None
+    options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
+                      weighted=weighted, ideas=ideas)
+    return _source(path, version).results(options, idea_set=_idea_set)
 
 
 # Session state key of the ideas corrected in this session: {consultation id: (IdeaSet,
@@ -153,8 +133,7 @@ def ideas_hash(idea_set) -> str:
 def finds_ideas(source) -> bool:
     """Whether the input's ideas come from its texts: it has proposals' texts but no
     ideas table (a bundle without ideas, a Polis export, a proposal-level export)."""
-    return ("ideas" not in source.capabilities and "proposals" in source.capabilities
-            and callable(getattr(source, "found_ideas", None)))
+    return "ideas" not in source.capabilities and "proposals" in source.capabilities
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -220,10 +199,10 @@ class View:
 
     def found_ideas(self):
         """The ideas found in the input's texts (None when it has no texts to read),
-        computed once per input: a progress bar while it runs the first time."""
+        computed once per input by the source itself (not by a Streamlit cache, which
+        would replay the progress bar it drew): a progress bar while it runs the first
+        time."""
         source = self.source()
-        if not callable(getattr(source, "found_ideas", None)):
-            return None
         bar = []
 
         def progress(fraction: float, message: str) -> None:
@@ -234,8 +213,7 @@ class View:
                                            f"{i18n.percent(100 * fraction, self.lang)}")
 
         try:
-            source.found_ideas(progress=progress)       # at once when already computed
-            return _found_ideas(str(self.entry.path), self.entry.version)
+            return source.found_ideas(progress=progress)    # at once once computed
         except InputError as error:
             show_input_error(error, self.entry.path.name, self.lang)
             st.stop()

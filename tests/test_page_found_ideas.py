@@ -161,13 +161,13 @@ def test_ideas_page_in_english(app):
     assert idea_charts.FOUND["en"]["method_title"] in [h.value for h in at.subheader]
 
 
-def test_first_computation_is_cached_at_the_page_boundary(folder, monkeypatch):
+def test_first_computation_is_kept_for_every_rerun(folder, monkeypatch):
     import analytics.found_ideas
 
     monkeypatch.setenv("CONSULTATIONS_PATH", str(folder))
     at = open_app(folder, "pages/ideas.py")
     entry = next(iter(ui.consultations()))
-    first = ui._found_ideas(str(entry.path), entry.version)
+    first = ui._source(str(entry.path), entry.version).found_ideas()
     assert first is not None and len(first.ideas) >= 2
 
     def again(*args, **kwargs):
@@ -175,7 +175,7 @@ def test_first_computation_is_cached_at_the_page_boundary(folder, monkeypatch):
     monkeypatch.setattr(analytics.found_ideas, "find_ideas", again)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert ui._found_ideas(str(entry.path), entry.version) is first
+    assert ui._source(str(entry.path), entry.version).found_ideas() is first
     # The progress bar of the first computation is not replayed on later runs.
     assert not at.get("progress")
 

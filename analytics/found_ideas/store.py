@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.found_ideas.ideaset import IdeaSet
+from analytics.found_ideas.ideaset import ASSIGNMENT_COLUMNS, IDEA_COLUMNS, IdeaSet
 
 CACHE_VARIABLE = "CONSULTATIONS_CACHE"
 
@@ -43,10 +43,8 @@ def load(name: str) -> IdeaSet | None:
     path = folder() / f"{name}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        ideas = pd.DataFrame(data["ideas"], columns=["idea_id", "name", "axis", "keywords",
-                                                     "examples"])
-        assignments = pd.DataFrame(data["assignments"],
-                                   columns=["proposal_id", "idea_id", "similarity"])
+        ideas = pd.DataFrame(data["ideas"], columns=list(IDEA_COLUMNS))
+        assignments = pd.DataFrame(data["assignments"], columns=list(ASSIGNMENT_COLUMNS))
         assignments["idea_id"] = assignments["idea_id"].astype(object)
         assignments["similarity"] = assignments["similarity"].astype(float)
         return IdeaSet(ideas, assignments, language=data["language"], method=data["method"],
@@ -57,8 +55,7 @@ def load(name: str) -> IdeaSet | None:
 
 def save(name: str, idea_set: IdeaSet) -> None:
     data = idea_set.to_json()
-    data["ideas"] = [{k: idea[k] for k in ("idea_id", "name", "axis", "keywords", "examples")}
-                     for idea in data["ideas"]]
+    data["ideas"] = [{k: idea[k] for k in IDEA_COLUMNS} for idea in data["ideas"]]
     target = folder()
     try:
         target.mkdir(parents=True, exist_ok=True)
