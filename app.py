@@ -16,6 +16,7 @@ PAGES = (
     ("debate-map", "debate_map.py", ":material/scatter_plot:"),
     ("controversial", "controversial.py", ":material/bolt:"),
     ("participation", "participation.py", ":material/groups:"),
+    ("timeline", "timeline.py", ":material/timeline:"),
     ("groups", "groups.py", ":material/hub:"),
     ("explorer", "explorer.py", ":material/search:"),
     ("upload", "upload.py", ":material/upload_file:"),

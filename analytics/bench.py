@@ -66,9 +66,11 @@ STEPS = (
                         "miss)"),
     Step("pandas", "pandas reference: read the Parquet/CSV tables and compute the same "
                    "results (no validation)"),
+    Step("timeline", "the results' timeline alone (analytics.timeline.daily_timeline) on the "
+                     "opened source: what it adds to `results`"),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)
-LARGE_STEPS = ("scan", "open", "results", "cli")
+LARGE_STEPS = ("scan", "open", "results", "cli", "timeline")
 
 
 # -- bundles --------------------------------------------------------------------------------
@@ -442,7 +444,7 @@ def _cli(path: Path):
 def _prepare(name: str, path: Path):
     from analytics.sources import open_source
 
-    if name == "results":
+    if name in ("results", "timeline"):
         return open_source(path, materialize=False)
     if name == "app_results":
         return open_source(path)
@@ -462,7 +464,43 @@ def _work(name: str, path: Path, prepared):
         return prepared.results()
     if name == "cli":
         return _cli(path)
+    if name == "timeline":
+        from analytics.timeline import daily_timeline
+
+        return daily_timeline(prepared.sql, prepared.meta)
     return reference_results(path)
+
+
+# participation_cells as they were before the load split them by day (the timeline's
+# share of the load is the difference).
+CELLS_WITHOUT_DAY_SQL = """
+    WITH per_participant AS (
+        SELECT participant_id, count(*) AS votes FROM votes GROUP BY participant_id
+    )
+    SELECT p.gender, p.age_band, p.region_code, p.department_code,
+           p.participant_id IS NOT NULL AS known,
+           count(*) AS participants, sum(pp.votes) AS votes
+    FROM per_participant pp
+    LEFT JOIN participants p ON p.participant_id = pp.participant_id
+    GROUP BY p.gender, p.age_band, p.region_code, p.department_code,
+             p.participant_id IS NOT NULL
+"""
+
+
+def _cells_seconds(source) -> dict:
+    """Time (best of 2) to make participation_cells with and without the day."""
+    from analytics.engine import PARTICIPATION_CELLS_SQL
+
+    found = {}
+    for key, sql in (("cells_with_day", PARTICIPATION_CELLS_SQL),
+                     ("cells_without_day", CELLS_WITHOUT_DAY_SQL)):
+        times = []
+        for _ in range(2):
+            start, cpu = time.perf_counter(), _cpu_seconds()
+            source.con.execute(f"CREATE OR REPLACE TEMP TABLE bench_cells AS {sql}")
+            times.append((time.perf_counter() - start, _cpu_seconds() - cpu))
+        found[key], found[key + "_cpu"] = min(times)
+    return found
 
 
 def run_step(name: str, path: Path) -> dict:
@@ -483,6 +521,10 @@ def run_step(name: str, path: Path) -> dict:
         measured["proposals"] = len(value["proposals"])
     if name == "cli" and value != 0:
         raise RuntimeError(f"python -m analytics results exited with {value}")
+    if name == "timeline":
+        measured["days"] = len(value)
+        measured["timed_votes"] = value[-1]["cumulative_votes"] if value else 0
+        measured.update(_cells_seconds(prepared))
     return measured
 
 
@@ -672,6 +714,16 @@ def _ratio_lines(results: dict[str, dict]) -> list[str]:
                           "the scan") + "; goal: within 10x")
     if seconds("app_results") and seconds("pandas"):
         lines.append(both("pandas", "app_results", "app results vs pandas: {:.1f}x faster"))
+    timeline = results.get("timeline") or {}
+    if "seconds" in timeline:
+        lines.append(f"timeline: adds {timeline['seconds']:.2f} s to results (CPU "
+                     f"{timeline['cpu']:.2f} s; {timeline['days']} days, "
+                     f"{timeline['timed_votes']:,} timed votes); goal: under 0.5 s. Splitting "
+                     f"participation_cells by first-vote day at load: "
+                     f"{timeline['cells_without_day']:.2f} s -> "
+                     f"{timeline['cells_with_day']:.2f} s (CPU "
+                     f"{timeline['cells_without_day_cpu']:.2f} s -> "
+                     f"{timeline['cells_with_day_cpu']:.2f} s)")
     check = results.get("pandas") or {}
     if "difference_count" in check:
         if check["difference_count"]:

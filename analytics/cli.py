@@ -65,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write ideas.csv and proposal_ideas.csv (the ideas table "
                             "and the proposals' idea_id a vote-level bundle takes) in DIR")
 
+    groups = commands.add_parser("groups", help="print the opinion groups (Polis's own when "
+                                                "a Polis export carries them)")
+    groups.add_argument("path", type=Path)
+    groups.add_argument("--format", choices=("json",), default="json")
+    groups.add_argument("--recompute", action="store_true",
+                        help="compute the groups with Polis's method even when the export "
+                             "carries Polis's own, and add how well they agree")
+    groups.add_argument("--segment", default=None,
+                        help="restrict to participants, e.g. gender=female,age_band=16-24 "
+                             "(groups on a segment are always computed)")
+
     report = commands.add_parser("report", help="write the full report as one HTML file "
                                                 "that opens offline")
     report.add_argument("path", type=Path)
@@ -78,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="time the engine on a synthetic bundle of N "
                                               "votes (built under .bench/, then reused)")
     bench.add_argument("--votes", type=int, default=None,
-                       help="votes of the synthetic bundle (required unless --ideas)")
+                       help="votes of the synthetic bundle (required unless --ideas or "
+                            "--groups)")
     bench.add_argument("--dir", type=Path, default=None, help="bench folder (default .bench)")
     bench.add_argument("--steps", default=None,
                        help="comma-separated steps (default: all; above 30M votes the steps "
@@ -98,7 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-baseline", action="store_true",
                        help="with --ideas, leave out the TF-IDF + k-means baseline")
     bench.add_argument("--json", action="store_true",
-                       help="with --ideas, print the figures as JSON instead of a table")
+                       help="with --ideas or --groups, print the figures as JSON instead of "
+                            "a table")
+    bench.add_argument("--groups", action="store_true",
+                       help="bench the opinion groups instead: Polis's method against the "
+                            "groups Polis exported (k, adjusted Rand index, time) on the "
+                            "Polis conversations")
 
     demo = commands.add_parser("demo", help="generate the demo consultation bundle")
     demo.add_argument("--out", type=Path, default=None,
@@ -189,6 +206,28 @@ def _ideas(args) -> int:
     return 0
 
 
+def _groups(args) -> int:
+    from analytics import groups
+    from analytics.sources import open_source
+
+    try:
+        segment = Segment.parse(args.segment)
+    except ValueError as error:
+        raise UsageError(error) from None
+    source = open_source(args.path)
+    if "votes" not in source.capabilities:
+        raise UsageError(f"{args.path.name} is a {source.kind} input without each "
+                         f"participant's votes: opinion groups need a vote-level bundle or a "
+                         f"Polis export")
+    for warning in source.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    options = groups.GroupOptions(segment=segment, recompute=args.recompute)
+    json.dump(groups.opinion_groups(source, options), sys.stdout, ensure_ascii=False,
+              indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+    return 0
+
+
 def _no_texts(source) -> str:
     return (f"{source.path.name} is a {source.kind} input without the proposals' texts, so "
             f"ideas cannot be found in them (a vote-level bundle, a Polis export or a "
@@ -267,12 +306,15 @@ def _demo(args) -> int:
 def _bench(args) -> int:
     from analytics import bench
 
+    if args.groups:
+        _bench_groups(args)
     if args.ideas:
         _bench_ideas(args)
+    if args.ideas or args.groups:
         if args.votes is None:
             return 0
     elif args.votes is None:
-        raise UsageError("bench needs --votes N (or --ideas)")
+        raise UsageError("bench needs --votes N (or --ideas, --groups)")
     elif args.ideas_scale or args.json or args.no_baseline:
         raise UsageError("--ideas-scale, --json and --no-baseline go with --ideas")
     steps = args.steps.split(",") if args.steps else None
@@ -304,9 +346,24 @@ def _bench_ideas(args) -> None:
         print(bench_ideas.report(outcome))
 
 
+def _bench_groups(args) -> None:
+    from analytics import bench_groups
+
+    # The app's start (k-means++) first, then a from-scratch Polis start in Polis's row
+    # order, for comparison (README, Opinion groups).
+    outcomes = [bench_groups.run(init=init, echo=lambda line: print(line, file=sys.stderr,
+                                                                    flush=True))
+                for init in ("k-means++", "polis")]
+    if args.json:
+        json.dump(outcomes, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print("\n\n".join(bench_groups.report(outcome) for outcome in outcomes))
+
+
 def _print_progress(fraction: float, message: str) -> None:
     print(f"\r{fraction:6.1%} {message[:60]:<60}", end="", file=sys.stderr, flush=True)
 
 
 COMMANDS = {"validate": _validate, "results": _results, "ideas": _ideas, "demo": _demo,
-            "report": _report, "bench": _bench}
+            "report": _report, "bench": _bench, "groups": _groups}

@@ -1,59 +1,61 @@
-"""Opinion groups: who votes alike, found the way Polis finds them.
+"""Opinion groups: who votes alike, as Polis groups them.
 
-Polis (compdemocracy/polis, math/src/polismath/math/) builds the participant ×
-comment vote matrix (agree 1, disagree -1, pass 0), fills a missing vote with the
-comment's mean vote, takes the first two principal components of that matrix,
-places each participant with a "sparsity-aware" projection (only the votes they
-cast, scaled by sqrt(comments / votes cast) so that someone who voted on few
-comments is not pulled to the centre), clusters participants who voted on at
-least min(7, comments) comments with k-means for k = 2..5 and keeps the k with
-the best silhouette. A comment represents a group when the group agrees (or
-disagrees) with it more than the others do ("repness": ratio of smoothed
-shares and two z-tests, both significant at 90 %); group-informed consensus
-is the product over groups of (agree_g + 1) / (votes_g + 2).
+Two sources, stated in the result's `source`:
 
-Differences, all stated on the page: we cluster the 2-D positions directly
-(Polis first makes 100 small "base" clusters and clusters their centres, to keep
-its live updates cheap); we sample participants above a cap instead of
-mini-batch PCA; a group under 10 participants is never shown (SPEC section 5),
-and a group's share on a proposal is only shown when at least 10 of its members
-voted on it. Everything is deterministic (fixed seeds)."""
+- "export": a Polis export whose participants-votes.csv carries `group-id`. The
+  groups are Polis's own: same number, same members, lettered as Polis letters
+  them (A for group-id 0, B for 1...). Participants without a group-id are in
+  no group. The map places participants with the computation below, coloured
+  by Polis's groups.
+- "computed": everything else (vote-level bundles, segments, Polis exports
+  without group-id, or on request with `GroupOptions(recompute=True)`): Polis's
+  own method, in analytics/polis_clusters.py (PCA of the vote matrix with
+  missing votes as the comment's mean, sparsity-aware projection, 100 base
+  clusters, k-means of their centres weighted by size for k = 2..5, k with the
+  best silhouette). Its differences from Polis are listed there.
+
+What each group thinks (representative comments, majority, consensus,
+uncertainty) is computed from the votes of the groups' members only
+(analytics.polis_report, below `_describe`). Privacy (SPEC section 5): a computed
+group under 10 participants counts in `k` but is not listed, placed on the map or
+described (note `small_groups_hidden`); Polis's own groups are all listed with
+their sizes, as Polis publishes them, a small one's figures hidden (note
+`small_groups_figures_hidden`); a group's share on a proposal is only shown when
+at least 10 of its members voted on it. Everything is
+deterministic (fixed seeds)."""
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from analytics import polis_report
 from analytics.engine import segment_votes
+from analytics.polis_clusters import BASE_K, PolisClustering
 from analytics.segment import Segment
 from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS
 
 # Polis: a participant is clustered once they voted on min(7, comments) comments.
 MIN_PARTICIPANT_VOTES = 7
-# A proposal enters the matrix when at least this many kept participants voted on it.
-MIN_PROPOSAL_VOTES = 10
-# Above this many eligible participants, a deterministic random sample is used.
+# A proposal enters the matrix with this many votes (Polis keeps every comment voted on).
+MIN_PROPOSAL_VOTES = 1
+# Above this many voters, a deterministic random sample is used.
 MAX_PARTICIPANTS = 5_000
 K_VALUES = (2, 3, 4, 5)
 SEED = 2022
-# One-sided 90 % significance (Polis's z-sig-90?).
-Z_90 = 1.2816
 REPRESENTATIVE_PER_GROUP = 5
 CONSENSUS_TOP = 10
 # Kaufman & Rousseeuw: an average silhouette under 0.25 means no substantial structure.
 WEAK_SILHOUETTE = 0.25
 # The first axis must explain this many times what it explains for shuffled votes.
 STRUCTURE_RATIO = 1.25
-# The mean silhouette is taken over at most this many participants (each one exact).
-SILHOUETTE_SAMPLE = 2_000
 # When the matrix has at most this many rows or columns, the PCA is exact (eigenvectors of
 # the smaller Gram matrix); above, sparse subspace iteration.
 EXACT_SIZE = 600
-GROUP_LABELS = "ABCDEFGHIJ"
+GROUP_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 VOTE_VALUES = {"agree": 1, "disagree": -1, "neutral": 0}
 
 
@@ -63,10 +65,13 @@ class GroupOptions:
     min_participant_votes: int = MIN_PARTICIPANT_VOTES
     min_proposal_votes: int = MIN_PROPOSAL_VOTES
     max_participants: int = MAX_PARTICIPANTS
-    k_values: tuple[int, ...] = K_VALUES
+    k_values: tuple[int, ...] = K_VALUES         # Polis tries 2..min(max, 2 + base // 12)
     seed: int = SEED
     representative: int = REPRESENTATIVE_PER_GROUP
     consensus_top: int = CONSENSUS_TOP
+    # Compute the groups with Polis's method even when the export carries Polis's own.
+    recompute: bool = False
+    base_k: int = BASE_K
 
 
 DEFAULT_GROUP_OPTIONS = GroupOptions()
@@ -76,7 +81,8 @@ DEFAULT_GROUP_OPTIONS = GroupOptions()
 
 class Matrix:
     """A participant × proposal vote matrix in coordinate form (one entry per vote).
-    Every row and every column holds at least one vote."""
+    Every column holds at least one vote, and every row unless made by `subset(...,
+    empty_rows=True)` (such a matrix is for counting, not for its `operators`)."""
 
     def __init__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, m: int):
         self.rows, self.cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
@@ -108,6 +114,31 @@ class Matrix:
         out[self.rows, self.cols] = weights
         return out
 
+    def sparse(self):
+        """The votes as a scipy COO matrix (a stored 0 is a pass)."""
+        from scipy import sparse
+
+        return sparse.coo_matrix((self.values, (self.rows, self.cols)), shape=(self.n, self.m))
+
+    def subset(self, rows: np.ndarray, cols: np.ndarray, *,
+               empty_rows: bool = False) -> Matrix | None:
+        """The votes of the rows and columns kept (boolean masks), renumbered; None when
+        nothing is left. Columns left without votes are dropped, and rows too unless
+        `empty_rows` (a participant whose every vote was on a dropped column is still a
+        member of their group). `kept_rows` and `kept_cols` are the old numbers."""
+        keep = rows[self.rows] & cols[self.cols]
+        if not keep.any():
+            return None
+        col_codes, new_cols = np.unique(self.cols[keep], return_inverse=True)
+        if empty_rows:
+            row_codes = np.flatnonzero(rows)
+            new_rows = (np.cumsum(rows) - 1)[self.rows[keep]]
+        else:
+            row_codes, new_rows = np.unique(self.rows[keep], return_inverse=True)
+        self.kept_rows, self.kept_cols = row_codes, col_codes
+        return Matrix(new_rows.reshape(-1), new_cols.reshape(-1), self.values[keep],
+                      len(row_codes), len(col_codes))
+
 
 @dataclass
 class PCA:
@@ -120,6 +151,7 @@ class PCA:
 def pca(matrix: Matrix, n_components: int = 2, *, seed: int = SEED,
         exact_size: int = EXACT_SIZE, iterations: int = 60) -> PCA:
     """PCA of the vote matrix with missing votes imputed by the proposal's mean vote.
+    (The groups' own PCA is PolisClustering's; this one measures shuffled votes.)
 
     After imputation and centring, a missing cell is exactly 0, so the centred
     matrix is as sparse as the votes: entries (vote - mean) at the votes."""
@@ -194,94 +226,6 @@ def _subspace_iteration(matrix: Matrix, centred: np.ndarray, p: int, seed: int,
     return components, singular[:p]
 
 
-def kmeans(points: np.ndarray, k: int, *, seed: int = SEED, restarts: int = 10,
-           iterations: int = 100) -> tuple[np.ndarray, float]:
-    """Labels (0..k-1) and inertia of the best of `restarts` k-means++ runs."""
-    rng = np.random.default_rng(seed)
-    best_labels, best_inertia = None, math.inf
-    for _ in range(restarts):
-        centres = _kmeans_plus_plus(points, k, rng)
-        labels = np.zeros(len(points), dtype=int)
-        for _ in range(iterations):
-            distances = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-            new_labels = distances.argmin(axis=1)
-            for j in range(k):
-                members = new_labels == j
-                if members.any():
-                    centres[j] = points[members].mean(axis=0)
-                else:   # an emptied cluster restarts at the point farthest from its centre
-                    far = distances[np.arange(len(points)), new_labels].argmax()
-                    centres[j] = points[far]
-                    new_labels[far] = j
-            if np.array_equal(new_labels, labels):
-                break
-            labels = new_labels
-        inertia = float(((points - centres[labels]) ** 2).sum())
-        if inertia < best_inertia - 1e-12:
-            best_labels, best_inertia = labels.copy(), inertia
-    return best_labels, best_inertia
-
-
-def _kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    centres = [points[rng.integers(len(points))]]
-    closest = ((points - centres[0]) ** 2).sum(axis=1)
-    for _ in range(1, k):
-        total = closest.sum()
-        index = rng.integers(len(points)) if total <= 0 else rng.choice(
-            len(points), p=closest / total)
-        centres.append(points[index])
-        closest = np.minimum(closest, ((points - points[index]) ** 2).sum(axis=1))
-    return np.array(centres, dtype=float)
-
-
-def silhouette_scores(points: np.ndarray, labelings: list[np.ndarray], *,
-                      sample: int | None = None, seed: int = SEED,
-                      chunk: int = 1000) -> list[float]:
-    """Mean silhouette (Rousseeuw 1987) of each labelling. Each point's silhouette is
-    exact (distances to every point); with `sample`, the mean is taken over that many
-    points drawn at random (an unbiased estimate). Distances are computed once, a block
-    of rows at a time, and shared by the labellings."""
-    n = len(points)
-    rows_used = np.arange(n)
-    if sample is not None and sample < n:
-        rows_used = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))
-    squares = (points ** 2).sum(axis=1)
-    hots, sizes = [], []
-    for labels in labelings:
-        k = int(labels.max()) + 1
-        hot = np.zeros((n, k))
-        hot[np.arange(n), labels] = 1.0
-        hots.append(hot)
-        sizes.append(hot.sum(axis=0))
-    totals = [0.0] * len(labelings)
-    for start in range(0, len(rows_used), chunk):
-        chosen = rows_used[start:start + chunk]
-        block = points[chosen]
-        rows = np.arange(len(block))
-        d2 = squares[chosen, None] + squares[None, :] - 2 * block @ points.T
-        distances = np.sqrt(np.maximum(d2, 0.0))
-        distances[rows, chosen] = 0.0
-        for index, labels in enumerate(labelings):
-            size, own = sizes[index], labels[chosen]
-            if len(size) < 2:
-                continue
-            sums = distances @ hots[index]
-            own_size = size[own]
-            a = sums[rows, own] / np.maximum(own_size - 1, 1)
-            means = sums / np.maximum(size, 1)
-            means[rows, own] = np.inf
-            means[:, size == 0] = np.inf
-            b = means.min(axis=1)
-            top = np.maximum(a, b)
-            value = np.where(top > 0, (b - a) / np.where(top > 0, top, 1.0), 0.0)
-            totals[index] += float(np.where(own_size > 1, value, 0.0).sum())
-    return [total / len(rows_used) for total in totals]
-
-
-def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
-    return silhouette_scores(points, [labels])[0]
-
-
 def shuffled(matrix: Matrix, seed: int) -> Matrix:
     """The same votes, each proposal's votes shuffled among the participants who voted on
     it: proposal totals and participants' vote counts stay, shared opinions go."""
@@ -295,48 +239,10 @@ def shuffled(matrix: Matrix, seed: int) -> Matrix:
 
 # -- Polis's statistics ---------------------------------------------------------------------
 
-def prop_test(successes, trials):
-    """Polis's one-proportion z-score (with +1 smoothing) against 1/2."""
-    successes, trials = np.asarray(successes, float) + 1, np.asarray(trials, float) + 1
-    return 2 * np.sqrt(trials) * (successes / trials - 0.5)
-
-
-def two_prop_test(success_in, success_out, trials_in, trials_out):
-    """Polis's two-proportion z-score (with +1 smoothing): in-group vs the others."""
-    s1, s2 = np.asarray(success_in, float) + 1, np.asarray(success_out, float) + 1
-    n1, n2 = np.asarray(trials_in, float) + 1, np.asarray(trials_out, float) + 1
-    pooled = (s1 + s2) / (n1 + n2)
-    spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (s1 / n1 - s2 / n2) / spread
-    return np.where(spread > 0, z, 0.0)
-
-
-def group_consensus(agree: np.ndarray, seen: np.ndarray) -> np.ndarray:
-    """Group-informed consensus: prod over groups of (agree_g + 1) / (seen_g + 2).
-    `agree` and `seen` are groups × proposals."""
-    return np.prod((np.asarray(agree, float) + 1) / (np.asarray(seen, float) + 2), axis=0)
-
-
-def representativeness(agree, disagree, seen, group: int) -> dict[str, np.ndarray]:
-    """Polis's repness of every proposal for `group` against the other groups."""
-    agree, disagree, seen = (np.asarray(x, float) for x in (agree, disagree, seen))
-    na, nd, ns = agree[group], disagree[group], seen[group]
-    ra_, rd_, rs_ = (x.sum(axis=0) - x[group] for x in (agree, disagree, seen))
-    pa, pd_ = (1 + na) / (2 + ns), (1 + nd) / (2 + ns)
-    ratio_a = pa / ((1 + ra_) / (2 + rs_))
-    ratio_d = pd_ / ((1 + rd_) / (2 + rs_))
-    pat, pdt = prop_test(na, ns), prop_test(nd, ns)
-    rat, rdt = two_prop_test(na, ra_, ns, rs_), two_prop_test(nd, rd_, ns, rs_)
-    for_agree = rat > rdt
-    return {
-        "agree": for_agree,
-        "repness": np.where(for_agree, ratio_a, ratio_d),
-        "repness_test": np.where(for_agree, rat, rdt),
-        "p_success": np.where(for_agree, pa, pd_),
-        "p_test": np.where(for_agree, pat, pdt),
-        "passes": ((rat > Z_90) & (pat > Z_90)) | ((rdt > Z_90) & (pdt > Z_90)),
-    }
+# Polis's report statistics live in analytics.polis_report; these names stay here for callers.
+prop_test, two_prop_test = polis_report.prop_test, polis_report.two_prop_test
+group_consensus = polis_report.group_consensus
+representativeness = polis_report.representativeness
 
 
 # -- the analysis ---------------------------------------------------------------------------
@@ -349,18 +255,22 @@ def _parameters(options: GroupOptions) -> dict:
     return {"min_participant_votes": options.min_participant_votes,
             "min_proposal_votes": options.min_proposal_votes,
             "max_participants": options.max_participants, "k_values": list(options.k_values),
-            "seed": options.seed, "min_group_size": MIN_SEGMENT_PARTICIPANTS,
+            "base_k": options.base_k, "seed": options.seed, "recompute": options.recompute,
+            "min_group_size": MIN_SEGMENT_PARTICIPANTS,
             "min_cell_votes": MIN_SEGMENT_PARTICIPANTS}
 
 
 @dataclass
 class Loaded:
-    """The vote matrix of the kept participants (ids stay here, never in results)."""
+    """The vote matrix of the participants used (ids stay here, never in results).
+    `zeroed` marks the columns Polis zeroes (moderated-out and meta comments of a Polis
+    export): they count as voted in the clustering and are left out of the report."""
 
     participant_ids: np.ndarray
     matrix: Matrix | None
     proposal_ids: list
     counts: dict
+    zeroed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 @dataclass
@@ -369,78 +279,143 @@ class Clustering:
     shuffled_explained: np.ndarray    # the first axes' shares for shuffled votes (max)
     silhouettes: list[dict]
     k: int
-    labels: np.ndarray
+    labels: np.ndarray                # per matrix row; -1 when not clustered
+    estimator: PolisClustering
+
+
+def _is_polis(source) -> bool:
+    return "polis" in (getattr(source, "extra", None) or {})
+
+
+def _vote_table(source, segment: Segment) -> pd.DataFrame:
+    """participant_id, proposal_id, value (1, -1, 0) and zeroed, one row per vote."""
+    if _is_polis(source) and segment.is_everyone:
+        return source.sql("""
+            SELECT participant_id, proposal_id, CAST(vote AS DOUBLE) AS value, zeroed
+            FROM polis_clustering_votes""")
+    table = source.sql(f"""
+        SELECT v.participant_id, v.proposal_id, v.vote FROM {segment_votes(segment)} v
+        JOIN proposals USING (proposal_id)""")
+    table["value"] = table["vote"].map(VOTE_VALUES).astype(float)
+    table["zeroed"] = False
+    return table.drop(columns="vote")
 
 
 def load(source, segment: Segment, options: GroupOptions) -> Loaded:
-    """The votes of participants with enough votes (a deterministic sample above the cap)
-    on proposals with enough votes among them, as a Matrix."""
-    votes = f"(SELECT v.* FROM {segment_votes(segment)} v JOIN proposals USING (proposal_id))"
+    """Every voter's votes (Polis puts everyone in its PCA; only those with enough votes
+    are clustered), a deterministic sample of voters above the cap, as a Matrix."""
     n_proposals = int(source.sql("SELECT count(*) AS n FROM proposals")["n"].iloc[0])
-    threshold = max(1, min(options.min_participant_votes, n_proposals))
-    totals = source.sql(f"""
-        SELECT count(*) AS participants, count(CASE WHEN n >= {threshold} THEN 1 END) AS eligible
-        FROM (SELECT participant_id, count(*) AS n FROM {votes} GROUP BY participant_id)""")
-    counts = {"participants": int(totals["participants"].iloc[0]),
-              "eligible": int(totals["eligible"].iloc[0]), "sampled": False, "used": 0,
-              "proposals": n_proposals, "proposals_used": 0, "votes_used": 0,
+    table = _vote_table(source, segment).dropna(subset=["value"])
+    table = table.astype({"participant_id": str, "proposal_id": str})
+    # One vote per participant and proposal (a bundle may repeat one: the last counts).
+    table = table.drop_duplicates(["participant_id", "proposal_id"], keep="last")
+    per_participant = table.groupby("participant_id").size()
+    n_voted = int(table["proposal_id"].nunique())
+    threshold = max(1, min(options.min_participant_votes, n_voted))
+    counts = {"participants": int(len(per_participant)),
+              "eligible": int((per_participant >= threshold).sum()), "sampled": False,
+              "used": 0, "proposals": n_proposals, "proposals_used": 0, "votes_used": 0,
               "threshold": threshold}
-    ids = source.sql(f"""
-        SELECT participant_id FROM {votes} GROUP BY participant_id
-        HAVING count(*) >= {threshold} ORDER BY participant_id""")["participant_id"]
-    ids = ids.to_numpy(dtype=object)
+    ids = np.asarray(sorted(per_participant.index), dtype=object)
     if len(ids) > options.max_participants:
         rng = np.random.default_rng(options.seed)
         ids = ids[np.sort(rng.choice(len(ids), options.max_participants, replace=False))]
         counts["sampled"] = True
-    table = source.sql(f"""
-        SELECT v.participant_id, v.proposal_id, v.vote FROM {votes} v
-        JOIN (SELECT unnest(?::VARCHAR[]) AS participant_id) s USING (participant_id)""",
-                       [[str(i) for i in ids]])
-    ids, matrix, proposal_ids = _matrix(table, ids, options, threshold)
-    if matrix is not None:
-        counts.update(used=matrix.n, proposals_used=matrix.m, votes_used=len(matrix.values))
-    return Loaded(ids, matrix, proposal_ids, counts)
+        table = table[table["participant_id"].isin(set(ids))]
+    proposal_votes = table.groupby("proposal_id").size()
+    proposal_ids = sorted(proposal_votes.index[proposal_votes >= options.min_proposal_votes])
+    table = table[table["proposal_id"].isin(set(proposal_ids))]
+    if table.empty:
+        return Loaded(ids[:0], None, [], counts)
+    ids = np.asarray(sorted(table["participant_id"].unique()), dtype=object)
+    rows = pd.Index(ids).get_indexer(table["participant_id"])
+    cols = pd.Index(proposal_ids).get_indexer(table["proposal_id"])
+    # A canonical order (the database returns rows in any order): results stay reproducible.
+    order = np.lexsort((cols, rows))
+    matrix = Matrix(rows[order], cols[order], table["value"].to_numpy()[order], len(ids),
+                    len(proposal_ids))
+    zeroed = np.zeros(len(proposal_ids), dtype=bool)
+    zeroed[np.unique(cols[table["zeroed"].to_numpy(dtype=bool)])] = True
+    kept = ~zeroed[matrix.cols]
+    counts.update(used=matrix.n, proposals_used=int((~zeroed).sum()),
+                  votes_used=int(kept.sum()))
+    return Loaded(ids, matrix, proposal_ids, counts, zeroed)
 
 
-def cluster(matrix: Matrix, options: GroupOptions = DEFAULT_GROUP_OPTIONS) -> Clustering | None:
-    """PCA, k-means for every possible k, the k with the best silhouette; None when no k
-    can give groups of 10 participants."""
-    possible = [k for k in options.k_values
-                if 2 <= k <= matrix.n // MIN_SEGMENT_PARTICIPANTS]
-    if not possible or matrix.m < 2:
+def polis_clustering(matrix: Matrix, options: GroupOptions = DEFAULT_GROUP_OPTIONS,
+                     zeroed: np.ndarray | None = None) -> PolisClustering:
+    """Polis's method (analytics.polis_clusters) on the matrix."""
+    estimator = PolisClustering(base_k=options.base_k, max_k=max(options.k_values),
+                                min_votes=options.min_participant_votes,
+                                random_state=options.seed)
+    return estimator.fit(matrix.sparse(), zeroed)
+
+
+def cluster(matrix: Matrix, options: GroupOptions = DEFAULT_GROUP_OPTIONS,
+            zeroed: np.ndarray | None = None) -> Clustering | None:
+    """Polis's groups of the matrix's participants; None when there are not 20
+    participants to cluster (two groups of 10) or Polis's method finds no groups."""
+    if matrix.m < 2:
         return None
-    analysis = pca(matrix, seed=options.seed)
-    # Parallel analysis (Horn 1965): what the first axes explain when each proposal's
-    # votes are shuffled among its voters (several shuffles when the matrix is small).
-    shuffles = 5 if min(matrix.n, matrix.m) <= EXACT_SIZE else 1
-    baseline = np.max([pca(shuffled(matrix, options.seed + i), seed=options.seed,
-                           iterations=30).explained for i in range(shuffles)], axis=0)
-    points = analysis.positions
-    distinct = len(np.unique(np.round(points, 9), axis=0))
-    clusterings = {k: kmeans(points, k, seed=options.seed + k)[0]
-                   for k in possible if k <= distinct}
-    if not clusterings:
+    estimator = polis_clustering(matrix, options, zeroed)
+    if estimator.in_conv_.sum() < 2 * MIN_SEGMENT_PARTICIPANTS or estimator.k_ < 2:
         return None
-    scores = silhouette_scores(points, list(clusterings.values()), sample=SILHOUETTE_SAMPLE,
-                               seed=options.seed)
-    silhouettes = [{"k": k, "silhouette": value}
-                   for k, value in zip(clusterings, scores, strict=True)]
-    best = max(silhouettes, key=lambda item: (item["silhouette"], -item["k"]))
-    return Clustering(analysis, baseline, silhouettes, best["k"], clusterings[best["k"]])
+    return Clustering(_analysis(estimator), _shuffled_baseline(matrix, zeroed, options),
+                      [{"k": k, "silhouette": value}
+                       for k, value in sorted(estimator.silhouettes_.items())],
+                      estimator.k_, estimator.labels_, estimator)
+
+
+def _analysis(estimator: PolisClustering) -> PCA:
+    return PCA(estimator.center_, estimator.components_, estimator.explained_variance_ratio_,
+               estimator.positions_)
+
+
+def _shuffled_baseline(matrix: Matrix, zeroed, options: GroupOptions) -> np.ndarray:
+    """Parallel analysis (Horn 1965): what the first axes explain when each proposal's
+    votes are shuffled among its voters (several shuffles when the matrix is small)."""
+    kept = matrix if zeroed is None or not np.any(zeroed) else matrix.subset(
+        np.ones(matrix.n, dtype=bool), ~np.asarray(zeroed))
+    if kept is None:
+        return np.zeros(2)
+    shuffles = 5 if min(kept.n, kept.m) <= EXACT_SIZE else 1
+    return np.max([pca(shuffled(kept, options.seed + i), seed=options.seed,
+                       iterations=30).explained for i in range(shuffles)], axis=0)
 
 
 def _empty(options: GroupOptions, segment: Segment, notes: list[dict], counts: dict,
-           attribution=None) -> dict:
-    return {"available": False, "k": None, "silhouettes": [], "explained": [],
-            "explained_shuffled": [], "groups": [], "positions": {"x": [], "y": [], "group": []},
-            "representative": {}, "agreement": {}, "consensus": [], "counts": counts,
+           attribution=None, source: str = "computed") -> dict:
+    return {"available": False, "source": source, "k": None, "silhouettes": [],
+            "explained": [], "explained_shuffled": [], "groups": [],
+            "positions": {"x": [], "y": [], "group": []}, "representative": {},
+            "agreement": {}, "consensus": [], "counts": counts,
             "parameters": _parameters(options), "segment": dict(segment.items()),
             "notes": notes, "attribution": attribution}
 
 
+def export_groups(source, participant_ids) -> tuple[np.ndarray, int] | None:
+    """Polis's group-id of each participant (-1 when Polis did not place them) and the
+    export's number of groups; None when the source carries no group-id."""
+    if not _is_polis(source) or not source.extra["polis"].get("grouped_participants"):
+        return None
+    table = source.sql("SELECT participant_id, group_id FROM polis_groups")
+    groups = pd.Series(table["group_id"].to_numpy(dtype=int),
+                       index=table["participant_id"].astype(str))
+    labels = groups.reindex([str(p) for p in participant_ids]).fillna(-1).to_numpy(dtype=int)
+    return labels, int(groups.nunique())
+
+
+def adjusted_rand(ours: np.ndarray, theirs: np.ndarray) -> float:
+    """Adjusted Rand index over the participants both labellings place (label >= 0)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    both = (np.asarray(ours) >= 0) & (np.asarray(theirs) >= 0)
+    return float(adjusted_rand_score(np.asarray(theirs)[both], np.asarray(ours)[both]))
+
+
 def opinion_groups(source, options: GroupOptions = DEFAULT_GROUP_OPTIONS) -> dict:
-    """The opinion groups of a vote-level source (a bundle or a Polis export).
+    """The opinion groups of a vote-level source (a bundle or a Polis export): Polis's own
+    when the export carries them (unless `options.recompute`), else Polis's method.
 
     Participant identifiers never leave this function: positions are coordinates
     with a group label only."""
@@ -458,12 +433,29 @@ def opinion_groups(source, options: GroupOptions = DEFAULT_GROUP_OPTIONS) -> dic
     notes: list[dict] = []
     if counts["sampled"]:
         notes.append(_note("sampled", eligible=counts["eligible"], used=counts["used"]))
-    found = cluster(loaded.matrix, options) if loaded.matrix is not None else None
-    if found is None:
+    # Groups on a segment are always computed: Polis's groups are the whole conversation's.
+    export = (export_groups(source, loaded.participant_ids)
+              if loaded.matrix is not None and segment.is_everyone
+              and not counts["sampled"] else None)
+    if export is not None and not options.recompute:
+        result = _export_result(source, loaded, export, options, notes)
+    else:
+        result = _computed_result(source, loaded, export, options, notes)
+    if result is None:
         notes.append(_note("too_few", needed=2 * MIN_SEGMENT_PARTICIPANTS))
         result = _empty(options, segment, notes, counts, attribution)
-        result["seconds"] = time.perf_counter() - started
-        return result
+    result.update({"counts": counts, "parameters": _parameters(options),
+                   "segment": dict(segment.items()), "notes": notes,
+                   "attribution": attribution, "seconds": time.perf_counter() - started})
+    return result
+
+
+def _computed_result(source, loaded: Loaded, export, options: GroupOptions,
+                     notes: list[dict]) -> dict | None:
+    found = cluster(loaded.matrix, options, loaded.zeroed) if loaded.matrix is not None \
+        else None
+    if found is None:
+        return None
     explained, baseline = found.analysis.explained, found.shuffled_explained
     if explained[0] < STRUCTURE_RATIO * baseline[0]:
         notes.append(_note("no_structure", explained=float(explained[0]),
@@ -471,58 +463,138 @@ def opinion_groups(source, options: GroupOptions = DEFAULT_GROUP_OPTIONS) -> dic
     best = max(item["silhouette"] for item in found.silhouettes)
     if best < WEAK_SILHOUETTE:
         notes.append(_note("weak_structure", silhouette=best))
-    result = _describe(source, loaded.matrix, loaded.proposal_ids, found.analysis.positions,
-                       found.labels, options, notes)
-    result.update({
-        "available": bool(result["groups"]), "k": found.k, "silhouettes": found.silhouettes,
-        "explained": [float(x) for x in explained],
-        "explained_shuffled": [float(x) for x in baseline], "counts": counts,
-        "parameters": _parameters(options), "segment": dict(segment.items()),
-        "notes": notes, "attribution": attribution,
-        "seconds": time.perf_counter() - started,
-    })
+    result = _grouped(source, loaded, found.analysis.positions, found.labels, options, notes)
+    result.pop("_letters")
+    result.update({"available": bool(result["groups"]), "source": "computed", "k": found.k,
+                   "silhouettes": found.silhouettes,
+                   "explained": [float(x) for x in explained],
+                   "explained_shuffled": [float(x) for x in baseline]})
+    if export is not None:
+        labels, k_export = export
+        result["agreement_with_export"] = {
+            "adjusted_rand": adjusted_rand(found.labels, labels), "k_export": k_export,
+            "k": found.k}
     return result
 
 
-def _matrix(table: pd.DataFrame, ids: np.ndarray, options: GroupOptions, threshold: int):
-    """Vote triples -> (participant ids, Matrix, proposal ids) over proposals with enough
-    votes and the participants who still have `threshold` votes on them."""
-    if table.empty:
-        return ids[:0], None, []
-    table = table.drop_duplicates(["participant_id", "proposal_id"], keep="last")
-    values = table["vote"].map(VOTE_VALUES).to_numpy(dtype=float)
-    known = ~np.isnan(values)
-    table, values = table[known], values[known]
-    proposal_codes, proposal_ids = pd.factorize(table["proposal_id"], sort=True)
-    keep_proposals = (np.bincount(proposal_codes, minlength=len(proposal_ids))
-                      >= options.min_proposal_votes)
-    rows = pd.Index(ids).get_indexer(table["participant_id"])
-    mask = keep_proposals[proposal_codes]
-    rows, cols, values = rows[mask], (np.cumsum(keep_proposals) - 1)[proposal_codes[mask]], \
-        values[mask]
-    m = int(keep_proposals.sum())
-    keep_rows = np.bincount(rows, minlength=len(ids)) >= min(threshold, max(m, 1))
-    if m == 0 or not keep_rows.any():
-        return ids[:0], None, []
-    mask = keep_rows[rows]
-    rows, cols, values = (np.cumsum(keep_rows) - 1)[rows[mask]], cols[mask], values[mask]
-    # A canonical order (the database returns rows in any order): shuffles stay reproducible.
-    order = np.lexsort((cols, rows))
-    matrix = Matrix(rows[order], cols[order], values[order], int(keep_rows.sum()), m)
-    return ids[keep_rows], matrix, list(np.asarray(proposal_ids)[keep_proposals])
+def _export_result(source, loaded: Loaded, export, options: GroupOptions,
+                   notes: list[dict]) -> dict | None:
+    """Polis's groups as the export gives them; the map's positions are Polis's
+    projection (computed), coloured by those groups."""
+    labels, k_export = export
+    estimator = polis_clustering(loaded.matrix, options, loaded.zeroed)
+    notes.append(_note("export_groups", k=k_export,
+                       message="Groups as computed by Polis (group-id of "
+                               "participants-votes.csv)."))
+    if not (labels >= 0).any():
+        return None
+    # Letters as Polis gives them: A for group-id 0, B for 1...
+    group_ids = np.unique(labels[labels >= 0])
+    compact = np.where(labels >= 0, np.searchsorted(group_ids, labels), -1)
+    result = _grouped(source, loaded, estimator.positions_, compact, options, notes,
+                      every_group=True)
+    _letter_as_polis(result, group_ids)
+    result.update({"available": bool(result["groups"]), "source": "export", "k": k_export,
+                   "silhouettes": [],
+                   "explained": [float(x) for x in estimator.explained_variance_ratio_],
+                   "explained_shuffled": [float(x) for x in _shuffled_baseline(
+                       loaded.matrix, loaded.zeroed, options)]})
+    return result
+
+
+def _grouped(source, loaded: Loaded, positions: np.ndarray, labels: np.ndarray,
+             options: GroupOptions, notes: list[dict], *, every_group: bool = False) -> dict:
+    """_describe on the participants in a group and the proposals Polis reports on (not
+    the zeroed ones); labels are 0..k-1, -1 for no group. The result's `_letters` maps
+    each letter _describe gave to its label."""
+    matrix = loaded.matrix.subset(labels >= 0, ~loaded.zeroed, empty_rows=True)
+    if matrix is None:
+        return {"groups": [], "positions": {"x": [], "y": [], "group": []},
+                "representative": {}, "agreement": {}, "consensus": [], "_letters": {}}
+    rows, cols = loaded.matrix.kept_rows, loaded.matrix.kept_cols
+    proposal_ids = [loaded.proposal_ids[c] for c in cols]
+    points, kept_labels = positions[rows], labels[rows]
+    result = _describe(source, matrix, proposal_ids, points, kept_labels, options, notes,
+                       every_group=every_group)
+    result["_letters"] = _describe_letters(points, kept_labels, every_group=every_group)
+    return result
+
+
+def _describe_letters(points: np.ndarray, labels: np.ndarray, *,
+                      every_group: bool = False) -> dict[str, int]:
+    """The letter _describe gives each label: groups of 10 or more (every group when
+    `every_group`), largest first, then by centre (x, then y)."""
+    sizes = np.bincount(labels, minlength=int(labels.max()) + 1)
+    centres = {j: points[labels == j].mean(axis=0) for j in range(len(sizes)) if sizes[j]}
+    shown = sorted((j for j in centres if every_group or sizes[j] >= MIN_SEGMENT_PARTICIPANTS),
+                   key=lambda j: (-sizes[j], centres[j][0], centres[j][1]))
+    return {GROUP_LABELS[i]: j for i, j in enumerate(shown)}
+
+
+def _letter_as_polis(result: dict, group_ids: np.ndarray) -> None:
+    """_describe letters groups largest first; Polis letters them by group-id (A for 0).
+    Rename every group letter of the result (keys of group-keyed dicts, `group` values,
+    `representative_of`) from the first to the second."""
+    mapping = {letter: GROUP_LABELS[int(group_ids[j])]
+               for letter, j in result.pop("_letters").items()}
+    if all(old == new for old, new in mapping.items()):
+        return
+    sizes = {item["group"]: item["participants"] for item in result["groups"]}
+    _rename_groups(result, mapping)
+    assert {mapping[old]: n for old, n in sizes.items()} == \
+        {item["group"]: item["participants"] for item in result["groups"]}
+    result["groups"] = sorted(result["groups"], key=lambda item: item["group"])
+    if result.get("positions", {}).get("x"):
+        frame = pd.DataFrame(result["positions"]).sort_values(["group", "x", "y"],
+                                                              kind="stable")
+        result["positions"] = {column: frame[column].tolist() for column in ("x", "y", "group")}
+
+
+def _rename_groups(value, mapping: dict):
+    """Rename group letters in place in the nested result (see _letter_as_polis)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            value[i] = _rename_groups(item, mapping)
+        return value
+    if not isinstance(value, dict):
+        return value
+    letter_keyed = bool(value) and all(key in mapping for key in value)
+    renamed = {}
+    for key, item in value.items():
+        if key == "group" and isinstance(item, str):
+            item = mapping.get(item, item)
+        elif key == "group" and isinstance(item, list):
+            item = [mapping.get(v, v) for v in item]
+        elif key == "representative_of" and isinstance(item, str) and item:
+            item = "/".join(mapping.get(v, v) for v in item.split("/"))
+        else:
+            item = _rename_groups(item, mapping)
+        renamed[mapping[key] if letter_keyed else key] = item
+    value.clear()
+    value.update(renamed)
+    return value
 
 
 def _describe(source, matrix: Matrix, proposal_ids: list, points: np.ndarray,
-              labels: np.ndarray, options: GroupOptions, notes: list[dict]) -> dict:
-    """Groups (largest first, lettered), positions, representative and consensus proposals."""
+              labels: np.ndarray, options: GroupOptions, notes: list[dict], *,
+              every_group: bool = False) -> dict:
+    """Groups (largest first, lettered), positions and hulls, then the Polis report
+    (analytics.polis_report): representative proposals per group, majority opinion,
+    group-informed consensus, areas of uncertainty and the table of every proposal.
+    Every figure counts the votes of the members of the groups shown, nobody else's."""
     k = int(labels.max()) + 1
     sizes = np.bincount(labels, minlength=k)
     centres = np.array([points[labels == j].mean(axis=0) if sizes[j] else [0, 0]
                         for j in range(k)])
     order = sorted(range(k), key=lambda j: (-sizes[j], centres[j][0], centres[j][1]))
-    shown = [j for j in order if sizes[j] >= MIN_SEGMENT_PARTICIPANTS]
+    # Polis's own groups are all listed, as Polis's report lists them; a group of fewer
+    # than 10 then has its size only, its figures hidden like any cell under 10 voters.
+    shown = [j for j in order if sizes[j] and (every_group
+                                               or sizes[j] >= MIN_SEGMENT_PARTICIPANTS)]
     if len(shown) < k:
         notes.append(_note("small_groups_hidden"))
+    elif any(sizes[j] < MIN_SEGMENT_PARTICIPANTS for j in shown):
+        notes.append(_note("small_groups_figures_hidden"))
     letter = {j: GROUP_LABELS[i] for i, j in enumerate(shown)}
     total_shown = int(sum(sizes[j] for j in shown))
     groups = [{"group": letter[j], "participants": int(sizes[j]),
@@ -535,9 +607,11 @@ def _describe(source, matrix: Matrix, proposal_ids: list, points: np.ndarray,
     positions = {"x": [float(v) for v in rounded[order, 0]],
                  "y": [float(v) for v in rounded[order, 1]],
                  "group": [str(v) for v in letters[order]]}
+    result = {"groups": groups, "positions": positions, "hulls": hulls(positions),
+              "representative": {}, "agreement": {}, "consensus": [],
+              "majority": {"agree": [], "disagree": []}, "uncertainty": [], "statements": []}
     if len(shown) < 2:
-        return {"groups": groups, "positions": positions, "representative": {},
-                "agreement": {}, "consensus": []}
+        return result
 
     # Vote counts per shown group and proposal.
     vote_group = labels[matrix.rows]
@@ -551,64 +625,65 @@ def _describe(source, matrix: Matrix, proposal_ids: list, points: np.ndarray,
         flat = g * matrix.m + cols
         return np.bincount(flat[selector], minlength=shape[0] * shape[1]).reshape(shape)
 
-    agree = count(values == 1)
-    disagree = count(values == -1)
-    seen = count(np.ones(len(values), dtype=bool))
-    proposals = _proposal_texts(source, proposal_ids)
+    votes = Votes([letter[j] for j in shown], proposal_ids,
+                  _proposal_texts(source, proposal_ids), count(values == 1),
+                  count(values == -1), count(np.ones(len(values), dtype=bool)))
+    result["representative"] = {
+        name: [_representative_item(votes, pick, i) for pick in polis_report.
+               representative_comments(votes.agree, votes.disagree, votes.seen, i,
+                                       excluded=votes.too_few_for(i),
+                                       top=options.representative)]
+        for i, name in enumerate(votes.letters)}
+    result["agreement"] = _agreement(votes, result["representative"])
+    result["consensus"] = _consensus(votes, options.consensus_top)
+    # Majority and uncertainty are over everyone in the groups shown, 10 voters at least.
+    few = np.flatnonzero(votes.total_seen < MIN_SEGMENT_PARTICIPANTS)
+    picks = polis_report.majority(votes.agree, votes.disagree, votes.seen, excluded=few)
+    result["majority"] = {direction: [_majority_item(votes, pick, direction)
+                                      for pick in picks[direction]]
+                          for direction in ("agree", "disagree")}
+    result["uncertainty"] = [
+        _uncertainty_item(votes, pick)
+        for pick in polis_report.uncertainty(votes.passed, votes.seen, excluded=few)]
+    result["statements"] = _statements(votes, result)
+    return result
 
-    representative = {}
-    for i, j in enumerate(shown):
-        stats = representativeness(agree, disagree, seen, i)
-        others_seen = seen.sum(axis=0) - seen[i]
-        enough = (seen[i] >= MIN_SEGMENT_PARTICIPANTS) & (others_seen >= MIN_SEGMENT_PARTICIPANTS)
-        candidates = np.flatnonzero(enough & stats["passes"])
-        metric = (stats["repness"] * stats["repness_test"] * stats["p_success"]
-                  * stats["p_test"])
-        if len(candidates):
-            chosen = candidates[np.lexsort((candidates, -metric[candidates]))]
-            chosen = chosen[: options.representative]
-            # Agrees before disagrees, as Polis shows them.
-            chosen = sorted(chosen, key=lambda c: not stats["agree"][c])
-            significant = True
-        else:
-            pool = np.flatnonzero(enough)
-            chosen = ([pool[np.lexsort((pool, -stats["repness_test"][pool]))[0]]]
-                      if len(pool) else [])
-            significant = False
-        representative[letter[j]] = [
-            _representative_item(proposals, proposal_ids[c], c, i, stats, agree, disagree,
-                                 seen, significant) for c in chosen]
 
-    # Each group's agree share on every representative proposal (the heatmap).
-    column = {proposal_id: c for c, proposal_id in enumerate(proposal_ids)}
-    agreement = {}
-    for items in representative.values():
-        for item in items:
-            c = column[item["id"]]
-            agreement[item["id"]] = {
-                "agree": {letter[j]: _share(agree[i, c], seen[i, c]) for i, j in enumerate(shown)},
-                "votes": {letter[j]: int(seen[i, c]) if seen[i, c] >= MIN_SEGMENT_PARTICIPANTS
-                          else None for i, j in enumerate(shown)}}
+@dataclass
+class Votes:
+    """Vote counts, shown groups × proposals, with the proposals' texts."""
 
-    consensus = group_consensus(agree, seen)
-    total_seen = seen.sum(axis=0)
-    eligible = np.flatnonzero(total_seen >= MIN_SEGMENT_PARTICIPANTS)
-    ids = np.asarray(proposal_ids, dtype=object)
-    ranked = eligible[np.lexsort((ids[eligible].astype(str), -consensus[eligible]))]
-    consensus_items = []
-    for c in ranked[: options.consensus_top]:
-        text = proposals.get(proposal_ids[c], {})
-        consensus_items.append({
-            "id": proposal_ids[c], "content": text.get("content"),
-            "author": text.get("author"), "idea_id": text.get("idea_id"),
-            "consensus": float(consensus[c]), "votes": int(total_seen[c]),
-            "agree": float(100.0 * agree[:, c].sum() / total_seen[c]),
-            "disagree": float(100.0 * disagree[:, c].sum() / total_seen[c]),
-            "groups": {letter[j]: _share(agree[i, c], seen[i, c])
-                       for i, j in enumerate(shown)},
-        })
-    return {"groups": groups, "positions": positions, "representative": representative,
-            "agreement": agreement, "consensus": consensus_items}
+    letters: list[str]
+    proposal_ids: list
+    texts: dict
+    agree: np.ndarray
+    disagree: np.ndarray
+    seen: np.ndarray
+
+    def __post_init__(self):
+        self.passed = self.seen - self.agree - self.disagree
+        self.total_seen = self.seen.sum(axis=0)
+
+    def too_few_for(self, i: int) -> np.ndarray:
+        """Proposals a group's figures cannot be shown on: under 10 voters in the group
+        (Polis's moderated-out comments play this part). The others' share is shown only
+        from 10 voters too (`_share`), but a small other group does not hide the group's
+        own figures."""
+        return np.flatnonzero(self.seen[i] < MIN_SEGMENT_PARTICIPANTS)
+
+    def text(self, c: int) -> dict:
+        proposal_id = self.proposal_ids[c]
+        found = self.texts.get(proposal_id, {})
+        return {"id": proposal_id, "content": found.get("content"),
+                "author": found.get("author"), "idea_id": found.get("idea_id")}
+
+    def shares(self, counts: np.ndarray, c: int) -> dict[str, float | None]:
+        """Each group's share (%) on proposal c; None under 10 voters in the group."""
+        return {name: _share(counts[i, c], self.seen[i, c])
+                for i, name in enumerate(self.letters)}
+
+    def overall(self, counts: np.ndarray, c: int) -> float | None:
+        return _share(counts[:, c].sum(), self.total_seen[c])
 
 
 def _share(count, seen) -> float | None:
@@ -616,24 +691,122 @@ def _share(count, seen) -> float | None:
     return float(100.0 * count / seen) if seen >= MIN_SEGMENT_PARTICIPANTS else None
 
 
-def _representative_item(proposals, proposal_id, c, i, stats, agree, disagree, seen,
-                         significant) -> dict:
-    text = proposals.get(proposal_id, {})
-    others = {name: x.sum(axis=0)[c] - x[i, c]
-              for name, x in (("agree", agree), ("disagree", disagree), ("seen", seen))}
+def _representative_item(votes: Votes, pick: dict, i: int) -> dict:
+    c = pick["index"]
+    others = {name: x[:, c].sum() - x[i, c]
+              for name, x in (("agree", votes.agree), ("disagree", votes.disagree),
+                              ("seen", votes.seen))}
     return {
-        "id": proposal_id, "content": text.get("content"), "author": text.get("author"),
-        "idea_id": text.get("idea_id"),
-        "direction": "agree" if stats["agree"][c] else "disagree",
-        "group_agree": _share(agree[i, c], seen[i, c]),
-        "group_disagree": _share(disagree[i, c], seen[i, c]),
-        "group_votes": int(seen[i, c]),
+        **votes.text(c), "direction": pick["shown_as"], "repful_for": pick["direction"],
+        "group_agree": _share(votes.agree[i, c], votes.seen[i, c]),
+        "group_disagree": _share(votes.disagree[i, c], votes.seen[i, c]),
+        "group_votes": int(votes.seen[i, c]),
         "others_agree": _share(others["agree"], others["seen"]),
         "others_disagree": _share(others["disagree"], others["seen"]),
         "others_votes": int(others["seen"]),
-        "repness": float(stats["repness"][c]), "z": float(stats["repness_test"][c]),
-        "significant": significant,
+        "repness": pick["repness"], "z": pick["repness_test"],
+        "p_success": pick["p_success"], "p_test": pick["p_test"],
+        "significant": pick["significant"], "best_agree": pick["best_agree"],
     }
+
+
+def _agreement(votes: Votes, representative: dict) -> dict:
+    """Each group's agree share on every representative proposal (the heatmap)."""
+    column = {proposal_id: c for c, proposal_id in enumerate(votes.proposal_ids)}
+    agreement = {}
+    for items in representative.values():
+        for item in items:
+            c = column[item["id"]]
+            agreement[item["id"]] = {
+                "agree": votes.shares(votes.agree, c),
+                "votes": {name: int(votes.seen[i, c])
+                          if votes.seen[i, c] >= MIN_SEGMENT_PARTICIPANTS else None
+                          for i, name in enumerate(votes.letters)}}
+    return agreement
+
+
+def _consensus(votes: Votes, top: int) -> list[dict]:
+    """The proposals with the highest group-informed consensus (10 voters at least)."""
+    consensus = polis_report.group_consensus(votes.agree, votes.seen)
+    eligible = np.flatnonzero(votes.total_seen >= MIN_SEGMENT_PARTICIPANTS)
+    ids = np.asarray(votes.proposal_ids, dtype=object)
+    ranked = eligible[np.lexsort((ids[eligible].astype(str), -consensus[eligible]))]
+    return [{**votes.text(c), "consensus": float(consensus[c]),
+             "votes": int(votes.total_seen[c]),
+             "agree": votes.overall(votes.agree, c),
+             "disagree": votes.overall(votes.disagree, c),
+             "groups": votes.shares(votes.agree, c)}
+            for c in ranked[:top]]
+
+
+def _majority_item(votes: Votes, pick: dict, direction: str) -> dict:
+    c = pick["index"]
+    counts = votes.agree if direction == "agree" else votes.disagree
+    return {**votes.text(c), "direction": direction, "votes": pick["n_trials"],
+            "share": float(100.0 * pick["n_success"] / pick["n_trials"]),
+            "p": pick["p_success"], "z": pick["p_test"], "groups": votes.shares(counts, c)}
+
+
+def _uncertainty_item(votes: Votes, pick: dict) -> dict:
+    c = pick["index"]
+    return {**votes.text(c), "votes": pick["seen"], "passed": pick["passed"],
+            "pass": float(100.0 * pick["share"]), "groups": votes.shares(votes.passed, c)}
+
+
+def _statements(votes: Votes, result: dict) -> list[dict]:
+    """One row per proposal: overall and per-group shares, group-informed consensus, and
+    where the report lists it (representative of, majority). None under 10 voters."""
+    consensus = polis_report.group_consensus(votes.agree, votes.seen)
+    representative_of: dict = {}
+    for name, items in result["representative"].items():
+        for item in items:
+            representative_of.setdefault(item["id"], []).append(name)
+    majority = {item["id"]: direction for direction, items in result["majority"].items()
+                for item in items}
+    rows = []
+    for c, proposal_id in enumerate(votes.proposal_ids):
+        enough = votes.total_seen[c] >= MIN_SEGMENT_PARTICIPANTS
+        rows.append({
+            **votes.text(c), "votes": int(votes.total_seen[c]) if enough else None,
+            "agree": votes.overall(votes.agree, c),
+            "disagree": votes.overall(votes.disagree, c),
+            "pass": votes.overall(votes.passed, c),
+            "consensus": float(consensus[c]) if enough else None,
+            "representative_of": "/".join(representative_of.get(proposal_id, [])),
+            "majority": majority.get(proposal_id),
+            "groups": {name: {
+                "votes": int(votes.seen[i, c])
+                if votes.seen[i, c] >= MIN_SEGMENT_PARTICIPANTS else None,
+                "agree": _share(votes.agree[i, c], votes.seen[i, c]),
+                "disagree": _share(votes.disagree[i, c], votes.seen[i, c]),
+                "pass": _share(votes.passed[i, c], votes.seen[i, c])}
+                for i, name in enumerate(votes.letters)},
+        })
+    # Polis numbers its statements: 2 before 10, as in Polis's own table.
+    return sorted(rows, key=lambda row: (0, int(row["id"]), "") if str(row["id"]).isdigit()
+                  else (1, 0, str(row["id"])))
+
+
+def hulls(positions: dict) -> dict[str, dict[str, list[float]]]:
+    """Each group's convex hull on the map, as a closed polygon (x and y lists), the way
+    Polis's report outlines its groups. Collinear points give the segment between the
+    extreme ones."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    frame = pd.DataFrame(positions, columns=["x", "y", "group"])
+    result = {}
+    for group, part in frame.groupby("group", sort=True):
+        points = np.unique(part[["x", "y"]].to_numpy(dtype=float), axis=0)
+        try:
+            corners = points[ConvexHull(points).vertices] if len(points) >= 3 else None
+        except QhullError:
+            corners = None
+        if corners is None:
+            corners = points[[0, -1]]        # sorted: the two ends of the line
+        corners = np.vstack([corners, corners[:1]])
+        result[str(group)] = {"x": [float(v) for v in corners[:, 0]],
+                              "y": [float(v) for v in corners[:, 1]]}
+    return result
 
 
 def _proposal_texts(source, proposal_ids: list) -> dict:
@@ -659,7 +832,8 @@ def tables(result: dict) -> dict[str, pd.DataFrame]:
          for item in items],
         columns=["group", "id", "content", "author", "direction", "group_agree",
                  "group_disagree", "group_votes", "others_agree", "others_disagree",
-                 "others_votes", "repness", "z", "significant"])
+                 "others_votes", "repness", "z", "p_success", "p_test", "significant",
+                 "best_agree"])
     consensus_rows = []
     for item in result["consensus"]:
         row = {key: item[key] for key in ("id", "content", "author", "consensus", "votes",
@@ -667,9 +841,68 @@ def tables(result: dict) -> dict[str, pd.DataFrame]:
         row.update({f"agree_{group}": share for group, share in item["groups"].items()})
         consensus_rows.append(row)
     consensus = pd.DataFrame(consensus_rows)
+    majority = pd.DataFrame(
+        [{key: item[key] for key in ("direction", "id", "content", "author", "share", "votes",
+                                     "p", "z")}
+         for items in (result.get("majority") or {}).values() for item in items],
+        columns=["direction", "id", "content", "author", "share", "votes", "p", "z"])
+    uncertainty = pd.DataFrame(
+        [{key: item[key] for key in ("id", "content", "author", "pass", "passed", "votes")}
+         for item in result.get("uncertainty") or []],
+        columns=["id", "content", "author", "pass", "passed", "votes"])
     silhouettes = pd.DataFrame(result["silhouettes"], columns=["k", "silhouette"])
     return {"groups": groups, "positions": positions, "representative": representative,
-            "consensus": consensus, "silhouettes": silhouettes}
+            "consensus": consensus, "majority": majority, "uncertainty": uncertainty,
+            "statements": statement_table(result), "silhouettes": silhouettes}
+
+
+STATEMENT_COLUMNS = {
+    "fr": {"id": "id", "content": "Proposition", "votes": "Votes", "agree": "D'accord (%)",
+           "disagree": "Pas d'accord (%)", "pass": "Neutre / passe (%)",
+           "consensus": "Consensus informé par les groupes",
+           "representative_of": "Représentative de", "majority": "Majorité",
+           "group": "{g} : {what}", "directions": {"agree": "D'accord",
+                                                    "disagree": "Pas d'accord"}},
+    "en": {"id": "id", "content": "Proposal", "votes": "Votes", "agree": "Agree (%)",
+           "disagree": "Disagree (%)", "pass": "Neutral / pass (%)",
+           "consensus": "Group-informed consensus", "representative_of": "Representative of",
+           "majority": "Majority", "group": "{g}: {what}",
+           "directions": {"agree": "Agree", "disagree": "Disagree"}},
+}
+
+
+def statement_table(result: dict, lang: str | None = None) -> pd.DataFrame:
+    """Every proposal with its votes, shares overall and per group (numbers stay numbers,
+    empty under 10 voters) and group-informed consensus: Polis's "all statements".
+    With `lang`, the column names are in that language."""
+    rows = []
+    for item in result.get("statements") or []:
+        row = {key: item[key] for key in ("id", "content", "votes", "agree", "disagree",
+                                          "pass", "consensus", "representative_of",
+                                          "majority")}
+        for group, figures in item["groups"].items():
+            row.update({f"{group}_{what}": value for what, value in figures.items()})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    numeric = [c for c in table.columns
+               if c not in ("id", "content", "representative_of", "majority")]
+    table[numeric] = table[numeric].astype(float)
+    if lang is None:
+        return table
+    from analytics import i18n
+
+    names = STATEMENT_COLUMNS[i18n.language_of(lang)]
+
+    def name(column: str) -> str:
+        if column in names:
+            return names[column]
+        group, what = column.split("_", 1)
+        return names["group"].format(g=group, what=names[what])
+
+    table["majority"] = table["majority"].map(names["directions"])
+    return table.rename(columns=name)
 
 
 # -- figures --------------------------------------------------------------------------------
@@ -716,6 +949,16 @@ def map_figure(result: dict, lang: str):
         return None, summary
     colors = group_colors(result)
     fig = go.Figure()
+    # Each group outlined by its convex hull, as in Polis's report (shapes, not traces:
+    # the legend and the hover stay one entry per group).
+    for group, hull in (result.get("hulls") or {}).items():
+        path = "M " + " L ".join(f"{x},{y}" for x, y in zip(hull["x"], hull["y"],
+                                                            strict=True)) + " Z"
+        color = colors.get(group, style.GREY)
+        red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+        fig.add_shape(type="path", path=path, layer="below",
+                      fillcolor=f"rgba({red},{green},{blue},0.1)",
+                      line={"color": color, "width": 1.5, "dash": "dash"})
     for item in result["groups"]:
         part = positions[positions["group"] == item["group"]]
         name = t["group"].format(g=item["group"])

@@ -1,6 +1,7 @@
 """Polis exports (SPEC section 1): a folder with `comments.csv` and `votes.csv`
-(and optionally `summary.csv`), read into the relations the engine queries, so
-that every metric SPEC computes from votes comes from the same engine.
+(and optionally `summary.csv` and `participants-votes.csv`), read into the
+relations the engine queries, so that every metric SPEC computes from votes
+comes from the same engine.
 
 How the export is read:
 - votes: 1 = agree, -1 = disagree, 0 = pass, counted as neutral. Polis has no
@@ -13,6 +14,15 @@ How the export is read:
   0 (not yet moderated; shown to voters unless the conversation used strict
   moderation, which is why such comments carry votes) are kept; the count of
   unmoderated comments is reported too.
+- Empty comments: a moderated-out comment with an empty `comment-body` is
+  excluded like any moderated-out comment (and counted); a kept one is shown as
+  "(empty comment)", with a warning naming its rows.
+- `is-meta` comments (about the conversation itself) stay in the results; Polis
+  leaves them out of its clustering and report, and so do the opinion groups.
+- `participants-votes.csv` gives each participant's Polis group (`group-id`,
+  blank when Polis did not place them): kept in `polis_groups`, it is what the
+  opinion groups show for the whole conversation. Its per-comment columns
+  repeat votes.csv and are not read.
 - Comments are anonymous in Polis: `author-id` is a participant number, not a
   name, so the author is None (a "Participant 12" label would only let readers
   link comments and votes of one person).
@@ -66,27 +76,39 @@ KNOWN_CONVERSATIONS = {
     "scoop-hivemind.affordable-housing": "2017-scoop-hivemind-affordable-housing",
     "scoop-hivemind.taxes": "2018-scoop-hivemind-taxes",
 }
-FILES = ("comments", "votes", "summary")
+FILES = ("comments", "votes", "summary", "participants-votes")
 REQUIRED = {"comments": ("comment-id", "comment-body"),
-            "votes": ("comment-id", "voter-id", "vote")}
+            "votes": ("comment-id", "voter-id", "vote"),
+            "participants-votes": ("participant",)}
+EMPTY_COMMENT = "(empty comment)"
+
+
+def _file_kind(stem: str) -> str | None:
+    """Which export file a (lower-case) file stem names, with or without a prefix."""
+    for name in ("participants-votes", "participant-votes"):
+        if stem == name or stem.endswith("-" + name):
+            return "participants-votes"
+    for name in ("comments", "votes", "summary"):
+        if stem == name or stem.endswith("-" + name):
+            return name
+    return None
 
 
 def find_files(folder: Path) -> dict[str, Path] | None:
-    """comments/votes (required) and summary files of a Polis export in `folder`,
-    named plainly or with a prefix ("...-comments.csv"); None when not an export."""
+    """comments/votes (required), summary and participants-votes files of a Polis
+    export in `folder`, named plainly or with a prefix ("...-comments.csv"); None
+    when not an export."""
     if not folder.is_dir():
         return None
     found: dict[str, list[Path]] = {name: [] for name in FILES}
     for path in folder.iterdir():
         if not path.is_file() or path.suffix.lower() != ".csv":
             continue
-        stem = path.stem.lower()
-        for name in FILES:
-            if stem == name or (stem.endswith("-" + name)
-                                and not stem.endswith(("participants-votes",
-                                                       "participant-votes"))):
-                found[name].append(path)
-    plain = {name: [p for p in paths if p.stem.lower() == name] for name, paths in found.items()}
+        kind = _file_kind(path.stem.lower())
+        if kind is not None:
+            found[kind].append(path)
+    plain = {name: [p for p in paths if p.stem.lower() in (name, "participant-votes")]
+             for name, paths in found.items()}
     files = {}
     for name, paths in found.items():
         chosen = plain[name] or paths
@@ -149,10 +171,9 @@ def _numeric(column: str) -> str:
 
 
 def _comment_rules(columns: list[str]) -> list[Rule]:
+    # An empty comment-body is not an error: see _empty_comments.
     rules = [Rule("comment-id", f"{_q('comment-id')} IS NULL", "comment-id is empty",
-                  "a non-empty value"),
-             Rule("comment-body", f"{_q('comment-body')} IS NULL", "comment-body is empty",
-                  "the text of the comment")]
+                  "a non-empty value")]
     if "moderated" in columns:
         rules.append(Rule("moderated", "moderated IS NOT NULL AND TRY_CAST(moderated AS "
                                        "DOUBLE) NOT IN (-1, 0, 1)",
@@ -179,8 +200,22 @@ def _vote_rules(columns: list[str]) -> list[Rule]:
     return rules
 
 
-def _duplicate_comments(con, table: RawTable, issues: IssueCollector) -> None:
-    cid = _q("comment-id")
+def _participant_rules(columns: list[str]) -> list[Rule]:
+    rules = [Rule("participant", f"{_q('participant')} IS NULL", "participant is empty",
+                  "the voter-id of a participant")]
+    if "group-id" in columns:
+        number = f"TRY_CAST({_q('group-id')} AS DOUBLE)"
+        rules.append(Rule("group-id", f"{_q('group-id')} IS NOT NULL AND ({number} IS NULL "
+                                      f"OR {number} <> floor({number}) OR {number} < 0 "
+                                      f"OR {number} >= 26)",
+                          "group-id is not a Polis group number",
+                          "0, 1, 2... (or empty when Polis did not place the participant)"))
+    return rules
+
+
+def _duplicate_comments(con, table: RawTable, issues: IssueCollector,
+                        column: str = "comment-id") -> None:
+    cid = _q(column)
     rows = con.execute(f"""
         WITH numbered AS (
             SELECT {cid} AS id, _row, min(_row) OVER (PARTITION BY {cid}) AS first_row
@@ -189,8 +224,8 @@ def _duplicate_comments(con, table: RawTable, issues: IssueCollector) -> None:
     """).fetchall()
     room = issues.room(table.path.name)
     for value, row, first in rows[:room]:
-        issues.add(Issue(table.path.name, f"duplicate comment-id (first seen at row {first})",
-                         row=int(row), column="comment-id", expected="each comment-id once",
+        issues.add(Issue(table.path.name, f"duplicate {column} (first seen at row {first})",
+                         row=int(row), column=column, expected=f"each {column} once",
                          found=value))
     issues.count_more(table.path.name, len(rows) - min(len(rows), room))
 
@@ -267,10 +302,15 @@ def open_polis(path: str | Path) -> PolisSource:
     con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr
     comments = read_table(con, files["comments"], "raw_comments", issues)
     votes = read_table(con, files["votes"], "raw_votes", issues)
+    participants = (read_table(con, files["participants-votes"], "raw_participants", issues)
+                    if "participants-votes" in files else None)
     if comments is not None and _missing_columns(comments, "comments", issues):
         comments = None
     if votes is not None and _missing_columns(votes, "votes", issues):
         votes = None
+    if participants is not None and _missing_columns(participants, "participants-votes",
+                                                     issues):
+        participants = None
     if comments is not None and votes is not None and not issues:
         _apply_rules(con, comments, _comment_rules(comments.columns), issues)
         _duplicate_comments(con, comments, issues)
@@ -278,10 +318,21 @@ def open_polis(path: str | Path) -> PolisSource:
         if votes.rows == 0:
             issues.add(Issue(votes.path.name, "the table has a header but no records", row=2,
                              expected="at least one vote"))
+        if participants is not None:
+            _apply_rules(con, participants, _participant_rules(participants.columns), issues)
+            _duplicate_comments(con, participants, issues, "participant")
     issues.raise_if_any()
     summary = read_summary(files.get("summary"))
+    empty_rows = _empty_comments(con, comments)
     counts = _build_relations(con, comments, votes)
+    counts.update(_build_groups(con, participants))
     warnings = []
+    if empty_rows:
+        shown = ", ".join(str(row) for row in empty_rows[:10])
+        more = f" and {len(empty_rows) - 10} more" if len(empty_rows) > 10 else ""
+        warnings.append(f"{comments.path.name}, row(s) {shown}{more}, column comment-body: "
+                        f"{len(empty_rows)} kept comment(s) have no text: shown as "
+                        f"\"{EMPTY_COMMENT}\"")
     if counts["unknown_comment_votes"]:
         warnings.append(f"{counts['unknown_comment_votes']} vote(s) are on comments that are "
                         "not in comments.csv: they were left out")
@@ -296,6 +347,34 @@ def open_polis(path: str | Path) -> PolisSource:
     }
     return PolisSource("polis", folder, meta, con, has_ideas=False, has_participants=False,
                        warnings=warnings, extra=extra)
+
+
+def _empty_comments(con, comments: RawTable) -> list[int]:
+    """Rows of the comments with an empty body that were not moderated out."""
+    kept = ("TRY_CAST(moderated AS DOUBLE) IS DISTINCT FROM -1"
+            if "moderated" in comments.columns else "true")
+    return [int(row) for (row,) in con.execute(f"""
+        SELECT _row FROM raw_comments WHERE {_q('comment-body')} IS NULL AND {kept}
+        ORDER BY _row""").fetchall()]
+
+
+def _build_groups(con, participants: RawTable | None) -> dict:
+    """`polis_groups` (participant_id, group_id): Polis's group of each participant it
+    placed, from participants-votes.csv (empty without the file or its group-id)."""
+    group = (f"CAST(TRY_CAST({_q('group-id')} AS DOUBLE) AS INTEGER)"
+             if participants is not None and "group-id" in participants.columns else "NULL")
+    source = ("raw_participants" if participants is not None
+              else "(SELECT CAST(NULL AS VARCHAR) AS participant WHERE false)")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE polis_groups AS
+        SELECT participant AS participant_id, {group} AS group_id FROM {source}
+        WHERE {group} IS NOT NULL""")
+    if participants is not None:
+        con.execute("DROP VIEW IF EXISTS raw_participants")
+        con.execute("DROP TABLE IF EXISTS raw_participants_file")
+    n, k = con.execute("SELECT count(*), count(DISTINCT group_id) FROM polis_groups").fetchone()
+    return {"participants_file": participants is not None, "grouped_participants": int(n),
+            "export_groups": int(k)}
 
 
 def _optional(table: RawTable, column: str, sql: str, default: str) -> str:
@@ -313,7 +392,9 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
                         "CAST(NULL AS DOUBLE)")
     con.execute(f"""
         CREATE OR REPLACE TABLE polis_comments AS
-        SELECT {_q('comment-id')} AS comment_id, {_q('comment-body')} AS body,
+        SELECT {_q('comment-id')} AS comment_id,
+               coalesce({_q('comment-body')}, '{EMPTY_COMMENT}') AS body,
+               {_q('comment-body')} IS NULL AS empty,
                {moderated} AS moderated, {comment_ts} AS ts, {is_meta} AS is_meta
         FROM raw_comments""")
     # The latest vote of each voter on each comment: highest timestamp, then later row.
@@ -340,8 +421,17 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
         SELECT l.comment_id AS proposal_id, l.voter_id AS participant_id,
                CASE l.vote WHEN 1 THEN 'agree' WHEN -1 THEN 'disagree' ELSE 'neutral' END
                    AS vote,
-               CAST(NULL AS VARCHAR) AS qualification
+               CAST(NULL AS VARCHAR) AS qualification,
+               -- the kept vote's time: epoch milliseconds, a UTC instant (Polis days: UTC)
+               epoch_ms(CAST(l.ts AS BIGINT)) AS voted_at
         FROM polis_latest l JOIN proposals p ON p.proposal_id = l.comment_id""")
+    # Polis's clustering reads every vote on a known comment: moderated-out and meta
+    # comments are "zeroed" (they count as voted, weigh nothing).
+    con.execute("""
+        CREATE OR REPLACE TABLE polis_clustering_votes AS
+        SELECT l.voter_id AS participant_id, l.comment_id AS proposal_id, l.vote,
+               (coalesce(c.moderated, 0) = -1 OR c.is_meta) AS zeroed
+        FROM polis_latest l JOIN polis_comments c USING (comment_id)""")
     con.execute("""
         CREATE OR REPLACE TABLE ideas AS
         SELECT CAST(NULL AS VARCHAR) AS idea_id, CAST(NULL AS VARCHAR) AS name,
@@ -361,6 +451,10 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
           (SELECT count(*) FROM polis_comments WHERE moderated = 1) AS accepted,
           (SELECT count(*) FROM polis_comments WHERE is_meta AND coalesce(moderated, 0) <> -1)
               AS meta_comments,
+          (SELECT count(*) FROM polis_comments WHERE empty AND coalesce(moderated, 0) <> -1)
+              AS empty_comments,
+          (SELECT count(*) FROM polis_comments WHERE empty AND moderated = -1)
+              AS empty_moderated_out,
           (SELECT count(*) FROM raw_votes) AS vote_rows,
           (SELECT count(*) FROM polis_latest) AS latest_votes,
           (SELECT count(*) FROM polis_latest l JOIN polis_comments c USING (comment_id)
@@ -370,8 +464,8 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
           (SELECT count(*) FROM votes) AS counted_votes
     """).fetchone()
     names = ("comments", "moderated_out", "unmoderated", "accepted", "meta_comments",
-             "vote_rows", "latest_votes", "votes_on_moderated_out", "unknown_comment_votes",
-             "counted_votes")
+             "empty_comments", "empty_moderated_out", "vote_rows", "latest_votes",
+             "votes_on_moderated_out", "unknown_comment_votes", "counted_votes")
     counts = {name: int(value) for name, value in zip(names, row, strict=True)}
     counts["superseded_votes"] = counts["vote_rows"] - counts["latest_votes"]
     for table in ("raw_comments", "raw_votes"):

@@ -9,7 +9,7 @@ columns and types:
   proposals(proposal_id, content, author_name, author_age, idea_id, tags, created_at, ord)
   ideas(idea_id, name, axis, ord)
   participants(participant_id, gender, age, age_band, region_code, department_code)
-  votes(proposal_id, participant_id, vote, qualification)
+  votes(proposal_id, participant_id, vote, qualification, voted_at)
 
 Spark reads the bundle's files (CSV or Parquet, on the local disk or on shared
 storage: hdfs://, s3a://, abfss://, gs://, file://) and normalises them like
@@ -50,6 +50,7 @@ from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.sources import VoteSource
 from analytics.tables import RawTable, literal
+from analytics.timeline import local_time_sql, timezone_of
 
 # PySpark warns on every toPandas() that it does not fully support pandas 3 (and uses
 # a deprecated pandas keyword); the conversions used here (strings, integers, doubles,
@@ -227,7 +228,8 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
         meta, actions, warnings_ = checked.meta, checked.actions, checked.warnings
     else:
         raw, meta, actions, warnings_ = _validate(spark, location)
-    frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache)
+    frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache,
+                        zone=timezone_of(meta))
     if "participants" in raw:
         bundle_rules._warn_unknown_participants(_DuckDBDialect(spark), warnings_)
     return SparkSource(spark, folder, location, meta, actions=actions,
@@ -645,7 +647,8 @@ def _integer(raw: RawTable | None, column: str) -> str:
     return "CAST(NULL AS INT)"
 
 
-def _normalise(spark, raw: dict[str, RawTable], *, french: bool, cache: bool) -> list:
+def _normalise(spark, raw: dict[str, RawTable], *, french: bool, cache: bool,
+               zone: str = "UTC") -> list:
     """The four relations as temp views (cached DataFrames when `cache`)."""
     frames = []
 
@@ -673,8 +676,12 @@ def _normalise(spark, raw: dict[str, RawTable], *, french: bool, cache: bool) ->
                CAST(NULL AS STRING) AS axis, CAST(NULL AS INT) AS ord WHERE false""")
     create("participants", _participants_sql(spark, raw.get("participants"), french))
     v = raw["votes"]
+    # voted_at: the consultation's local time, as analytics.bundle makes it (TIMESTAMP_NTZ).
+    voted_at = (local_time_sql(_ident("voted_at"), zone, engine="spark")
+                if "voted_at" in v.columns else "CAST(NULL AS TIMESTAMP_NTZ)")
     create("votes", f"""
-        SELECT proposal_id, participant_id, vote, {_column(v, 'qualification')} AS qualification
+        SELECT proposal_id, participant_id, vote, {_column(v, 'qualification')} AS qualification,
+               {voted_at} AS voted_at
         FROM raw_votes""")
     create("participation_cells", PARTICIPATION_CELLS_SQL)
     return frames

@@ -44,6 +44,10 @@ TEXT = {
         "small_groups_hidden": "Un groupe de moins de 10 participants a été trouvé : il "
                                "n'est pas montré, pour protéger la vie privée (ses membres "
                                "ne figurent ni sur la carte ni dans les chiffres).",
+        "small_groups_figures_hidden": "Polis a formé au moins un groupe de moins de 10 "
+                                       "participants : il est listé avec sa taille, comme "
+                                       "dans le rapport de Polis, mais ses chiffres sont "
+                                       "masqués (« < 10 ») pour protéger la vie privée.",
         "no_votes": "Les groupes d'opinion se calculent à partir des votes de chaque "
                     "participant : ces données n'en ont pas (un lot de votes ou un export "
                     "Polis le permettrait).",
@@ -69,10 +73,6 @@ TEXT = {
         "none_for_group": "Aucune proposition n'a reçu au moins 10 votes dans ce groupe et "
                           "10 chez les autres.",
         "consensus": "Ce sur quoi tous les groupes s'accordent",
-        "consensus_intro": "Consensus « informé par les groupes » (Polis) : pour chaque "
-                           "groupe, la probabilité d'être d'accord (d'accord + 1) / (votes + 2) ; "
-                           "le produit sur les groupes est élevé seulement si **chaque** groupe "
-                           "est d'accord. Propositions avec au moins 10 votes.",
         "consensus_line": "Consensus {score} · {agree} d'accord au total · {groups}",
         "no_consensus": "Aucune proposition n'a assez de votes pour mesurer un consensus.",
         "method": "Méthode et chiffres",
@@ -98,6 +98,55 @@ TEXT = {
         "filename_agreement": "groupes-accord", "filename_representative": "groupes-propositions",
         "filename_consensus": "groupes-consensus", "filename_silhouettes": "groupes-silhouette",
         "representative_table": "Toutes les propositions représentatives",
+        "source_export": "Groupes tels que calculés par Polis (colonne « group-id » de "
+                         "l'export) ; les chiffres ci-dessous sont recalculés ici sur les "
+                         "votes de leurs membres.",
+        "source_computed": "Groupes calculés ici avec la méthode de Polis (voir « Méthode "
+                           "et chiffres ») : ils peuvent différer de ceux de Polis.",
+        "map": "La carte des participants",
+        "map_formula": "Chaque point est un participant, placé par ses votes (deux premiers "
+                       "axes d'une analyse en composantes principales) ; le contour en "
+                       "pointillés de chaque groupe est l'enveloppe convexe de ses membres, "
+                       "comme dans le rapport Polis.",
+        "sizes": "Les groupes et leur taille",
+        "apart_formula": "« Commentaires représentatifs » de Polis : pour un groupe, "
+                         "p = (d'accord + 1) / (votes + 2) ; la représentativité est p divisé "
+                         "par le même calcul chez les autres groupes ; retenues si deux tests z "
+                         "(p contre ½, le groupe contre les autres) dépassent 1,2816 (90 %), "
+                         "pour l'accord ou pour le désaccord ; la meilleure proposition "
+                         "« d'accord » du groupe en tête, les 5 premières, les accords avant "
+                         "les désaccords.",
+        "best_agree": "Meilleur accord du groupe (Polis le place en tête)",
+        "not_significant_item": "non significatif à 90 %",
+        "majority": "Opinion majoritaire",
+        "majority_formula": "« Majority » du rapport Polis (« consensus » dans ses calculs) : "
+                            "sur tous les participants des groupes, p = (d'accord + 1) / "
+                            "(votes + 2) au-dessus de 0,5 et un test z significatif à 90 % "
+                            "(z > 1,2816), classées par p × z, 5 au plus dans chaque sens. Le "
+                            "texte du rapport Polis parle de « 60 % ou plus » ; c'est cette "
+                            "formule qu'il applique.",
+        "majority_agree": "D'accord en majorité", "majority_disagree": "Pas d'accord en "
+                                                                         "majorité",
+        "majority_line": "**{share}** {word} sur {votes} votes · {groups}",
+        "no_majority": "Aucune proposition.",
+        "consensus_formula": "« Group-informed consensus » de Polis : produit, sur les "
+                             "groupes, de (d'accord + 1) / (votes + 2) ; élevé seulement si "
+                             "**chaque** groupe est d'accord. Propositions avec au moins 10 "
+                             "votes, les {n} premières.",
+        "uncertainty": "Zones d'incertitude",
+        "uncertainty_formula": "« Areas of uncertainty » de Polis : propositions où plus de "
+                               "30 % des votes sont « neutre » (« pass » chez Polis), classées "
+                               "par part² × nombre de neutres, les 5 premières.",
+        "uncertainty_line": "**{share}** neutres sur {votes} votes · {groups}",
+        "no_uncertainty": "Aucune proposition n'a plus de 30 % de votes neutres.",
+        "statements": "Toutes les propositions",
+        "statements_formula": "Le tableau « All statements » de Polis : pour chaque "
+                              "proposition (« statement »), les parts de d'accord, pas "
+                              "d'accord et neutre au total et dans chaque groupe, et le "
+                              "consensus informé par les groupes. Cliquez sur un en-tête de "
+                              "colonne pour trier. Case vide : moins de 10 votes.",
+        "filename_statements": "groupes-propositions-toutes",
+        "filename_majority": "groupes-majorite", "filename_uncertainty": "groupes-incertitude",
     },
     "en": {
         "intro": "Participants who vote alike are gathered into **opinion groups**, the way "
@@ -131,6 +180,10 @@ TEXT = {
         "small_groups_hidden": "A group of fewer than 10 participants was found: it is not "
                                "shown, to protect privacy (its members are neither on the map "
                                "nor in the figures).",
+        "small_groups_figures_hidden": "Polis formed at least one group of fewer than 10 "
+                                       "participants: it is listed with its size, as in "
+                                       "Polis's report, but its figures are hidden (\"< 10\") "
+                                       "to protect privacy.",
         "no_votes": "Opinion groups are computed from each participant's votes: this data "
                     "has none (a vote-level bundle or a Polis export would).",
         "too_few": "Not enough participants with enough votes to form at least two groups of "
@@ -155,10 +208,6 @@ TEXT = {
         "none_for_group": "No proposal received at least 10 votes in this group and 10 among "
                           "the others.",
         "consensus": "What every group agrees on",
-        "consensus_intro": "Polis's group-informed consensus: for each group, the probability "
-                           "of agreeing (agree + 1) / (votes + 2); the product over groups is "
-                           "high only when **every** group agrees. Proposals with at least "
-                           "10 votes.",
         "consensus_line": "Consensus {score} · {agree} agree overall · {groups}",
         "no_consensus": "No proposal has enough votes to measure a consensus.",
         "method": "Method and figures",
@@ -182,6 +231,48 @@ TEXT = {
         "filename_agreement": "groups-agreement", "filename_representative": "groups-proposals",
         "filename_consensus": "groups-consensus", "filename_silhouettes": "groups-silhouette",
         "representative_table": "All representative proposals",
+        "source_export": "Groups as computed by Polis (the export's “group-id” column); the "
+                         "figures below are computed here from their members' votes.",
+        "source_computed": "Groups computed here with Polis's method (see “Method and "
+                           "figures”): they may differ from Polis's own.",
+        "map": "The participants map",
+        "map_formula": "Each dot is a participant, placed by their votes (first two axes of a "
+                       "principal component analysis); each group's dashed outline is the "
+                       "convex hull of its members, as in Polis's report.",
+        "sizes": "The groups and their size",
+        "apart_formula": "Polis's “representative comments”: for a group, p = (agree + 1) / "
+                         "(votes + 2); representativeness is p divided by the same for the "
+                         "other groups; kept when two z-tests (p against ½, the group against "
+                         "the others) exceed 1.2816 (90 %), for agree or for disagree; the "
+                         "group's best “agree” proposal first, the top 5, agrees before "
+                         "disagrees.",
+        "best_agree": "The group's best agree (Polis puts it first)",
+        "not_significant_item": "not significant at 90 %",
+        "majority": "Majority opinion",
+        "majority_formula": "Polis's report “Majority” (“consensus” in its math): over all "
+                            "participants in the groups, p = (agree + 1) / (votes + 2) above "
+                            "0.5 with a z-test significant at 90 % (z > 1.2816), ranked by "
+                            "p × z, at most 5 each way. Polis's report text says “60% or "
+                            "more”; this formula is what it applies.",
+        "majority_agree": "Most agree", "majority_disagree": "Most disagree",
+        "majority_line": "**{share}** {word} of {votes} votes · {groups}",
+        "no_majority": "No proposal.",
+        "consensus_formula": "Polis's “group-informed consensus”: the product over groups of "
+                             "(agree + 1) / (votes + 2); high only when **every** group "
+                             "agrees. Proposals with at least 10 votes, the top {n}.",
+        "uncertainty": "Areas of uncertainty",
+        "uncertainty_formula": "Polis's “areas of uncertainty”: proposals where more than 30 % "
+                               "of the votes are “neutral” (Polis's “pass”), ranked by share² × "
+                               "neutral votes, the top 5.",
+        "uncertainty_line": "**{share}** neutral of {votes} votes · {groups}",
+        "no_uncertainty": "No proposal has more than 30 % neutral votes.",
+        "statements": "All proposals",
+        "statements_formula": "Polis's “All statements” table: for every proposal (Polis's "
+                              "“statement”), the shares of agree, disagree and neutral overall "
+                              "and in each group, and the group-informed consensus. Click a "
+                              "column header to sort. Empty cell: fewer than 10 votes.",
+        "filename_statements": "groups-all-proposals",
+        "filename_majority": "groups-majority", "filename_uncertainty": "groups-uncertainty",
     },
 }
 
@@ -233,17 +324,33 @@ def representative_list(group: dict) -> None:
     items = result["representative"].get(letter) or []
     if not items:
         st.caption(text["none_for_group"])
-    elif not items[0]["significant"]:
+    elif not any(item["significant"] for item in items):
         st.caption(text["not_significant"])
     for item in items:
         agree = item["direction"] == "agree"
         with st.container(border=True):
             badge = f":{'blue' if agree else 'orange'}-badge[{text[item['direction'] + '_tag']}]"
             st.markdown(badge + " " + ui.plain(item["content"]))
-            st.caption(text[f"{item['direction']}_line"].format(
+            line = text[f"{item['direction']}_line"].format(
                 group=i18n.percent(item["group_agree" if agree else "group_disagree"], lang),
                 others=i18n.percent(item["others_agree" if agree else "others_disagree"], lang),
-                g=letter, votes=number(item["group_votes"])))
+                g=letter, votes=number(item["group_votes"]))
+            notes = ([text["best_agree"]] if item.get("best_agree") else []) + \
+                ([text["not_significant_item"]] if not item["significant"]
+                 and any(other["significant"] for other in items) else [])
+            st.caption(" · ".join([line, *notes]))
+
+
+def group_shares(shares: dict) -> str:
+    """'A 92 % · B < 10 · C 40 %': one share per group, "< 10" under 10 voters."""
+    return " · ".join(f"{letter} {i18n.percent(share, lang) if share is not None else '< 10'}"
+                      for letter, share in shares.items())
+
+
+def section(key: str, **values) -> None:
+    """A section's title and its one-line formula."""
+    st.header(text[key], anchor=False)
+    st.caption(text[f"{key}_formula"].format(**values))
 
 
 best = max((item["silhouette"] for item in result["silhouettes"]), default=None)
@@ -254,6 +361,7 @@ columns[0].metric(text["used"], number(counts["used"]),
 columns[1].metric(text["groups"], number(len(result["groups"])))
 columns[2].metric(text["silhouette"], decimal(best) if best is not None else "–",
                   help=text["silhouette_help"])
+st.caption(text["source_export" if result.get("source") == "export" else "source_computed"])
 if counts["sampled"]:
     st.info(text["sampled"].format(eligible=number(counts["eligible"]),
                                    threshold=counts["threshold"], used=number(counts["used"])),
@@ -268,48 +376,93 @@ if "no_structure" in codes:
 elif "weak_structure" in codes:
     st.warning(text["weak_structure"].format(
         silhouette=decimal(codes["weak_structure"]["silhouette"])), icon=":material/warning:")
-if "small_groups_hidden" in codes:
-    st.info(text["small_groups_hidden"], icon=":material/visibility_off:")
+for code in ("small_groups_hidden", "small_groups_figures_hidden"):
+    if code in codes:
+        st.info(text[code], icon=":material/visibility_off:")
 
+# The sections of Polis's report, in its order.
 fig, data = opinion.map_figure(result, lang)
 if fig is not None:
+    section("map")
     ui.chart(fig, data, key="groups-map", view=view, filename=prefix + text["filename_map"])
 fig, data = opinion.sizes_figure(result, lang)
 if fig is not None:
+    st.header(text["sizes"], anchor=False)
     ui.chart(fig, data, key="groups-sizes", view=view, filename=prefix + text["filename_sizes"])
 
 if len(result["groups"]) < 2:
     st.info(text["one_group"], icon=":material/info:")
 else:
-    fig, data = opinion.agreement_figure(result, lang)
-    if fig is not None:
-        ui.chart(fig, data, key="groups-agreement", view=view,
-                 filename=prefix + text["filename_agreement"])
-    st.header(text["apart"], anchor=False)
+    tables = opinion.tables(result)
+    section("apart")
     tabs = st.tabs([text["tab"].format(g=g["group"], n=number(g["participants"]))
                     for g in result["groups"]])
     for tab, group in zip(tabs, result["groups"], strict=True):
         with tab:
             representative_list(group)
-    tables = opinion.tables(result)
+    fig, data = opinion.agreement_figure(result, lang)
+    if fig is not None:
+        ui.chart(fig, data, key="groups-agreement", view=view,
+                 filename=prefix + text["filename_agreement"])
     ui.data_table(tables["representative"], key="groups-representative", view=view,
                   filename=prefix + text["filename_representative"])
 
-    st.header(text["consensus"], anchor=False)
-    st.markdown(text["consensus_intro"])
+    section("majority")
+    majority = result.get("majority") or {}
+    for column, direction in zip(st.columns(2), ("agree", "disagree"), strict=True):
+        with column:
+            st.subheader(text[f"majority_{direction}"], anchor=False)
+            items = majority.get(direction) or []
+            if not items:
+                st.caption(text["no_majority"])
+            for item in items:
+                with st.container(border=True):
+                    st.markdown(ui.plain(item["content"]))
+                    st.caption(text["majority_line"].format(
+                        share=i18n.percent(item["share"], lang),
+                        word=text[f"{direction}_tag"].lower(), votes=number(item["votes"]),
+                        groups=group_shares(item["groups"])))
+    ui.data_table(tables["majority"], key="groups-majority", view=view,
+                  filename=prefix + text["filename_majority"])
+
+    section("consensus", n=opinion.DEFAULT_GROUP_OPTIONS.consensus_top)
     if not result["consensus"]:
         st.caption(text["no_consensus"])
     for item in result["consensus"]:
-        shares = " · ".join(
-            f"{letter} {i18n.percent(share, lang) if share is not None else '< 10'}"
-            for letter, share in item["groups"].items())
         with st.container(border=True):
             st.markdown(ui.plain(item["content"]))
             st.caption(text["consensus_line"].format(
-                score=decimal(item["consensus"]), agree=i18n.percent(item["agree"], lang),
-                groups=shares))
+                score=decimal(item["consensus"], 3), agree=i18n.percent(item["agree"], lang),
+                groups=group_shares(item["groups"])))
     ui.data_table(tables["consensus"], key="groups-consensus", view=view,
                   filename=prefix + text["filename_consensus"])
+
+    section("uncertainty")
+    if not result.get("uncertainty"):
+        st.caption(text["no_uncertainty"])
+    for item in result.get("uncertainty") or []:
+        with st.container(border=True):
+            st.markdown(ui.plain(item["content"]))
+            st.caption(text["uncertainty_line"].format(
+                share=i18n.percent(item["pass"], lang), votes=number(item["votes"]),
+                groups=group_shares(item["groups"])))
+    ui.data_table(tables["uncertainty"], key="groups-uncertainty", view=view,
+                  filename=prefix + text["filename_uncertainty"])
+
+    section("statements")
+    statements = opinion.statement_table(result, lang)
+    percent_format = "%.0f %%" if lang == "fr" else "%.0f%%"
+    st.dataframe(
+        statements, hide_index=True, width="stretch", key="groups-statements",
+        column_config={
+            name: st.column_config.NumberColumn(
+                format=percent_format if name.endswith("(%)") else
+                "%.3f" if name == statements.columns[6] else "%d")
+            for name in statements.columns[2:] if statements[name].dtype == float})
+    ui.download_buttons(st.columns(2), statements, key="groups-statements", view=view,
+                        filename=prefix + text["filename_statements"])
+    if result.get("attribution"):
+        ui.attribution(result["attribution"])
 
 with st.expander(text["method"], icon=":material/functions:"):
     st.markdown(text["method_text"])

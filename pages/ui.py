@@ -27,6 +27,7 @@ PAGE_TITLES = {
     "debate-map": {"fr": "Cartographie du débat", "en": "Debate map"},
     "controversial": {"fr": "Controverses et rejets", "en": "Controversial and rejected"},
     "participation": {"fr": "Participation", "en": "Participation"},
+    "timeline": {"fr": "Chronologie", "en": "Timeline"},
     "groups": {"fr": "Groupes d'opinion", "en": "Opinion groups"},
     "explorer": {"fr": "Explorer les propositions", "en": "Proposal explorer"},
     "upload": {"fr": "Ajouter une consultation", "en": "Add a consultation"},

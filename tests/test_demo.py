@@ -441,3 +441,136 @@ def test_progress_reaches_one(tmp_path):
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(isinstance(m, str) and m for _, m in seen)
+
+
+# --- the campaign in time (votes per day computed here from votes.parquet) --------------------
+
+LAUNCH, CLOSE = pd.Timestamp("2022-03-22"), pd.Timestamp("2022-05-22")
+
+
+@pytest.fixture(scope="session")
+def meta(demo) -> dict:
+    return json.loads((demo / "consultation.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def vote_times(demo) -> pd.DataFrame:
+    return pd.read_parquet(demo / "votes.parquet",
+                           columns=["proposal_id", "participant_id", "voted_at"])
+
+
+@pytest.fixture(scope="session")
+def votes_per_day(vote_times) -> pd.Series:
+    return vote_times.voted_at.dt.normalize().value_counts().sort_index()
+
+
+def milestone(meta: dict, start: str) -> pd.Timestamp:
+    dates = [m["date"] for m in meta["milestones"] if m["label"].startswith(start)]
+    assert len(dates) == 1, (start, meta["milestones"])
+    return pd.Timestamp(dates[0])
+
+
+def test_every_day_of_the_consultation_has_votes_and_they_add_up(votes_per_day):
+    assert list(votes_per_day.index) == list(pd.date_range(LAUNCH, CLOSE, freq="D"))
+    assert votes_per_day.sum() == 584_664
+    assert votes_per_day.cumsum().iloc[-1] == 584_664
+
+
+def test_times_are_paris_times_and_the_milestones_tell_the_story(meta, votes_per_day):
+    assert meta["timezone"] == "Europe/Paris"
+    assert [m["date"] for m in meta["milestones"]] == sorted(m["date"] for m in meta["milestones"])
+    assert milestone(meta, "Lancement") == LAUNCH
+    assert milestone(meta, "Clôture") == CLOSE
+    target = meta["votes_target"]
+    cumulative = votes_per_day.cumsum()
+    crossed = cumulative[cumulative >= target].index[0]
+    assert milestone(meta, "Objectif de 500\u202f000 votes") == crossed
+    assert cumulative[crossed - pd.Timedelta(days=1)] < target <= cumulative[crossed]
+    assert LAUNCH + pd.Timedelta(days=40) < crossed < CLOSE  # late, then 117 % by the close
+
+
+def test_no_vote_at_a_time_paris_never_showed(vote_times):
+    # Clocks went from 02:00 to 03:00 on 27 March 2022: no naive time in that hour.
+    times = pd.DatetimeIndex(vote_times.voted_at)
+    assert not ((times >= "2022-03-27 02:00") & (times < "2022-03-27 03:00")).any()
+    times.tz_localize("Europe/Paris", nonexistent="raise", ambiguous="raise")
+
+
+def assert_campaign_shape(per_day: pd.Series, push: pd.Timestamp) -> None:
+    """A launch peak in the first days, busier weekdays, the media push's spike, then the
+    last week's rush."""
+    first_week = per_day[LAUNCH:LAUNCH + pd.Timedelta(days=6)]
+    assert first_week.mean() > 1.5 * per_day["2022-04-04":"2022-04-30"].mean()
+    assert first_week.idxmax() <= LAUNCH + pd.Timedelta(days=3)
+    # Ordinary weeks (28 March - 15 May, without the media push's week).
+    ordinary = per_day["2022-03-28":"2022-05-15"].drop(pd.date_range("2022-05-02", "2022-05-08"))
+    by_weekday = ordinary.groupby(ordinary.index.day_of_week).mean()
+    assert by_weekday.idxmin() == 5  # Saturday
+    assert by_weekday[[1, 2, 3]].mean() > 1.4 * by_weekday[5]  # Tuesday to Thursday
+    week = per_day[push - pd.Timedelta(days=push.day_of_week):][:7]
+    assert push in week.index and len(week) == 7
+    assert per_day[push] > 2.5 * week.median()
+    assert per_day[LAUNCH + pd.Timedelta(days=7):CLOSE - pd.Timedelta(days=7)].idxmax() == push
+    last_week = per_day[CLOSE - pd.Timedelta(days=6):]
+    week_before = per_day[CLOSE - pd.Timedelta(days=13):CLOSE - pd.Timedelta(days=7)]
+    assert last_week.mean() > 1.4 * week_before.mean()
+
+
+def test_votes_per_day_follow_the_campaign(meta, votes_per_day):
+    assert_campaign_shape(votes_per_day, milestone(meta, "Temps fort médiatique"))
+    weeks = votes_per_day[:CLOSE - pd.Timedelta(days=7)].resample("W-SUN").mean()
+    assert votes_per_day[CLOSE - pd.Timedelta(days=6):].mean() > 1.4 * weeks.max()
+    assert votes_per_day[CLOSE] == votes_per_day[CLOSE - pd.Timedelta(days=6):].max()
+
+
+def test_few_votes_at_night_most_in_the_evening(vote_times):
+    hours = vote_times.voted_at.dt.hour.value_counts(normalize=True)
+    night = hours.reindex(range(1, 7), fill_value=0).sum()
+    evening = hours.reindex(range(18, 23), fill_value=0).sum()
+    assert night < 0.05
+    assert evening > 0.3
+    assert LAUNCH + pd.Timedelta(hours=8) <= vote_times.voted_at.min()  # opens at 08:00
+
+
+def test_participants_vote_in_sittings_and_arrive_with_the_campaign(meta, vote_times,
+                                                                   votes_per_day):
+    ordered = vote_times.sort_values(["participant_id", "voted_at"])
+    gaps = ordered.groupby("participant_id").voted_at.diff().dropna()
+    assert (gaps < pd.Timedelta(minutes=10)).mean() > 0.7  # several votes in one sitting
+    first = ordered.groupby("participant_id").voted_at.first().dt.normalize()
+    new_per_day = first.value_counts().reindex(votes_per_day.index, fill_value=0)
+    assert new_per_day.sum() == 297_876
+    assert_campaign_shape(new_per_day, milestone(meta, "Temps fort médiatique"))
+    # Heavy voters come back on other days.
+    days = ordered.assign(day=ordered.voted_at.dt.normalize()).groupby("participant_id").agg(
+        votes=("day", "size"), days=("day", "nunique"))
+    assert days[days.votes >= 20].days.median() >= 3
+
+
+def test_proposals_come_earlier_than_votes_and_before_their_votes(demo, vote_times):
+    proposals = pd.read_csv(demo / "proposals.csv", usecols=["proposal_id", "created_at"],
+                            parse_dates=["created_at"])
+    assert proposals.created_at.between(LAUNCH, CLOSE + pd.Timedelta(days=1)).all()
+    assert proposals.created_at.median() + pd.Timedelta(days=14) < vote_times.voted_at.median()
+    assert (proposals.created_at < "2022-04-12").mean() > 0.5  # most in the first three weeks
+    joined = vote_times.merge(proposals, on="proposal_id")
+    assert len(joined) == 584_664
+    assert (joined.voted_at - joined.created_at).min() >= pd.Timedelta(minutes=5)
+    # Older proposals have had time to collect more votes.
+    votes = joined.groupby("proposal_id").size()
+    created = proposals.set_index("proposal_id").created_at
+    early = votes[created[created < "2022-03-29"].index].median()
+    late = votes[created[created >= "2022-04-20"].index].median()
+    assert early > 2 * late
+
+
+def test_a_sized_bundle_dates_its_scaled_target_from_its_own_votes(tmp_path):
+    out = generate(tmp_path / "sized", votes=40_000)
+    meta = json.loads((out / "consultation.json").read_text(encoding="utf-8"))
+    days = pd.read_parquet(out / "votes.parquet").voted_at.dt.normalize().value_counts()
+    cumulative = days.sort_index().cumsum()
+    assert meta["votes_target"] == round(500_000 * 40_000 / 584_664)
+    assert cumulative.index.min() >= LAUNCH and cumulative.index.max() <= CLOSE
+    crossed = cumulative[cumulative >= meta["votes_target"]].index[0]
+    label = "Objectif de 34\u202f208 votes"
+    assert milestone(meta, label) == crossed

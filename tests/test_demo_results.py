@@ -131,3 +131,17 @@ def test_all_regions_and_zones_present(results):
     assert len(results["participation"]["region"]) == 18
     zones = {p["zone"] for p in results["proposals"]}
     assert zones == {"consensus", "controversy", "rejection", "limbo"}
+
+
+def test_timeline_ends_at_the_published_votes_and_marks_the_target_day(seed_page, results):
+    figures = published_figures(seed_page)
+    timeline = results["timeline"]
+    assert (timeline[0]["date"], timeline[-1]["date"]) == ("2022-03-22", "2022-05-22")
+    assert timeline[-1]["cumulative_votes"] == figures["votes"]
+    assert timeline[-1]["cumulative_participants"] == figures["participants"]
+    assert sum(day["proposals"] for day in timeline) == figures["proposals"]
+    crossed = next(day["date"] for day in timeline
+                   if day["cumulative_votes"] >= figures["votes_target"])
+    marked = [m["date"] for m in results["consultation"]["milestones"]
+              if m["label"].startswith("Objectif")]
+    assert marked == [crossed]

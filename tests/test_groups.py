@@ -1,6 +1,7 @@
 """Opinion groups (analytics.groups): planted groups are recovered, Polis's formulas by
 hand, determinism, privacy (small groups, segments, no participant ids), sampling."""
 
+import csv
 import json
 import math
 
@@ -179,15 +180,6 @@ def test_sparse_and_dense_pca_agree(tmp_path):
     assert np.abs(sparse.positions) == pytest.approx(np.abs(dense.positions), abs=1e-6)
 
 
-def test_silhouette_by_hand():
-    points = np.array([[0, 0], [0, 1], [10, 0], [10, 1]], dtype=float)
-    labels = np.array([0, 0, 1, 1])
-    b = (10 + math.sqrt(101)) / 2          # mean distance to the other cluster
-    assert groups.silhouette(points, labels) == pytest.approx((b - 1) / b)
-    # A singleton's silhouette is 0.
-    assert groups.silhouette(points, np.array([0, 1, 1, 1])) < groups.silhouette(points, labels)
-
-
 def test_shuffled_votes_keep_proposal_and_participant_totals():
     rng = np.random.default_rng(0)
     rows, cols = np.divmod(rng.permutation(200)[:120], 10)
@@ -349,9 +341,29 @@ def test_polis_conversations(shared_data):
         result = groups.opinion_groups(open_source(folder))
         json.dumps(result, allow_nan=False)
         assert result["attribution"] and "CC BY 4.0" in result["attribution"]
-        assert all(g["participants"] >= 10 for g in result["groups"])
         assert len(result["positions"]["x"]) == sum(g["participants"] for g in result["groups"])
         assert result["counts"]["threshold"] == 7
+
+
+def test_groups_are_polis_own_on_every_conversation(shared_data):
+    """Polis's group-id gives the groups: same number (summary.csv's `groups`), same sizes,
+    lettered A for group-id 0; a group under 10 is listed with its size, its figures
+    hidden."""
+    folders = sorted(p for p in (shared_data / "polis").iterdir() if p.is_dir())
+    for folder in folders:
+        export = pd.read_csv(folder / "participants-votes.csv").dropna(subset=["group-id"])
+        expected = {chr(ord("A") + int(g)): int(n)
+                    for g, n in export["group-id"].value_counts().items()}
+        summary = dict(row[:2] for row in csv.reader(open(folder / "summary.csv")) if row)
+        result = groups.opinion_groups(open_source(folder))
+        assert result["source"] == "export", folder.name
+        assert result["k"] == int(summary["groups"]) == len(expected), folder.name
+        assert {g["group"]: g["participants"] for g in result["groups"]} == expected
+        for g in result["groups"]:
+            if g["participants"] < 10:
+                assert result["representative"][g["group"]] == []
+                assert all(row["groups"][g["group"]]["agree"] is None
+                           for row in result["statements"])
 
 
 @pytest.mark.parametrize("name", ["15-per-hour-seattle", "canadian-electoral-reform"])
@@ -360,11 +372,12 @@ def test_groups_agree_with_polis_own_groups(shared_data, name):
     two conversations our groups match Polis's closely (adjusted Rand index)."""
     folder = shared_data / "polis" / name
     loaded = groups.load(open_source(folder), Segment(), GroupOptions())
-    found = groups.cluster(loaded.matrix)
+    found = groups.cluster(loaded.matrix, zeroed=loaded.zeroed)
     theirs = pd.read_csv(folder / "participants-votes.csv").dropna(subset=["group-id"])
     theirs = pd.Series(theirs["group-id"].astype(int).to_numpy(),
                        index=theirs["participant"].astype(str))
     ours = pd.Series(found.labels, index=[str(p) for p in loaded.participant_ids])
+    ours = ours[ours >= 0]                  # participants Polis's method clusters
     common = ours.index.intersection(theirs.index)
     assert len(common) >= 0.9 * len(ours)
     assert adjusted_rand(ours[common], theirs[common]) > 0.7

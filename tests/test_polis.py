@@ -223,3 +223,111 @@ def test_votes_without_timestamps_use_file_order(tmp_path):
                                       encoding="utf-8")
     counts = open_source(folder).results()["proposals"][0]["counts"]
     assert (counts["agree"], counts["disagree"], counts["neutral"]) == (0, 1, 1)
+
+
+# -- what real exports hold -----------------------------------------------------------------
+
+def test_an_empty_comment_moderated_out_is_simply_excluded(tmp_path):
+    comments = [[1, 0, 5, 0, 0, 1, "Kept"], [2, 1, 5, 0, 0, -1, ""]]
+    votes = [[10, 0, 1, 1], [11, 1, 1, 1], [12, 0, 2, -1]]
+    source = open_source(write_export(tmp_path / "conv", comments, votes))
+    assert source.warnings == []
+    results = source.results()
+    assert [p["id"] for p in results["proposals"]] == ["0"]
+    assert results["polis"]["empty_moderated_out"] == 1
+    assert results["polis"]["empty_comments"] == 0
+
+
+def test_an_empty_comment_kept_is_shown_with_a_warning(tmp_path):
+    comments = [[1, 0, 5, 0, 0, 1, "Kept"], [2, 1, 5, 0, 0, 1, ""], [3, 2, 5, 0, 0, 0, ""]]
+    votes = [[10, 0, 1, 1], [11, 1, 1, 1], [12, 2, 2, -1]]
+    source = open_source(write_export(tmp_path / "conv", comments, votes))
+    assert source.warnings == [
+        'comments.csv, row(s) 3, 4, column comment-body: 2 kept comment(s) have no text: '
+        'shown as "(empty comment)"']
+    proposals = {p["id"]: p for p in source.results()["proposals"]}
+    assert proposals["1"]["content"] == proposals["2"]["content"] == "(empty comment)"
+    assert proposals["0"]["content"] == "Kept"
+
+
+def write_participants(folder, rows, header=("participant", "group-id", "n-comments",
+                                             "n-votes", "n-agree", "n-disagree")):
+    with open(folder / "participants-votes.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_meta_comments_no_vote_comments_and_pass_only_voters(tmp_path):
+    """`is-meta` comments stay in the results (Polis zeroes them in its clustering only);
+    a comment nobody voted on is a proposal with 0 votes; a voter who only passed is a
+    participant whose votes count as neutral."""
+    folder = tmp_path / "conv"
+    folder.mkdir()
+    (folder / "comments.csv").write_text(
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,comment-body,is-meta\n"
+        "1,0,5,1,0,1,About the topic,false\n"
+        "2,1,5,0,0,1,Is this anonymous?,true\n"
+        "3,2,5,0,0,1,Nobody voted on me,false\n", encoding="utf-8")
+    (folder / "votes.csv").write_text(
+        "timestamp,comment-id,voter-id,vote\n10,0,1,1\n11,1,1,0\n12,0,2,0\n13,1,2,0\n",
+        encoding="utf-8")
+    results = open_source(folder).results()
+    proposals = {p["id"]: p for p in results["proposals"]}
+    assert set(proposals) == {"0", "1", "2"}
+    assert proposals["2"]["votes"] == 0
+    assert proposals["0"]["counts"]["agree"] == 1 and proposals["0"]["counts"]["neutral"] == 1
+    assert results["key_figures"]["participants"] == 2     # voter 2 only passed
+    assert results["polis"]["meta_comments"] == 1
+
+
+def test_participants_votes_gives_polis_groups_and_is_optional(tmp_path):
+    comments = [[1, 0, 5, 0, 0, 1, "A"], [2, 1, 5, 0, 0, 1, "B"]]
+    votes = [[10, 0, 1, 1], [11, 0, 2, -1], [12, 1, 3, 1]]
+    folder = write_export(tmp_path / "conv", comments, votes)
+    without = open_source(folder)
+    assert without.extra["polis"]["grouped_participants"] == 0
+    write_participants(folder, [[1, 0, 0, 1, 1, 0], [2, 1, 0, 1, 0, 1], [3, "", 0, 1, 1, 0]])
+    polis = open_source(folder).extra["polis"]
+    assert (polis["grouped_participants"], polis["export_groups"]) == (2, 2)
+    assert open_source(folder).results()["key_figures"] == without.results()["key_figures"]
+
+
+def test_a_bad_group_id_is_named(tmp_path):
+    folder = write_export(tmp_path / "conv", [[1, 0, 5, 0, 0, 1, "A"]], [[10, 0, 1, 1]])
+    write_participants(folder, [[1, "x", 0, 1, 1, 0]])
+    with pytest.raises(InputError, match="participants-votes.csv, row 2, column group-id: "
+                                         "group-id is not a Polis group number"):
+        open_source(folder)
+
+
+def test_cli_groups_json(shared_data):
+    """`groups --format json` prints Polis's own groups; `--recompute` computes them with
+    Polis's method and says how well they agree with the export."""
+    import json
+
+    folder = shared_data / "polis" / "canadian-electoral-reform"
+    run = subprocess.run([sys.executable, "-m", "analytics", "groups", str(folder),
+                          "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["source"] == "export" and "agreement_with_export" not in result
+    export = [row["group-id"] for row in csv.DictReader(open(folder / "participants-votes.csv"))
+              if row["group-id"] != ""]
+    assert {g["group"]: g["participants"] for g in result["groups"]} == {
+        chr(ord("A") + int(g)): export.count(g) for g in set(export)}
+    run = subprocess.run([sys.executable, "-m", "analytics", "groups", str(folder),
+                          "--recompute"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    agreement = result["agreement_with_export"]
+    assert result["source"] == "computed" and agreement["k_export"] == 2
+    assert agreement["k"] == result["k"] and 0 <= agreement["adjusted_rand"] <= 1
+
+
+def test_cli_groups_refuses_inputs_without_votes(shared_data):
+    path = next((shared_data / "makeorg-results").glob("*.json"))
+    run = subprocess.run([sys.executable, "-m", "analytics", "groups", str(path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "opinion groups need a vote-level bundle or a Polis export" in run.stderr

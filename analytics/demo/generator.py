@@ -18,12 +18,13 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
-from analytics.demo import recipe
+from analytics.demo import campaign, recipe
 from analytics.demo.counts import LABELS
 from analytics.demo.geography import departements
 from analytics.demo.layout import VoteLayout
@@ -36,19 +37,18 @@ from analytics.demo.output import (
     write_json,
 )
 from analytics.demo.participants import GENDERS, MISSING_AGE, Participants, draw_participants
-from analytics.demo.proposals import END, ProposalPlan, plan_proposals
+from analytics.demo.proposals import ProposalPlan, plan_proposals
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DEMO_DIR = REPO_DIR / "data" / "consultations" / "solutions-jeunes"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: votes and proposals dated along a campaign, milestones
 SOURCE = ("Make.org, Grande Cause #SolutionsJeunes (2022), published results page; "
           "vote-level data synthetic")
 VOTE_CHUNK = 1_000_000
 PARTICIPANT_CHUNK = 2_000_000
-FIRST_VOTE_DELAY = 300  # seconds between publication and the first possible vote
 MIN_PROPOSALS = 2 * len(recipe.IDEAS)
 # Independent random streams, so a change in one part leaves the others identical.
-_STREAMS = {"proposals": 1, "participants": 2, "layout": 3, "votes": 4}
+_STREAMS = {"proposals": 1, "participants": 2, "layout": 3, "votes": 4, "sittings": 5}
 
 Progress = Callable[[float, str], None]
 
@@ -92,13 +92,14 @@ def generate(out_dir, *, seed: int = 2022, votes: int | None = None,
     report(0.03, "Drawing participants")
     people, layout = _participants_and_layout(sizes, plan, seed)
     with atomic_directory(Path(out_dir)) as folder:
-        write_consultation(folder, sizes, seed)
         write_ideas(folder)
         write_proposals(folder, plan)
         write_json(folder / "actions.json", recipe.ACTIONS)
         report(0.06, "Writing participants")
         write_participants(folder, people, fmt)
-        write_votes(folder, plan, people, layout, fmt, _rng(seed, "votes"), report)
+        daily = write_votes(folder, plan, people, layout, fmt, _rng(seed, "votes"),
+                            _sittings_key(seed), report)
+        write_consultation(folder, sizes, seed, daily)
     report(1.0, "Done")
     return Path(out_dir)
 
@@ -157,6 +158,11 @@ def _rng(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng([seed, _STREAMS[stream]])
 
 
+def _sittings_key(seed: int) -> int:
+    """Key of the counter-based draws of participants' sittings (campaign.uniform)."""
+    return seed * 100 + _STREAMS["sittings"]
+
+
 def _participants_and_layout(sizes: Sizes, plan: ProposalPlan, seed: int
                              ) -> tuple[Participants, VoteLayout]:
     """Participants whose vote counts can be laid out without duplicates: if the
@@ -179,16 +185,37 @@ def _participants_and_layout(sizes: Sizes, plan: ProposalPlan, seed: int
 # --- small tables ---------------------------------------------------------------------------
 
 
-def write_consultation(folder: Path, sizes: Sizes, seed: int) -> None:
+def write_consultation(folder: Path, sizes: Sizes, seed: int, daily_votes: np.ndarray) -> None:
     meta = dict(recipe.CONSULTATION)
     if not sizes.is_demo:
         meta["slug"] = "solutions-jeunes-synthetic"
-        count = f"{sizes.votes:,}".replace(",", "\u202f")
-        meta["title"] = f"{meta['title']} (synthétique, {count} votes)"
+        meta["title"] = f"{meta['title']} (synthétique, {_french_number(sizes.votes)} votes)"
         meta["votes_target"] = round(meta["votes_target"] * sizes.votes / recipe.TOTAL_VOTES)
+    meta["milestones"] = milestones(daily_votes, meta["votes_target"])
     meta["generator"] = {"name": "analytics.demo", "version": GENERATOR_VERSION, "seed": seed,
                          "source": SOURCE}
     write_json(folder / "consultation.json", meta)
+
+
+def milestones(daily_votes: np.ndarray, target: int) -> list[dict]:
+    """Launch, media push, the day the votes target was reached (read from the votes
+    written, so it is always true of the bundle) and close, in date order."""
+    start = date.fromisoformat(recipe.CONSULTATION["start_date"])
+    labels = recipe.MILESTONE_LABELS
+    items = [(start, labels["launch"]),
+             (date.fromisoformat(recipe.MEDIA_PUSH_DATE), recipe.MEDIA_PUSH_LABEL),
+             (date.fromisoformat(recipe.CONSULTATION["end_date"]), labels["close"])]
+    reached = np.flatnonzero(np.cumsum(daily_votes) >= target)
+    if target and len(reached):
+        items.append((start + timedelta(days=int(reached[0])),
+                      labels["target"].format(target=_french_number(target))))
+    return [{"date": day.isoformat(), "label": label}
+            for day, label in sorted(items, key=lambda item: item[0])]
+
+
+def _french_number(value: int) -> str:
+    """500 000 with a narrow no-break space, as French typography writes it."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def write_ideas(folder: Path) -> None:
@@ -242,14 +269,19 @@ def write_participants(folder: Path, people: Participants, fmt: str) -> None:
 
 
 def write_votes(folder: Path, plan: ProposalPlan, people: Participants, layout: VoteLayout,
-                fmt: str, rng: np.random.Generator, report: Progress) -> None:
+                fmt: str, rng: np.random.Generator, key: int, report: Progress) -> np.ndarray:
+    """Streams the votes; returns how many fell on each day of the consultation."""
     total = int(layout.proposal_end[-1])
     proposal_ids = pa.array(plan.ids)
+    daily = np.zeros(campaign.sittings().days, dtype=np.int64)
     with TableWriter(folder, "votes", VOTE_SCHEMA, fmt) as writer:
         for first, last in _vote_chunks(layout):
-            writer.write(_vote_chunk(plan, proposal_ids, people, layout, first, last, rng))
+            table, days = _vote_chunk(plan, proposal_ids, people, layout, first, last, rng, key)
+            writer.write(table)
+            daily += np.bincount(days, minlength=len(daily))
             done = int(layout.proposal_end[last - 1])
             report(0.08 + 0.92 * done / total, f"Writing votes ({done:,} / {total:,})")
+    return daily
 
 
 def _vote_chunks(layout: VoteLayout) -> list[tuple[int, int]]:
@@ -267,22 +299,25 @@ _LABEL_QUALIFICATION = pa.array([key for _, key in LABELS])
 
 
 def _vote_chunk(plan: ProposalPlan, proposal_ids: pa.Array, people: Participants,
-                layout: VoteLayout, first: int, last: int, rng: np.random.Generator
-                ) -> pa.Table:
+                layout: VoteLayout, first: int, last: int, rng: np.random.Generator, key: int
+                ) -> tuple[pa.Table, np.ndarray]:
     """The vote rows of proposals first..last-1 (stream order), ordered by proposal
-    then time. Each proposal's labels go to its voters by decreasing propensity to
-    agree (demographic effect plus noise), which leaves its counts untouched."""
+    then time, and each row's day. Each proposal's labels go to its voters by
+    decreasing propensity to agree (demographic effect plus noise), which leaves its
+    counts untouched; each vote's time comes from its voter's sittings."""
     proposals = layout.proposal_order[first:last]
-    voters = layout.voters(int(layout.proposal_start[first]), int(layout.proposal_end[last - 1]))
+    voters, ranks = layout.voters(int(layout.proposal_start[first]),
+                                  int(layout.proposal_end[last - 1]))
     segment = np.repeat(np.arange(len(proposals)), plan.votes[proposals])
     labels = np.repeat(np.tile(np.arange(len(LABELS)), len(proposals)),
                        plan.counts[proposals].ravel())
     propensity = _propensity(plan, people, proposals[segment], voters, rng)
-    voters = voters[np.lexsort((-propensity, segment))]
-    created = plan.created_at[proposals][segment]
-    voted_at = _vote_times(created, rng)
+    by_propensity = np.lexsort((-propensity, segment))
+    voters, ranks = voters[by_propensity], ranks[by_propensity]
+    real = campaign.vote_times(voters, ranks, plan.published[proposals][segment], key, rng)
+    voted_at = campaign.sittings().local(real)
     rows = np.lexsort((voted_at, segment))
-    return pa.table({
+    table = pa.table({
         "proposal_id": proposal_ids.take(pa.array(proposals[segment[rows]])),
         "participant_id": numbered_ids("u", voters[rows].astype(np.int64) + 1,
                                        participant_width(len(people))),
@@ -290,12 +325,7 @@ def _vote_chunk(plan: ProposalPlan, proposal_ids: pa.Array, people: Participants
         "qualification": _LABEL_QUALIFICATION.take(pa.array(labels[rows])),
         "voted_at": pa.array(voted_at[rows], type=pa.timestamp("s")),
     }, schema=VOTE_SCHEMA)
-
-
-def _vote_times(created: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Votes come sooner rather than later after a proposal is published."""
-    delay = FIRST_VOTE_DELAY + (END - created - FIRST_VOTE_DELAY) * rng.random(len(created)) ** 1.6
-    return created + np.floor(delay).astype(np.int64)
+    return table, campaign.sittings().day_of(real)
 
 
 def _propensity(plan: ProposalPlan, people: Participants, proposal: np.ndarray,

@@ -45,10 +45,12 @@ class VoteLayout:
     def _round_of(self, position: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.round_start, position, side="right") - 1
 
-    def voters(self, start: int, stop: int) -> np.ndarray:
-        """Participant indices at stream positions [start, stop)."""
+    def voters(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Participant indices at stream positions [start, stop), and each one's
+        round there: the rank of that vote among the participant's votes."""
         position = np.arange(start, stop, dtype=np.int64)
-        return self.order[position - self.round_start[self._round_of(position)]]
+        rounds = self._round_of(position)
+        return self.order[position - self.round_start[rounds]], rounds
 
 
 def _participants_by_votes(votes: np.ndarray, rng: np.random.Generator) -> np.ndarray:

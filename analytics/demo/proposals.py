@@ -7,13 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analytics.demo import campaign, recipe, texts
 from analytics.demo import counts as vote_counts
-from analytics.demo import recipe, texts
 from analytics.demo.counts import PROFILES
 
-START = np.datetime64("2022-03-22T00:00:00", "s").astype(np.int64)
-END = np.datetime64("2022-05-22T23:59:59", "s").astype(np.int64)
-WINDOW_DAYS = 61
 MAX_CONTENT = 140
 NO_IDEA = -1
 
@@ -29,6 +26,7 @@ class ProposalPlan:
     author_age: list[int | None]
     tags: list[str]
     created_at: np.ndarray  # int64 seconds since the epoch (local time, naive)
+    published: np.ndarray  # int64 the same, in real seconds since launch (campaign axis)
     age_effect: np.ndarray  # propensity to agree, per decade of age above 25
     female_effect: np.ndarray
     ids: list[str]
@@ -48,12 +46,14 @@ def plan_proposals(proposals: int, votes: int, participants: int,
     content, tags = zip(*(pools.text(idea[i], profile[i], fixed.get(i)) for i in range(proposals)),
                         strict=True)
     authors = [_author(fixed.get(i), rng) for i in range(proposals)]
-    created = _created_at(fixed, proposals, rng)
+    published = _created_at(fixed, received, rng)
+    created = campaign.submissions().local(published)
     age_effect, female_effect = _vote_effects(idea, fixed)
     return ProposalPlan(
         idea=idea, profile=profile, votes=received, counts=label_counts,
         content=list(content), author=[a[0] for a in authors],
         author_age=[a[1] for a in authors], tags=list(tags), created_at=created,
+        published=published,
         age_effect=age_effect, female_effect=female_effect, ids=_ids(created),
     )
 
@@ -244,14 +244,21 @@ def _author_age(rng: np.random.Generator) -> int | None:
     return int(rng.integers(31, 73))
 
 
-def _created_at(fixed: dict, proposals: int, rng: np.random.Generator) -> np.ndarray:
-    """Most proposals come early in the consultation, in the daytime."""
-    day = np.floor(WINDOW_DAYS * rng.random(proposals) ** 1.6)
+def _created_at(fixed: dict, received: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Real seconds since launch (campaign axis) of each proposal's submission: most
+    in the first weeks, and older proposals tend to have collected more votes."""
+    when = campaign.submissions()
+    times = np.sort(when.time_at(rng.random(len(received))))
+    noise = rng.normal(0.0, recipe.PROPOSAL_AGE_NOISE, len(received))
+    order = np.argsort(-(np.log(np.maximum(received, 1)) + noise), kind="stable")
+    created = np.empty(len(received), dtype=np.int64)
+    created[order] = times
+    early = when.share_before(recipe.CONTROVERSIAL_DAYS * campaign.DAY)
     for i in fixed:
-        day[i] = np.floor(21 * rng.random())
-    day = np.minimum(day, WINDOW_DAYS - 1)
-    seconds = 7 * 3600 + np.floor(rng.random(proposals) * 16 * 3600)
-    return START + (day * 86400 + seconds).astype(np.int64)
+        if created[i] >= recipe.CONTROVERSIAL_DAYS * campaign.DAY:
+            created[i] = when.time_at(early * rng.random())
+    # room for a few votes after the last proposal
+    return np.minimum(created, when.end - campaign.HOUR)
 
 
 def _ids(created: np.ndarray) -> list[str]:

@@ -25,6 +25,8 @@ CONSULTATION = {
     "start_date": "2022-03-22",
     "end_date": "2022-05-22",
     "votes_target": 500_000,
+    # Times in the bundle are naive local times of this zone (SPEC section 2).
+    "timezone": "Europe/Paris",
     "context": (
         "Des millions de jeunes font face à des difficultés quotidiennes, se questionnent "
         "sur leur place dans la société. La crise sanitaire liée au Covid-19 a bouleversé "
@@ -252,6 +254,53 @@ VOTES_PER_PARTICIPANT_SHAPE = 1.5
 MAX_VOTES_PER_PARTICIPANT = 400
 AGE_VOTE_WEIGHT = {"8-15": 0.8, "16-24": 0.95, "25-34": 1.0, "35-44": 1.1, "45-54": 1.2,
                    "55-64": 1.3, "65+": 1.3}
+
+# --- Synthetic: the campaign in time -------------------------------------------------
+# The page dates the consultation (22 March - 22 May 2022) and says the 500,000-vote
+# target was passed; the shape in between is ours. Intensity of visits per hour of
+# local time = day factor x weekday x hour of day; participants' sittings follow it.
+
+OPENING_HOUR = 8  # the consultation opens at 08:00 on launch day
+LAUNCH_BOOST = 3.5  # launch day at 1 + LAUNCH_BOOST times the plateau...
+LAUNCH_DECAY_DAYS = 4.0  # ...decaying over the first week
+# Monday..Sunday. Partners relay the consultation on weekdays (newsletters, L'Etudiant,
+# schools, associations, employers' networks), so weekdays are busier; Sunday evening
+# picks up a little.
+WEEKDAY_WEIGHT = (1.0, 1.12, 1.1, 1.05, 0.9, 0.62, 0.72)
+# Hour 0..23: young people vote on their phones, mostly evenings, a lunch bump, few
+# votes at night.
+HOUR_WEIGHT = (0.35, 0.17, 0.08, 0.05, 0.04, 0.06, 0.18, 0.45, 0.75, 0.85, 0.95, 1.0,
+               1.3, 1.25, 0.95, 0.9, 1.0, 1.2, 1.45, 1.6, 1.75, 1.8, 1.4, 0.8)
+WEEKEND_MORNING_WEIGHT = 0.6  # 07:00-10:59 on Saturdays and Sundays: people sleep in
+# (first day, last day, factor, why): real dates of 2022, factors ours.
+CAMPAIGN_PERIODS = (
+    ("2022-04-08", "2022-04-24", 0.85, "presidential election campaign takes the news"),
+    ("2022-04-10", "2022-04-10", 0.7, "first round of the presidential election"),
+    ("2022-04-24", "2022-04-24", 0.7, "second round of the presidential election"),
+    ("2022-04-09", "2022-05-08", 0.9, "spring school holidays (zones A, B, C in turn)"),
+)
+# The media push (synthetic event): a morning radio interview relayed by the partners
+# on social networks, then two days of echo.
+MEDIA_PUSH_DATE = "2022-05-03"
+MEDIA_PUSH_LABEL = "Temps fort médiatique : interview radio et relais des partenaires"
+MEDIA_PUSH_FACTORS = (3.2, 1.7, 1.25)
+# The last week's rush, 16 to 22 May (the last day, a Sunday, has the last call).
+LAST_WEEK_RUSH = (1.3, 1.4, 1.5, 1.65, 1.85, 2.2, 2.8)
+# Sittings: a participant votes a few proposals in a row (Make.org shows them one
+# after another), then maybe comes back another day.
+SITTING_VOTES = (4, 15)  # votes per sitting, drawn per participant in this range
+SECONDS_PER_VOTE = 20
+# Proposals: submitted mostly in the first weeks (after that, visitors mostly vote).
+PROPOSAL_DECAY_DAYS = 18.0
+CONTROVERSIAL_DAYS = 21  # the published controversial ones, in the first three weeks
+# Older proposals collect more votes: creation order follows the rank of
+# log(votes) + this much normal noise.
+PROPOSAL_AGE_NOISE = 1.0
+MILESTONE_LABELS = {
+    "launch": "Lancement de la consultation",
+    "target": "Objectif de {target} votes atteint",
+    "close": "Clôture de la consultation",
+}
 
 # --- Published: the action plan shown on the page -----------------------------------
 # The page shows the action plan of Make.org's earlier Grande Cause on child
