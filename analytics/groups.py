@@ -318,8 +318,7 @@ def load(source, segment: Segment, options: GroupOptions) -> Loaded:
               "threshold": threshold}
     ids = np.asarray(sorted(per_participant.index), dtype=object)
     if len(ids) > options.max_participants:
-        rng = np.random.default_rng(options.seed)
-        ids = ids[np.sort(rng.choice(len(ids), options.max_participants, replace=False))]
+        ids = _sample(per_participant, threshold, options)
         counts["sampled"] = True
         table = table[table["participant_id"].isin(set(ids))]
     proposal_votes = table.groupby("proposal_id").size()
@@ -340,6 +339,22 @@ def load(source, segment: Segment, options: GroupOptions) -> Loaded:
     counts.update(used=matrix.n, proposals_used=int((~zeroed).sum()),
                   votes_used=int(kept.sum()))
     return Loaded(ids, matrix, proposal_ids, counts, zeroed)
+
+
+def _sample(per_participant: pd.Series, threshold: int, options: GroupOptions) -> np.ndarray:
+    """A deterministic draw of `max_participants` voters: among those with enough votes
+    to be clustered first (a draw among every voter of a large consultation where most
+    vote twice would leave almost nobody to group), topped up with the others."""
+    rng = np.random.default_rng(options.seed)
+    cap = options.max_participants
+    eligible = np.asarray(sorted(per_participant.index[per_participant >= threshold]),
+                          dtype=object)
+    others = np.asarray(sorted(per_participant.index[per_participant < threshold]),
+                        dtype=object)
+    if len(eligible) >= cap:
+        return eligible[np.sort(rng.choice(len(eligible), cap, replace=False))]
+    extra = others[np.sort(rng.choice(len(others), cap - len(eligible), replace=False))]
+    return np.asarray(sorted([*eligible, *extra]), dtype=object)
 
 
 def polis_clustering(matrix: Matrix, options: GroupOptions = DEFAULT_GROUP_OPTIONS,
@@ -908,20 +923,20 @@ def statement_table(result: dict, lang: str | None = None) -> pd.DataFrame:
 # -- figures --------------------------------------------------------------------------------
 
 FIGURE_TEXT = {
-    "fr": {"map_title": "Les participants placés selon leurs votes (un point par participant)",
+    "fr": {"map_title": "Les participants placés selon leurs votes<br>(un point par participant)",
            "axis": "Axe {n} ({share} de la variation des votes)", "group": "Groupe {g}",
            "sizes_title": "Nombre de participants par groupe d'opinion",
            "participants": "Participants", "share": "Part",
-           "agreement_title": "Part de « D'accord » dans chaque groupe, sur les propositions "
-                              "qui les distinguent",
+           "agreement_title": "Part de « D'accord » dans chaque groupe,<br>sur les "
+                              "propositions qui les distinguent",
            "agree_share": "D'accord (%)", "few": "moins de 10 votes dans ce groupe",
            "votes": "votes", "representative_of": "représentative du groupe {g}"},
-    "en": {"map_title": "Participants placed by their votes (one dot per participant)",
+    "en": {"map_title": "Participants placed by their votes<br>(one dot per participant)",
            "axis": "Axis {n} ({share} of the variation in votes)", "group": "Group {g}",
            "sizes_title": "Participants per opinion group",
            "participants": "Participants", "share": "Share",
-           "agreement_title": "Share of “Agree” in each group, on the proposals that set them "
-                              "apart",
+           "agreement_title": "Share of “Agree” in each group,<br>on the proposals that set "
+                              "them apart",
            "agree_share": "Agree (%)", "few": "fewer than 10 votes in this group",
            "votes": "votes", "representative_of": "representative of group {g}"},
 }
@@ -978,7 +993,7 @@ def map_figure(result: dict, lang: str):
     fig.update_yaxes(automargin=True)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
                               "itemsizing": "constant"},
-                      margin={"l": 20, "r": 20, "t": 90, "b": 20}, hovermode="closest")
+                      margin={"l": 20, "r": 20, "t": 120, "b": 20}, hovermode="closest")
     return fig, summary
 
 

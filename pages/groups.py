@@ -21,10 +21,13 @@ TEXT = {
                  "groupes n'ont pas de nom : ils se lisent par les propositions qui les "
                  "distinguent.",
         "computing": "Recherche des groupes d'opinion…",
-        "used": "Participants placés", "groups": "Groupes", "silhouette": "Séparation "
-                "(silhouette)",
+        "used": "Participants dans un groupe", "groups": "Groupes",
+        "silhouette": "Séparation (silhouette)",
         "used_help": "Participants ayant voté sur au moins {threshold} propositions parmi "
-                     "celles qui ont au moins {min_proposal} votes.",
+                     "celles qui ont au moins {min_proposal} votes (règle de Polis), dans un "
+                     "groupe montré.",
+        "used_help_export": "Participants que Polis a placés dans un groupe (colonne "
+                            "« group-id » de l'export).",
         "silhouette_help": "De −1 à 1 : plus elle est haute, mieux les groupes sont séparés. "
                            "Sous 0,25, la structure est faible.",
         "sampled": "Consultation volumineuse : {eligible} participants ont voté sur au moins "
@@ -70,8 +73,8 @@ TEXT = {
         "agree_tag": "D'accord", "disagree_tag": "Pas d'accord",
         "not_significant": "Aucune proposition ne distingue ce groupe de façon "
                            "statistiquement nette ; voici la plus proche.",
-        "none_for_group": "Aucune proposition n'a reçu au moins 10 votes dans ce groupe et "
-                          "10 chez les autres.",
+        "none_for_group": "Aucune proposition n'a reçu au moins 10 votes dans ce groupe : "
+                          "ses chiffres sont masqués pour protéger la vie privée.",
         "consensus": "Ce sur quoi tous les groupes s'accordent",
         "consensus_line": "Consensus {score} · {agree} d'accord au total · {groups}",
         "no_consensus": "Aucune proposition n'a assez de votes pour mesurer un consensus.",
@@ -157,10 +160,12 @@ TEXT = {
                  "number of groups (2 to 5) that separates them best (silhouette). Groups have "
                  "no names: read them through the proposals that set them apart.",
         "computing": "Finding the opinion groups…",
-        "used": "Participants placed", "groups": "Groups", "silhouette": "Separation "
-                "(silhouette)",
+        "used": "Participants in a group", "groups": "Groups",
+        "silhouette": "Separation (silhouette)",
         "used_help": "Participants who voted on at least {threshold} of the proposals that "
-                     "have at least {min_proposal} votes.",
+                     "have at least {min_proposal} votes (Polis's rule), in a group shown.",
+        "used_help_export": "Participants Polis placed in a group (the export's \"group-id\" "
+                            "column).",
         "silhouette_help": "From −1 to 1: the higher, the better separated the groups. Under "
                            "0.25 the structure is weak.",
         "sampled": "Large consultation: {eligible} participants voted on at least "
@@ -205,8 +210,8 @@ TEXT = {
         "agree_tag": "Agree", "disagree_tag": "Disagree",
         "not_significant": "No proposal sets this group apart in a statistically clear way; "
                            "here is the closest.",
-        "none_for_group": "No proposal received at least 10 votes in this group and 10 among "
-                          "the others.",
+        "none_for_group": "No proposal received at least 10 votes in this group: its figures "
+                          "are hidden to protect privacy.",
         "consensus": "What every group agrees on",
         "consensus_line": "Consensus {score} · {agree} agree overall · {groups}",
         "no_consensus": "No proposal has enough votes to measure a consensus.",
@@ -355,9 +360,11 @@ def section(key: str, **values) -> None:
 
 best = max((item["silhouette"] for item in result["silhouettes"]), default=None)
 columns = st.columns(3)
-columns[0].metric(text["used"], number(counts["used"]),
-                  help=text["used_help"].format(threshold=counts["threshold"],
-                                                min_proposal=parameters["min_proposal_votes"]))
+from_export = result.get("source") == "export"
+columns[0].metric(text["used"], number(sum(g["participants"] for g in result["groups"])),
+                  help=text["used_help_export"] if from_export else text["used_help"].format(
+                      threshold=counts["threshold"],
+                      min_proposal=parameters["min_proposal_votes"]))
 columns[1].metric(text["groups"], number(len(result["groups"])))
 columns[2].metric(text["silhouette"], decimal(best) if best is not None else "–",
                   help=text["silhouette_help"])

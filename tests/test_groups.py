@@ -297,6 +297,19 @@ def test_large_inputs_are_sampled_deterministically(tmp_path):
     assert _without_time(result) == _without_time(groups.opinion_groups(source, options))
 
 
+def test_the_sample_draws_voters_who_can_be_grouped_first():
+    """Where most participants vote once or twice (a large Make.org consultation), the
+    sample is drawn among those with enough votes, topped up with the others."""
+    per_participant = pd.Series({f"p{i:03d}": (8 if i < 30 else 2) for i in range(200)})
+    chosen = groups._sample(per_participant, 7, GroupOptions(max_participants=20))
+    assert len(chosen) == 20 and all(per_participant[p] == 8 for p in chosen)
+    chosen = groups._sample(per_participant, 7, GroupOptions(max_participants=50))
+    assert len(chosen) == 50 and sum(per_participant[p] == 8 for p in chosen) == 30
+    assert list(chosen) == sorted(chosen)
+    assert list(chosen) == list(groups._sample(per_participant, 7,
+                                               GroupOptions(max_participants=50)))
+
+
 def test_participants_with_too_few_votes_are_left_out(tmp_path):
     truth = planted_bundle(tmp_path / "b", (40, 35))
     source = open_source(tmp_path / "b")
@@ -354,7 +367,8 @@ def test_groups_are_polis_own_on_every_conversation(shared_data):
         export = pd.read_csv(folder / "participants-votes.csv").dropna(subset=["group-id"])
         expected = {chr(ord("A") + int(g)): int(n)
                     for g, n in export["group-id"].value_counts().items()}
-        summary = dict(row[:2] for row in csv.reader(open(folder / "summary.csv")) if row)
+        with open(folder / "summary.csv", encoding="utf-8") as handle:
+            summary = dict(row[:2] for row in csv.reader(handle) if row)
         result = groups.opinion_groups(open_source(folder))
         assert result["source"] == "export", folder.name
         assert result["k"] == int(summary["groups"]) == len(expected), folder.name

@@ -14,6 +14,7 @@ from analytics.charts import style
 from analytics.engine import Options
 from analytics.errors import InputError
 from analytics.sources import open_source
+from tests import apptest
 from tests.apptest import charts_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,6 @@ PAGE = "pages/controversial.py"
 FULL, BARE = "ctest-full", "ctest-bare"
 # The sidebar's pickers put their labels in the URL (lang=English, c=<title>): tests set
 # their state instead, which holds the value itself.
-SIDEBAR = ("lang", "gender", "age", "region")
 
 # 60 participants; every one votes on pC.
 PARTICIPANTS = [{"participant_id": f"u{i}", "gender": "female" if i < 30 else "male",
@@ -76,18 +76,7 @@ def app(folders, monkeypatch):
     monkeypatch.setenv("CONSULTATIONS_PATH", str(folders))
 
     def run(consultation=FULL, **params):
-        st.cache_data.clear()       # the catalogue of consultations is cached (ttl 30 s)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        at.session_state["c"] = consultation
-        for key, value in params.items():
-            if key in SIDEBAR:
-                at.session_state[key] = value
-            else:
-                at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return apptest.open_page(PAGE, timeout=90, c=consultation, **params)
     return run
 
 

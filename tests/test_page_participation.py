@@ -17,6 +17,7 @@ from analytics.charts import style
 from analytics.engine import Options
 from analytics.errors import InputError
 from analytics.sources import open_source
+from tests import apptest
 from tests.apptest import charts_of
 from tests.apptest import values as array
 
@@ -25,7 +26,6 @@ PAGE = "pages/participation.py"
 FR, BARE, ABROAD = "ptest-fr", "ptest-bare", "ptest-abroad"
 # The sidebar's pickers put their labels in the URL (lang=English, c=<title>): tests set
 # their state instead, which holds the value itself.
-SIDEBAR = ("lang", "gender", "age", "region")
 
 
 def place(i: int) -> tuple[str, str]:
@@ -80,18 +80,7 @@ def app(folders, monkeypatch):
     monkeypatch.setenv("CONSULTATIONS_PATH", str(folders))
 
     def run(consultation=FR, **params):
-        st.cache_data.clear()       # the catalogue of consultations is cached (ttl 30 s)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-        at.session_state["c"] = consultation
-        for key, value in params.items():
-            if key in SIDEBAR:
-                at.session_state[key] = value
-            else:
-                at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return apptest.open_page(PAGE, timeout=90, c=consultation, **params)
     return run
 
 

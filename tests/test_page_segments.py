@@ -7,41 +7,26 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from builders import write_bundle
 from streamlit.testing.v1 import AppTest
 from test_segments import IDEAS, PEOPLE, PROPOSALS, VOTES
 
 from analytics.sources import open_source
+from tests import apptest
 from tests.apptest import charts_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/segments.py"
 DEMO = "solutions-jeunes"
 THRESHOLD = "segtest-threshold"
-# The sidebar's widgets: tests set their state, which holds the value itself.
-SIDEBAR = ("c", "lang", "gender", "age", "region", "w")
 
 
 def open_page(**params) -> AppTest:
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in params.items():
-        if key in SIDEBAR:
-            at.session_state[key] = value
-        else:
-            at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def text_of(at) -> str:
-    """Everything written on the page, markdown escapes removed."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [i.value for i in at.info]
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+    return apptest.text_of(at)
 
 
 

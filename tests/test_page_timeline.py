@@ -6,7 +6,6 @@ of an idea, who voted under the privacy floor); the week switch; a segment filte
 a bundle without voted_at names the column."""
 
 import json
-import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -21,32 +20,21 @@ from analytics.charts import timeline as charts
 from analytics.engine import Options
 from analytics.segment import Segment
 from analytics.sources import open_source
+from tests import apptest
 from tests.apptest import charts_of, values
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/timeline.py"
 DEMO = "solutions-jeunes"
 SMALL = "chrono-test"
-SIDEBAR = ("c", "lang", "gender", "age", "region", "w")
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in params.items():
-        if key in SIDEBAR:
-            at.session_state[key] = value
-        else:
-            at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.open_page(PAGE, **params)
 
 
 def text_of(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [i.value for i in at.info]
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+    return apptest.text_of(at)
 
 
 def chart(at, title: str) -> dict:

@@ -312,8 +312,8 @@ def test_cli_groups_json(shared_data):
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["source"] == "export" and "agreement_with_export" not in result
-    export = [row["group-id"] for row in csv.DictReader(open(folder / "participants-votes.csv"))
-              if row["group-id"] != ""]
+    with open(folder / "participants-votes.csv", encoding="utf-8") as handle:
+        export = [row["group-id"] for row in csv.DictReader(handle) if row["group-id"] != ""]
     assert {g["group"]: g["participants"] for g in result["groups"]} == {
         chr(ord("A") + int(g)): export.count(g) for g in set(export)}
     run = subprocess.run([sys.executable, "-m", "analytics", "groups", str(folder),

@@ -175,9 +175,10 @@ def cumulative_chart(rows: pd.DataFrame, lang: str, *, target: int | None = None
     if target:
         fig.add_shape(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
                       line={"color": style.VERMILLION, "width": 1.5, "dash": "dash"})
-        # xshift: clear of the start line's label, written upwards at the left edge
+        # Under the line (the reached day's label is above it, and on a phone both reach
+        # the middle); xshift: clear of the start line's label at the left edge.
         fig.add_annotation(x=0, xref="paper", y=target, yref="y", showarrow=False,
-                           xanchor="left", yanchor="bottom", xshift=18,
+                           xanchor="left", yanchor="top", xshift=18,
                            text=w["target"].format(n=i18n.integer(target, lang)),
                            font={"size": 12, "color": style.VERMILLION})
     reached_day = _day(reached)
@@ -188,7 +189,7 @@ def cumulative_chart(rows: pd.DataFrame, lang: str, *, target: int | None = None
             x=[days[at]], y=[votes[at]], mode="markers+text", name=text, showlegend=False,
             marker={"color": style.VERMILLION, "size": 11, "line": {"color": "white",
                                                                      "width": 1.5}},
-            text=[text], textposition="middle left",
+            text=[text], textposition="top left",
             textfont={"color": style.VERMILLION, "size": 12},
             hovertemplate=f"{style.plain(text)}<br>{_hover(w['cumulative_votes'], lang)}"))
     _add_marks(fig, list(marks))
@@ -266,7 +267,8 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
         if shown.empty:
             continue
         days = _days(shown["period"])
-        legend = style.plain(style.cut(name, 60) + ("…" if len(name) > 60 else ""))
+        # 45 characters: one legend line in a phone's width
+        legend = style.plain(style.cut(name, 45) + ("…" if len(name) > 45 else ""))
         lower, upper = shown["lower"].astype(float).tolist(), shown["upper"].astype(float).tolist()
         fig.add_trace(go.Scatter(x=days + days[::-1], y=upper + lower[::-1], fill="toself",
                                  fillcolor=_rgba(color, 0.18), line={"width": 0},
