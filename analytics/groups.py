@@ -52,8 +52,8 @@ CONSENSUS_TOP = 10
 WEAK_SILHOUETTE = 0.25
 # The first axis must explain this many times what it explains for shuffled votes.
 STRUCTURE_RATIO = 1.25
-# When the matrix has at most this many rows or columns, the PCA is exact (eigenvectors of
-# the smaller Gram matrix); above, sparse subspace iteration.
+# Up to this many rows or columns, the shuffled baseline averages out 5 shuffles (their
+# noise is larger); above, one.
 EXACT_SIZE = 600
 GROUP_LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 VOTE_VALUES = {"agree": 1, "disagree": -1, "neutral": 0}
@@ -77,42 +77,16 @@ class GroupOptions:
 DEFAULT_GROUP_OPTIONS = GroupOptions()
 
 
-# -- linear algebra -------------------------------------------------------------------------
+# -- the vote matrix ------------------------------------------------------------------------
 
 class Matrix:
     """A participant × proposal vote matrix in coordinate form (one entry per vote).
     Every column holds at least one vote, and every row unless made by `subset(...,
-    empty_rows=True)` (such a matrix is for counting, not for its `operators`)."""
+    empty_rows=True)`."""
 
     def __init__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int, m: int):
         self.rows, self.cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
         self.values, self.n, self.m = np.asarray(values, dtype=float), int(n), int(m)
-        # Sorted orders and segment starts, for products by row and by column.
-        self._by_row = np.argsort(self.rows, kind="stable")
-        self._by_col = np.argsort(self.cols, kind="stable")
-        self._row_starts = np.searchsorted(self.rows[self._by_row], np.arange(self.n))
-        self._col_starts = np.searchsorted(self.cols[self._by_col], np.arange(self.m))
-
-    def operators(self, weights: np.ndarray):
-        """With S the n × m matrix holding `weights` at the votes: the functions
-        v (m × p) -> S v and u (n × p) -> Sᵀ u."""
-        by_row, by_col = self._by_row, self._by_col
-        row_weights, row_cols = weights[by_row, None], self.cols[by_row]
-        col_weights, col_rows = weights[by_col, None], self.rows[by_col]
-        row_starts, col_starts = self._row_starts, self._col_starts
-
-        def times(vector: np.ndarray) -> np.ndarray:
-            return np.add.reduceat(row_weights * vector[row_cols], row_starts, axis=0)
-
-        def times_t(vector: np.ndarray) -> np.ndarray:
-            return np.add.reduceat(col_weights * vector[col_rows], col_starts, axis=0)
-
-        return times, times_t
-
-    def dense(self, weights: np.ndarray) -> np.ndarray:
-        out = np.zeros((self.n, self.m))
-        out[self.rows, self.cols] = weights
-        return out
 
     def sparse(self):
         """The votes as a scipy COO matrix (a stored 0 is a pass)."""
@@ -146,84 +120,6 @@ class PCA:
     components: np.ndarray    # 2 × m, unit rows
     explained: np.ndarray     # share of the imputed matrix's variance per component
     positions: np.ndarray     # n × 2, sparsity-aware projections
-
-
-def pca(matrix: Matrix, n_components: int = 2, *, seed: int = SEED,
-        exact_size: int = EXACT_SIZE, iterations: int = 60) -> PCA:
-    """PCA of the vote matrix with missing votes imputed by the proposal's mean vote.
-    (The groups' own PCA is PolisClustering's; this one measures shuffled votes.)
-
-    After imputation and centring, a missing cell is exactly 0, so the centred
-    matrix is as sparse as the votes: entries (vote - mean) at the votes."""
-    counts = np.bincount(matrix.cols, minlength=matrix.m)
-    sums = np.bincount(matrix.cols, weights=matrix.values, minlength=matrix.m)
-    center = sums / np.maximum(counts, 1)
-    centred = matrix.values - center[matrix.cols]
-    total = float(np.dot(centred, centred))
-    p = min(n_components, matrix.n, matrix.m)
-    if min(matrix.n, matrix.m) <= exact_size:
-        components, singular = _exact(matrix.dense(centred), p)
-    else:
-        components, singular = _subspace_iteration(matrix, centred, p, seed, iterations)
-    # A deterministic sign: the largest loading of each component is positive.
-    for i in range(p):
-        if components[i, np.argmax(np.abs(components[i]))] < 0:
-            components[i] = -components[i]
-    if p < n_components:
-        components = np.vstack([components, np.zeros((n_components - p, matrix.m))])
-        singular = np.concatenate([singular, np.zeros(n_components - p)])
-    explained = singular ** 2 / total if total > 0 else np.zeros(n_components)
-    # Polis's sparsity-aware projection: the votes cast only, scaled by sqrt(m / votes cast).
-    votes_cast = np.bincount(matrix.rows, minlength=matrix.n)
-    scale = np.sqrt(matrix.m / np.maximum(votes_cast, 1))
-    positions = matrix.operators(centred)[0](components.T) * scale[:, None]
-    return PCA(center, components, explained, positions)
-
-
-def _exact(dense: np.ndarray, p: int):
-    """Top-p right singular vectors and values, from the eigendecomposition of the smaller
-    of XᵀX and XXᵀ (much cheaper than a full SVD for a thin matrix)."""
-    if dense.shape[1] <= dense.shape[0]:
-        values, vectors = np.linalg.eigh(dense.T @ dense)
-        order = np.argsort(values)[::-1][:p]
-        return vectors[:, order].T, np.sqrt(np.maximum(values[order], 0.0))
-    values, vectors = np.linalg.eigh(dense @ dense.T)
-    order = np.argsort(values)[::-1][:p]
-    singular = np.sqrt(np.maximum(values[order], 0.0))
-    components = (dense.T @ vectors[:, order]) / np.where(singular > 0, singular, 1.0)
-    return components.T, singular
-
-
-def _orthonormal(z: np.ndarray) -> np.ndarray:
-    """An orthonormal basis of z's columns: Cholesky-QR (cheap for thin blocks), QR when
-    the block is too ill-conditioned for it."""
-    try:
-        lower = np.linalg.cholesky(z.T @ z)
-        return np.linalg.solve(lower, z.T).T
-    except np.linalg.LinAlgError:
-        return np.linalg.qr(z)[0]
-
-
-def _subspace_iteration(matrix: Matrix, centred: np.ndarray, p: int, seed: int,
-                        iterations: int, tolerance: float = 1e-6):
-    """Top-p right singular vectors of the sparse centred matrix: block power method with
-    oversampling (Halko, Martinsson & Tropp 2011), stopped when the top-p values settle,
-    then Rayleigh-Ritz."""
-    block = min(p + 10, matrix.m)
-    times, times_t = matrix.operators(centred)
-    rng = np.random.default_rng(seed)
-    q = _orthonormal(rng.standard_normal((matrix.m, block)))
-    previous = None
-    for _ in range(iterations):
-        z = times_t(times(q))
-        values = np.sort(np.linalg.norm(z, axis=0))[::-1][:p]
-        q = _orthonormal(z)
-        if previous is not None and np.all(np.abs(values - previous) <= tolerance * values[0]):
-            break
-        previous = values
-    _, singular, wt = np.linalg.svd(times(q), full_matrices=False)
-    components = (q @ wt.T).T[:p]
-    return components, singular[:p]
 
 
 def shuffled(matrix: Matrix, seed: int) -> Matrix:
@@ -394,8 +290,9 @@ def _shuffled_baseline(matrix: Matrix, zeroed, options: GroupOptions) -> np.ndar
     if kept is None:
         return np.zeros(2)
     shuffles = 5 if min(kept.n, kept.m) <= EXACT_SIZE else 1
-    return np.max([pca(shuffled(kept, options.seed + i), seed=options.seed,
-                       iterations=30).explained for i in range(shuffles)], axis=0)
+    estimator = PolisClustering(random_state=options.seed)
+    return np.max([estimator.fit_positions(shuffled(kept, options.seed + i).sparse())
+                   .explained_variance_ratio_ for i in range(shuffles)], axis=0)
 
 
 def _empty(options: GroupOptions, segment: Segment, notes: list[dict], counts: dict,

@@ -299,14 +299,27 @@ class PolisClustering:
 
     # -- estimator -----------------------------------------------------------------------
 
-    def fit(self, votes, moderated_out=None) -> PolisClustering:
+    @staticmethod
+    def _matrix(votes, moderated_out):
+        """(rows, cols, values, n, m, zeroed, voted) of the votes."""
         rows, cols, values, n, m = votes_as_coo(votes)
         zeroed = np.zeros(m, dtype=bool)
         if moderated_out is not None:
             zeroed[np.asarray(moderated_out)] = True
         # Polis's matrix has the comments that received a vote only.
         voted = np.bincount(cols, minlength=m) > 0
-        zeroed &= voted
+        return rows, cols, values, n, m, zeroed & voted, voted
+
+    def fit_positions(self, votes, moderated_out=None) -> PolisClustering:
+        """The PCA and the positions only (`positions_`, `components_`, `center_`,
+        `explained_variance_ratio_`), without clustering."""
+        rows, cols, values, n, m, zeroed, voted = self._matrix(votes, moderated_out)
+        self.n_comments_ = int(voted.sum())
+        self.positions_ = self._project(rows, cols, values, n, m, zeroed)
+        return self
+
+    def fit(self, votes, moderated_out=None) -> PolisClustering:
+        rows, cols, values, n, m, zeroed, voted = self._matrix(votes, moderated_out)
         self.n_comments_ = int(voted.sum())
         counts = np.bincount(rows, minlength=n)
         if self.count_zeroed:

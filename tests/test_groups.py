@@ -12,6 +12,7 @@ from builders import write_bundle
 
 from analytics import groups
 from analytics.groups import GroupOptions, Matrix
+from analytics.polis_clusters import PolisClustering
 from analytics.segment import Segment
 from analytics.sources import open_source
 
@@ -153,31 +154,37 @@ def test_pca_imputes_the_proposal_mean_and_projects_like_polis():
     # 3 participants × 2 proposals; participant 1 did not vote on proposal 1.
     matrix = Matrix(rows=[0, 1, 2, 0, 2], cols=[0, 0, 0, 1, 1], values=[1, -1, 1, 1, -1],
                     n=3, m=2)
-    result = groups.pca(matrix)
-    assert result.center == pytest.approx([1 / 3, 0.0])
+    result = PolisClustering().fit_positions(matrix.sparse())
+    assert result.center_ == pytest.approx([1 / 3, 0.0])
     imputed = np.array([[1, 1], [-1, 0], [1, -1]], dtype=float)   # missing -> mean 0
     centred = imputed - imputed.mean(axis=0)
     _, singular, vt = np.linalg.svd(centred)
     for i in range(2):
-        assert abs(np.dot(result.components[i], vt[i])) == pytest.approx(1.0)
-    assert result.explained == pytest.approx(singular ** 2 / (singular ** 2).sum())
+        assert abs(np.dot(result.components_[i], vt[i])) == pytest.approx(1.0)
+    assert result.explained_variance_ratio_ == pytest.approx(singular ** 2
+                                                             / (singular ** 2).sum())
     # Sparsity-aware projection: votes cast only, times sqrt(2 proposals / votes cast).
     voted = np.array([[1, 1], [1, 0], [1, 1]], dtype=bool)
-    expected = np.array([[np.sum(np.where(voted[p], centred[p], 0) * result.components[i])
+    expected = np.array([[np.sum(np.where(voted[p], centred[p], 0) * result.components_[i])
                           * math.sqrt(2 / voted[p].sum()) for i in range(2)] for p in range(3)])
-    assert result.positions == pytest.approx(expected)
+    assert result.positions_ == pytest.approx(expected)
 
 
-def test_sparse_and_dense_pca_agree(tmp_path):
+def test_sparse_and_dense_pca_agree(tmp_path, monkeypatch):
+    from analytics import polis_clusters
+
     truth = planted_bundle(tmp_path / "b", (40, 35, 30))
     loaded = groups.load(open_source(tmp_path / "b"), Segment(), GroupOptions())
     assert len(truth) == loaded.matrix.n
-    dense = groups.pca(loaded.matrix)                    # exact: 105 rows
-    sparse = groups.pca(loaded.matrix, exact_size=0, iterations=300)
-    assert sparse.explained == pytest.approx(dense.explained, rel=1e-6)
+    dense = PolisClustering().fit_positions(loaded.matrix.sparse())    # exact: 105 rows
+    monkeypatch.setattr(polis_clusters, "DENSE_CELLS", 0)
+    monkeypatch.setattr(polis_clusters, "DENSE_COMMENTS", 0)
+    sparse = PolisClustering().fit_positions(loaded.matrix.sparse())   # ARPACK
+    assert sparse.explained_variance_ratio_ == pytest.approx(dense.explained_variance_ratio_,
+                                                             rel=1e-6)
     for i in range(2):
-        assert abs(np.dot(sparse.components[i], dense.components[i])) == pytest.approx(1.0)
-    assert np.abs(sparse.positions) == pytest.approx(np.abs(dense.positions), abs=1e-6)
+        assert abs(np.dot(sparse.components_[i], dense.components_[i])) == pytest.approx(1.0)
+    assert np.abs(sparse.positions_) == pytest.approx(np.abs(dense.positions_), abs=1e-6)
 
 
 def test_shuffled_votes_keep_proposal_and_participant_totals():
