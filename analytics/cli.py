@@ -161,10 +161,7 @@ def _results(args) -> int:
     from analytics.makeorg import to_makeorg
     from analytics.sources import open_source
 
-    try:
-        segment = Segment.parse(args.segment)
-    except ValueError as error:
-        raise UsageError(error) from None
+    segment = _segment(args)
     options = Options(min_votes=args.min_votes, top=args.top, segment=segment,
                       ideas=args.ideas)
     if args.engine == "spark":
@@ -206,14 +203,19 @@ def _ideas(args) -> int:
     return 0
 
 
+def _segment(args) -> Segment:
+    """The --segment option, a usage error when it does not parse."""
+    try:
+        return Segment.parse(args.segment)
+    except ValueError as error:
+        raise UsageError(error) from None
+
+
 def _groups(args) -> int:
     from analytics import groups
     from analytics.sources import open_source
 
-    try:
-        segment = Segment.parse(args.segment)
-    except ValueError as error:
-        raise UsageError(error) from None
+    segment = _segment(args)
     source = open_source(args.path)
     if "votes" not in source.capabilities:
         raise UsageError(f"{args.path.name} is a {source.kind} input without each "
@@ -281,10 +283,7 @@ def _report(args) -> int:
     from analytics.report import build_report
     from analytics.sources import open_source
 
-    try:
-        segment = Segment.parse(args.segment)
-    except ValueError as error:
-        raise UsageError(error) from None
+    segment = _segment(args)
     source = open_source(args.path)
     document = build_report(source, args.lang, Options(segment=segment),
                             groups=not args.no_groups)

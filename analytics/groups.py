@@ -133,14 +133,6 @@ def shuffled(matrix: Matrix, seed: int) -> Matrix:
     return Matrix(matrix.rows, matrix.cols, values, matrix.n, matrix.m)
 
 
-# -- Polis's statistics ---------------------------------------------------------------------
-
-# Polis's report statistics live in analytics.polis_report; these names stay here for callers.
-prop_test, two_prop_test = polis_report.prop_test, polis_report.two_prop_test
-group_consensus = polis_report.group_consensus
-representativeness = polis_report.representativeness
-
-
 # -- the analysis ---------------------------------------------------------------------------
 
 def _note(code: str, **values) -> dict:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from builders import write_bundle
 
-from analytics import groups
+from analytics import groups, polis_report
 from analytics.groups import GroupOptions, Matrix
 from analytics.polis_clusters import PolisClustering
 from analytics.segment import Segment
@@ -124,30 +124,30 @@ def test_group_informed_consensus_by_hand():
     agree = np.array([[3, 0], [1, 2]])
     seen = np.array([[4, 2], [2, 2]])
     # p0: (3+1)/(4+2) * (1+1)/(2+2) = 4/6 * 2/4 = 1/3; p1: 1/4 * 3/4 = 3/16.
-    assert groups.group_consensus(agree, seen) == pytest.approx([1 / 3, 3 / 16])
+    assert polis_report.group_consensus(agree, seen) == pytest.approx([1 / 3, 3 / 16])
 
 
 def test_polis_z_tests_by_hand():
     # prop-test(3, 4): 2·sqrt(5)·(4/5 − 1/2)
-    assert groups.prop_test(3, 4) == pytest.approx(2 * math.sqrt(5) * 0.3)
+    assert polis_report.prop_test(3, 4) == pytest.approx(2 * math.sqrt(5) * 0.3)
     # two-prop-test(8, 2, 10, 10) with +1 smoothing: p1 = 9/11, p2 = 3/11, pooled 12/22.
     p1, p2, pooled = 9 / 11, 3 / 11, 12 / 22
     expected = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (2 / 11))
-    assert groups.two_prop_test(8, 2, 10, 10) == pytest.approx(expected)
+    assert polis_report.two_prop_test(8, 2, 10, 10) == pytest.approx(expected)
 
 
 def test_representativeness_by_hand():
     agree = np.array([[9], [1]])
     disagree = np.array([[1], [8]])
     seen = np.array([[10], [10]])
-    stats = groups.representativeness(agree, disagree, seen, 0)
+    stats = polis_report.representativeness(agree, disagree, seen, 0)
     pa, rest = (1 + 9) / (2 + 10), (1 + 1) / (2 + 10)
     assert stats["agree"][0]
     assert stats["repness"][0] == pytest.approx(pa / rest)
     assert stats["p_success"][0] == pytest.approx(pa)
-    assert stats["repness_test"][0] == pytest.approx(groups.two_prop_test(9, 1, 10, 10))
+    assert stats["repness_test"][0] == pytest.approx(polis_report.two_prop_test(9, 1, 10, 10))
     assert stats["passes"][0]
-    assert not groups.representativeness(agree, disagree, seen, 1)["agree"][0]
+    assert not polis_report.representativeness(agree, disagree, seen, 1)["agree"][0]
 
 
 def test_pca_imputes_the_proposal_mean_and_projects_like_polis():
