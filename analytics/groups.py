@@ -883,6 +883,10 @@ def map_figure(result: dict, lang: str):
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
                               "itemsizing": "constant"},
                       margin={"l": 20, "r": 20, "t": 120, "b": 20}, hovermode="closest")
+    # The title at the top of its margin (plotly centres it there): the legend, on two rows
+    # in a phone's width, then sits under it.
+    fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top",
+                             "pad": {"t": 12}})
     return fig, summary
 
 
