@@ -21,6 +21,7 @@ PAGES = (
     ("explorer", "explorer.py", ":material/search:"),
     ("upload", "upload.py", ":material/upload_file:"),
     ("segments", "segments.py", ":material/compare_arrows:"),
+    ("method", "method.py", ":material/functions:"),
 )
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analytics.errors import InputError
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = ROOT / "data" / "consultations"
 DEMO_ID = "solutions-jeunes"
@@ -61,12 +63,13 @@ def _candidates(root: Path):
     if not root.is_dir():
         return
     for child in sorted(root.iterdir()):
-        if child.name.startswith((".", "_")):
+        if child.name.startswith((".", "_")) or child.name.endswith(".meta.json"):
             continue
         yield child
         if child.is_dir() and _kind(child) is None:
             yield from (grand for grand in sorted(child.iterdir())
-                        if not grand.name.startswith((".", "_")))
+                        if not grand.name.startswith((".", "_"))
+                        and not grand.name.endswith(".meta.json"))
 
 
 def _kind(path: Path) -> str | None:
@@ -115,11 +118,42 @@ def _title(path: Path, kind: str) -> str:
                 return meta["title"]
         except (OSError, ValueError, RecursionError):
             pass
+    from analytics import titles
+
+    try:
+        sidecar = titles.read_sidecar(path)
+    except InputError:
+        sidecar = {}            # reported when the input is opened
     if kind == "polis":
-        topic = _polis_topic(path)
+        topic = sidecar.get("title") or _polis_topic(path)
         if topic:
             return f"{topic} (Polis)"
-    return humanize(path.stem if path.is_file() else path.name)
+    consultation = {**_published_head(path), **sidecar} if kind == "published" else sidecar
+    if consultation.get("title"):
+        return consultation["title"]
+    return titles.derived_title(consultation, kind, path.stem if path.is_file() else path.name)
+
+
+def _published_head(path: Path) -> dict:
+    """The title, question and context a small published file states (cheap: the file
+    is read only under MAX_META_BYTES)."""
+    from analytics.published import question_of
+
+    try:
+        if path.stat().st_size > MAX_META_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    context = data.get("context") if isinstance(data.get("context"), str) else None
+    head = {"context": context, "question": question_of(context)}
+    if isinstance(data.get("title"), str) and data["title"].strip():
+        head["title"] = data["title"]
+    if isinstance(data.get("question"), str) and data["question"].strip():
+        head["question"] = data["question"]
+    return head
 
 
 def _polis_topic(path: Path) -> str | None:

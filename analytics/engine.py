@@ -353,11 +353,15 @@ def _consultation(meta: dict) -> dict:
     from analytics.timeline import timezone_of
 
     keys = ("slug", "title", "question", "language", "country", "start_date", "end_date",
-            "context", "partners")
+            "context", "partners", "source_url")
     consultation = {key: meta.get(key) for key in keys}
     # The timeline's days are in this zone; its charts mark the milestones.
     consultation["timezone"] = timezone_of(meta)
     consultation["milestones"] = list(meta.get("milestones") or [])
+    # Votes we generated (the demo, the benchmark's bundles): every page says so.
+    generator = meta.get("generator")
+    consultation["synthetic"] = meta.get("synthetic") is True or (
+        isinstance(generator, dict) and generator.get("name") == "analytics.demo")
     return consultation
 
 

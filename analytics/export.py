@@ -17,16 +17,34 @@ def neutralise(value):
     return value
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
+def csv_bytes(table: pd.DataFrame, stamp: list[str] | None = None) -> bytes:
+    """`table` as CSV; `stamp` (where it comes from, analytics.provenance) as comment lines
+    starting with "# " above the header (pandas: read_csv(..., comment="#"))."""
     safe = table.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
+    head = "".join(f"# {' '.join(line.split())}\n" for line in stamp or [])
     # UTF-8 with BOM so that Excel opens accents correctly.
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return (head + safe.to_csv(index=False)).encode("utf-8-sig")
 
 
-def parquet_bytes(table: pd.DataFrame) -> bytes:
+STAMP_KEY = b"consultation-dashboard:source"
+
+
+def parquet_bytes(table: pd.DataFrame, stamp: list[str] | None = None) -> bytes:
+    """`table` as Parquet; `stamp` in the file's key-value metadata (STAMP_KEY, one JSON
+    list of lines), which readers of the columns never see."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if stamp:
+        metadata = dict(arrow.schema.metadata or {})
+        metadata[STAMP_KEY] = json.dumps(list(stamp), ensure_ascii=False).encode("utf-8")
+        arrow = arrow.replace_schema_metadata(metadata)
     buffer = io.BytesIO()
-    table.to_parquet(buffer, index=False)
+    pq.write_table(arrow, buffer)
     return buffer.getvalue()

@@ -238,7 +238,7 @@ def open_export(path: str | Path) -> ExportSource:
     proposals = _proposals(con, columns, scale)
     meta = {
         "slug": catalog.slugify(path.stem),
-        "title": catalog.humanize(path.stem),
+        "title": None,      # the export has none: analytics.titles
         "question": None,
         "language": _language([p["content"] for p in proposals[:500]]),
         "country": None,

@@ -488,7 +488,7 @@ def _meta(con, folder: Path, summary: dict) -> dict:
     description = summary.get("conversation-description") or None
     return {
         "slug": catalog.slugify(folder.name),
-        "title": topic or catalog.humanize(folder.name),
+        "title": topic,     # else derived (analytics.titles)
         "question": None,
         "language": detect_language([topic, description, *sample]),
         "country": None,

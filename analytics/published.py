@@ -380,13 +380,19 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _DMY_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 
 
+def question_of(context) -> str | None:
+    """The question a context sentence states ("... autour de la question : Q")."""
+    if not isinstance(context, str) or not (match := _QUESTION.search(context)):
+        return None
+    return match.group(1).strip().strip("\"«»“”„ ").strip() or None
+
+
 def _consultation(data: dict, stem: str, texts: list[str], participation: dict) -> dict:
     context = data.get("context")
     question = data.get("question")
     start = end = None
     if isinstance(context, str):
-        if question is None and (match := _QUESTION.search(context)):
-            question = match.group(1).strip().strip("\"«»“”„ ").strip() or None
+        question = question if question is not None else question_of(context)
         dates = [f"{y}-{m}-{d}" for y, m, d in _ISO_DATE.findall(context)]
         dates += [f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in _DMY_DATE.findall(context)]
         if len(dates) == 2 and dates[0] <= dates[1]:
@@ -395,7 +401,7 @@ def _consultation(data: dict, stem: str, texts: list[str], participation: dict) 
                         for row in participation.get(dim, []))
     return {
         "slug": catalog.slugify(stem),
-        "title": data.get("title") or catalog.humanize(stem),
+        "title": data.get("title") or None,     # else derived (analytics.titles)
         "question": question,
         "language": data.get("language") or detect_language(texts, _hint_from_name(stem)),
         "country": "FR" if french_places else None,

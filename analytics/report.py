@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import i18n
+from analytics import i18n, provenance
 from analytics.charts.style import isolate
 from analytics.engine import DEFAULT_OPTIONS, Options
 
@@ -417,6 +417,12 @@ def _header_section(builder: Builder, results: dict, source, options: Options,
         segment = ", ".join(f"{i18n.word(k, lang)} = {i18n.word(str(v), lang)}"
                             for k, v in results["segment"].items())
         parts.append(f'<p class="note">{esc(w["segment"].format(segment=segment))}</p>')
+    if provenance.is_synthetic(results):
+        parts.append(f'<p class="warning" id="synthetic">'
+                     f'{esc(provenance.SYNTHETIC_NOTICE[lang])}</p>')
+    version = provenance.data_version(source.path) if getattr(source, "path", None) else None
+    parts.append(f'<p class="caption" id="citation">'
+                 f'{esc(provenance.citation(results, lang, version=version, today=today))}</p>')
     if results.get("weighting"):
         parts.append(f'<p class="note">{esc(w["weighted"])}</p>')
     if results.get("suppressed"):

@@ -13,6 +13,10 @@ import numpy as np
 SMOOTH_VOTE = 0.33
 SMOOTH_QUALIFICATION = 0.01
 VOTE_KEYS = ("agree", "disagree", "neutral")
+# Zone thresholds on the key scores (SPEC section 3; quoted by analytics.method).
+MAJORITY = 0.6          # a >= 0.6: consensus; d >= 0.6: rejection
+UNDECIDED = 0.4         # u >= 0.4: limbo (and below it, a clear side can be read)
+MINORITY = 0.15         # the other side under 0.15
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,9 @@ def compute_scores(counts: dict[str, np.ndarray]) -> Scores:
 def zones(scores: Scores) -> np.ndarray:
     """Consensus, rejection, limbo or controversy from the agree/disagree/neutral key scores."""
     a, d, u = scores.agree.score, scores.disagree.score, scores.neutral.score
-    consensus = (a >= 0.6) | ((u < 0.4) & (d < 0.15))
-    rejection = (d >= 0.6) | ((u < 0.4) & (a < 0.15))
-    limbo = u >= 0.4
+    consensus = (a >= MAJORITY) | ((u < UNDECIDED) & (d < MINORITY))
+    rejection = (d >= MAJORITY) | ((u < UNDECIDED) & (a < MINORITY))
+    limbo = u >= UNDECIDED
     return np.select([consensus, rejection, limbo], ["consensus", "rejection", "limbo"],
                      default="controversy")
 

@@ -297,6 +297,16 @@ def detect_kind(path: Path) -> str:
     return kinds[suffix]
 
 
+def _titled(source: Source) -> Source:
+    """A file without a title of its own gets one (analytics.titles), and the fields of
+    its sidecar NAME.meta.json, when the catalog carries one."""
+    from analytics import titles
+
+    titles.apply(source.meta, source.path, source.kind,
+                 has_own_title=bool(source.meta.get("title")))
+    return source
+
+
 def open_source(path: str | Path, *, materialize: bool = True) -> Source:
     path = Path(path)
     kind = detect_kind(path)
@@ -305,15 +315,15 @@ def open_source(path: str | Path, *, materialize: bool = True) -> Source:
     if kind == "polis":
         from analytics.polis import open_polis
 
-        return open_polis(path)
+        return _titled(open_polis(path))
     if kind == "published":
         from analytics.published import open_published
 
-        return open_published(path)
+        return _titled(open_published(path))
     if kind == "opendata":
         from analytics.opendata import open_export
 
-        return open_export(path)
+        return _titled(open_export(path))
     # A zip: extracted into a temporary folder that lives as long as the process
     # (a bundle opened with materialize=False keeps reading its files).
     from analytics import archive

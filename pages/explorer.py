@@ -174,6 +174,7 @@ source = view.source()
 lang = view.lang
 text = TEXT[lang]
 ui.header(view, "explorer", results)
+stamp = ui.stamp(view)
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 
 if results.get("suppressed"):
@@ -292,7 +293,7 @@ if query and query.strip():
         shown = display(found)
         st.dataframe(shown, hide_index=True, width="stretch", key="search-table",
                      column_config=table_config())
-        st.download_button(text["download_matches"], functools.partial(csv_bytes, shown),
+        st.download_button(text["download_matches"], functools.partial(csv_bytes, shown, stamp),
                            file_name=f"{slug}-search.csv", mime="text/csv",
                            key="search-csv", icon=":material/download:", on_click="ignore")
 
@@ -340,7 +341,7 @@ if has_votes and ranked["score"].notna().any():
                  width="stretch", key="ranking-table", column_config=table_config())
     # The whole ranking, put in readers' form only when clicked.
     st.download_button(text["download_ranking"],
-                       lambda: csv_bytes(display(ranked, with_rank=True)),
+                       lambda: csv_bytes(display(ranked, with_rank=True), stamp),
                        file_name=f"{slug}-ranking.csv", mime="text/csv", key="ranking-csv",
                        icon=":material/download:", on_click="ignore")
 
@@ -428,7 +429,7 @@ if has_votes and frame["adhesion"].notna().any():
         shown = display(chosen, with_rank=True)
         st.dataframe(shown, hide_index=True, width="stretch", key="plebiscite-table",
                      column_config=table_config())
-        st.download_button(view.t("download_csv"), functools.partial(csv_bytes, shown),
+        st.download_button(view.t("download_csv"), functools.partial(csv_bytes, shown, stamp),
                            file_name=f"{slug}-plebiscites.csv", mime="text/csv",
                            key="plebiscite-csv", icon=":material/download:", on_click="ignore")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analytics import i18n
+from analytics.summary import summarise
 from pages import ui
 
 TEXT = {
@@ -10,12 +11,12 @@ TEXT = {
            "ended": "Fin de la consultation : {end}", "partners": "Partenaires",
            "context": "Le contexte", "actions": "Le plan d'actions",
            "objective": "Objectif", "carriers": "Porteurs", "quotes": "Les propositions citoyennes",
-           "of_target": "sur {target} ({percent})"},
+           "of_target": "sur {target} ({percent})", "summary": "En bref"},
     "en": {"question": "The question", "dates": "From {start} to {end}",
            "ended": "Consultation closed: {end}", "partners": "Partners",
            "context": "Context", "actions": "The action plan",
            "objective": "Objective", "carriers": "Carried by", "quotes": "Citizens' proposals",
-           "of_target": "of {target} ({percent})"},
+           "of_target": "of {target} ({percent})", "summary": "In short"},
 }
 
 view = ui.current_view()
@@ -51,6 +52,12 @@ columns[0].metric(view.t("participants"), i18n.integer(figures.get("participants
 columns[1].metric(view.t("proposals"), i18n.integer(figures.get("proposals"), view.lang))
 columns[2].metric(view.t("votes"), i18n.integer(figures.get("votes"), view.lang),
                   delta=votes_against_target(), delta_color="off", delta_arrow="off")
+
+facts = summarise(results, view.lang)
+if facts:
+    st.subheader(text["summary"], anchor="summary")
+    st.markdown("\n".join(f"- {ui.linked(view, fact)}" for fact in facts))
+ui.how_to_read(view)
 
 if consultation.get("partners"):
     st.markdown(f"**{text['partners']}**")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics import i18n, reference
 from analytics.charts import participation as charts
+from analytics.summary import who_took_part
 from pages import ui
 
 TEXT = {
@@ -83,6 +84,9 @@ view = ui.current_view()
 text = TEXT[view.lang]
 results = view.results()
 ui.header(view, "participation", results)
+if gap := who_took_part(results, view.lang):
+    st.markdown(ui.linked(view, gap))      # volunteers, not a sample: the largest gap
+ui.how_to_read(view)
 if results.get("suppressed"):
     ui.notes(results, view.lang, ("segment_too_small",))
     st.stop()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import catalog, i18n
+from analytics import catalog, i18n, provenance
 from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.errors import InputError
@@ -32,6 +32,7 @@ PAGE_TITLES = {
     "explorer": {"fr": "Explorer les propositions", "en": "Proposal explorer"},
     "upload": {"fr": "Ajouter une consultation", "en": "Add a consultation"},
     "segments": {"fr": "Segments", "en": "Segments"},
+    "method": {"fr": "Méthode", "en": "Method"},
 }
 NOTES = {
     "no_ideas": {"fr": "Ces données ne regroupent pas les propositions en grandes idées "
@@ -456,9 +457,92 @@ def header(view: View, page: str, results: dict | None = None) -> None:
                      for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
         st.caption(caption)
+        provenance_lines(view)
     weighting_caption(results, view.lang)
     if results and results.get("attribution"):
         attribution(results["attribution"])
+
+
+CITE = {"fr": {"label": "Citer", "help": "Le texte à reprendre pour citer ces résultats."},
+        "en": {"label": "Cite", "help": "The text to paste to cite these results."}}
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _data_version(path: str, version: float) -> str:
+    return provenance.data_version(path)
+
+
+def _whole(view: View) -> dict:
+    """The whole consultation's results (no segment, given ideas only: nothing found
+    again), for what every page says about its source."""
+    return _results(str(view.entry.path), view.entry.version, (), DEFAULT_MIN_VOTES,
+                    DEFAULT_TOP, False, "given")
+
+
+def citation(view: View) -> str:
+    return provenance.citation(_whole(view), view.lang,
+                               version=_data_version(str(view.entry.path), view.entry.version))
+
+
+def view_address() -> str:
+    """The address of the page as the reader sees it, its settings included."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?", 1)[0]
+    query = urlencode([(key, value) for key in st.query_params
+                       for value in st.query_params.get_all(key)])
+    return f"{base}?{query}" if query else base
+
+
+def stamp(view: View) -> list[str]:
+    """The lines at the head of every download of this view (analytics.provenance)."""
+    segment = ", ".join(f"{view.t(k)}={segment_label(view, k, v)}"
+                        for k, v in view.segment.items()) or None
+    return provenance.stamp(_whole(view), view.lang,
+                            version=_data_version(str(view.entry.path), view.entry.version),
+                            segment=segment, address=view_address())
+
+
+def provenance_lines(view: View) -> None:
+    """The synthetic demo's notice (every page) and the citation to paste."""
+    try:
+        whole = _whole(view)
+    except InputError:
+        return                  # the page shows the problems
+    if provenance.is_synthetic(whole):
+        st.warning(provenance.SYNTHETIC_NOTICE[view.lang], icon=":material/science:")
+    words = CITE[view.lang]
+    with st.popover(words["label"], icon=":material/format_quote:", help=words["help"]):
+        st.code(citation(view), language=None, wrap_lines=True)
+
+
+def page_link(view: View, page: str, params: tuple = ()) -> str:
+    """A relative link to `page` of this view's consultation and language."""
+    from urllib.parse import urlencode
+
+    query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != "fr" else {}),
+             **dict(params)}
+    return f"{page}?{urlencode(query)}"
+
+
+def linked(view: View, fact: tuple) -> str:
+    """A summary fact (analytics.summary) as markdown: its figures linked to their page."""
+    return "".join(plain(part) if isinstance(part, str)
+                   else f"[{plain(part.text)}]({page_link(view, part.page, part.params)})"
+                   for part in fact)
+
+
+HOW_TO_READ = {"fr": "Méthode détaillée", "en": "Full method"}
+
+
+def how_to_read(view: View) -> None:
+    """The "how to read these results" note, with a link to the method page."""
+    from analytics import method
+
+    reading = method.sections(view.lang)[0]
+    with st.expander(reading.title, icon=":material/help:"):
+        st.markdown(reading.body)
+        st.markdown(f"[{HOW_TO_READ[view.lang]}]({page_link(view, 'method')})")
 
 
 def segment_label(view: View, dimension: str, value: str) -> str:
@@ -559,11 +643,13 @@ def download_buttons(columns, data: pd.DataFrame, *, key: str, view: View,
     when the reader clicks (Streamlit's deferred downloads): not kept per session nor
     fetched by the browser at every page drawn."""
     left, right = columns[0], columns[1]
-    left.download_button(view.t("download_csv"), functools.partial(csv_bytes, data),
+    lines = stamp(view)
+    left.download_button(view.t("download_csv"), functools.partial(csv_bytes, data, lines),
                          file_name=f"{filename}.csv",
                          mime="text/csv", key=f"{key}-csv", icon=":material/download:",
                          on_click="ignore")
-    right.download_button(view.t("download_parquet"), functools.partial(parquet_bytes, data),
+    right.download_button(view.t("download_parquet"),
+                          functools.partial(parquet_bytes, data, lines),
                           file_name=f"{filename}.parquet",
                           mime="application/vnd.apache.parquet", key=f"{key}-parquet",
                           icon=":material/download:", on_click="ignore")

@@ -173,7 +173,7 @@ def test_double_votes_keep_the_latest(tmp_path):
     assert polis["votes_on_moderated_out"] == 2
     assert results["key_figures"] == {"participants": 3, "proposals": 2, "votes": 4,
                                       "votes_target": None}
-    assert results["consultation"]["title"] == "Conv"
+    assert results["consultation"]["title"] == "Conversation Polis"   # no topic: its kind
     assert results["attribution"].endswith("https://pol.is")
 
 

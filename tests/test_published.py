@@ -224,7 +224,8 @@ def test_context_gives_question_and_dates(shared_data):
                                        "l'économie ?"
     assert (consultation["start_date"], consultation["end_date"]) == ("2019-12-03",
                                                                       "2020-01-25")
-    assert consultation["title"] == "Egalite femmes hommes"
+    # No title in the file: its question, never a name made from the file name.
+    assert consultation["title"] == consultation["question"]
     assert consultation["slug"] == "egalite-femmes-hommes"
 
 
@@ -292,7 +293,8 @@ def test_german_file(tmp_path):
     }
     results = open_source(write(tmp_path, "unser-europa.json", data)).results()
     assert results["consultation"]["language"] == "de"
-    assert results["consultation"]["title"] == "Unser europa"
+    # No title, no question: the context's first sentence.
+    assert results["consultation"]["title"] == "Diese Konsultation ist Teil des Prozesses."
     ages = results["participation"]["age_band"]
     assert [(r["label"], r["participants_share"], r["population_share"]) for r in ages] == \
         [("08-15", 9, 7), ("16-24", 51, 9)]

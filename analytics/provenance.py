@@ -1,0 +1,145 @@
+"""Where a figure comes from, said the same way everywhere: the kind of input, who
+published it, the consultation's dates, a version of the data (a hash of the input
+files), the notice of the synthetic demo, a citation a journalist can paste, and the
+lines stamped on every download."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+
+from analytics import i18n
+
+PROJECT = "consultation-dashboard"
+# Hashing reads every byte of the input once: a 10M-vote bundle (~300 MB) takes about
+# a second, and callers cache it per input version.
+_CHUNK = 1 << 20
+
+SYNTHETIC_NOTICE = {
+    "fr": "Démonstration : les votes sont synthétiques, générés pour reproduire les "
+          "résultats publiés de #SolutionsJeunes ; les répartitions par segment ou par "
+          "groupe d'opinion sont des illustrations, pas des résultats.",
+    "en": "Demo: the votes are synthetic, generated to reproduce the published "
+          "#SolutionsJeunes results; breakdowns by segment or opinion group are "
+          "illustrations, not findings.",
+}
+KIND = {
+    "published": {"fr": "résultats publiés par Make.org",
+                  "en": "results published by Make.org"},
+    "opendata": {"fr": "export par proposition de Make.org (données ouvertes)",
+                 "en": "Make.org proposal-level export (open data)"},
+    "polis": {"fr": "export Polis, CC BY 4.0", "en": "Polis export, CC BY 4.0"},
+    "bundle": {"fr": "votes individuels (lot de votes)", "en": "vote-level bundle"},
+    "synthetic": {"fr": "démo synthétique", "en": "synthetic demo"},
+}
+_WORDS = {
+    "fr": {"source": "Source", "consultation": "consultation", "votes": "votes",
+           "made": "calculs", "data": "données", "colon": " : ", "semicolon": " ; ",
+           "segment": "segment", "view": "vue", "kind": "nature des données",
+           "version": "version des données", "made_on": "fait le"},
+    "en": {"source": "Source", "consultation": "consultation", "votes": "votes",
+           "made": "calculations", "data": "data", "colon": ": ", "semicolon": "; ",
+           "segment": "segment", "view": "view", "kind": "input", "version": "data version",
+           "made_on": "made on"},
+}
+
+
+def is_synthetic(results: dict) -> bool:
+    """True for the demo (and the benchmark's synthetic bundles): votes we generated."""
+    return bool((results.get("consultation") or {}).get("synthetic"))
+
+
+def kind_of(results: dict) -> str:
+    """'synthetic', 'published', 'opendata', 'polis' or 'bundle'."""
+    if is_synthetic(results):
+        return "synthetic"
+    return (results.get("source") or {}).get("kind") or "bundle"
+
+
+def input_kind(results: dict, lang: str) -> str:
+    return KIND[kind_of(results)][i18n.language_of(lang)]
+
+
+def publisher(results: dict) -> str | None:
+    """Who ran the consultation, as a citation names it."""
+    kind = kind_of(results)
+    if kind in ("published", "opendata", "synthetic"):
+        return "Make.org"
+    if kind == "polis":
+        return "Polis (The Computational Democracy Project)"
+    partners = (results.get("consultation") or {}).get("partners") or []
+    return str(partners[0]) if partners else None
+
+
+def period(consultation: dict, lang: str) -> str | None:
+    """'22 mars – 22 mai 2022' / 'March 22 – May 22, 2022'; one date when only one is
+    known, None when neither."""
+    start, end = consultation.get("start_date"), consultation.get("end_date")
+    first, last = i18n.long_date(start, lang), i18n.long_date(end, lang)
+    if first and last and str(start)[:4] == str(end)[:4]:
+        year = str(start)[:4]
+        first = first.replace(f", {year}", "").replace(f" {year}", "")
+    if first and last:
+        return f"{first} – {last}"
+    return first or last
+
+
+def data_version(path: str | os.PathLike) -> str:
+    """A short hash of the input's files (names and bytes): the same data gives the same
+    version on any machine, a changed byte another one."""
+    root = Path(path)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    digest = hashlib.blake2b(digest_size=8)
+    for file in files:
+        if file.is_symlink():
+            continue        # never followed (a link may leave the input's folder)
+        digest.update(str(file.relative_to(root) if root.is_dir() else file.name).encode())
+        digest.update(b"\0")
+        with file.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def citation(results: dict, lang: str, *, version: str | None = None,
+             today: date | None = None) -> str:
+    """'Source : Make.org, consultation #SolutionsJeunes, 22 mars – 22 mai 2022,
+    584 664 votes ; calculs : consultation-dashboard, 3 décembre 2026 (données …)'."""
+    lang = i18n.language_of(lang)
+    words = _WORDS[lang]
+    consultation = results.get("consultation") or {}
+    parts = [publisher(results),
+             f"{words['consultation']} {consultation.get('title') or ''}".strip(),
+             period(consultation, lang)]
+    votes = (results.get("key_figures") or {}).get("votes")
+    if votes is not None and not results.get("segment"):
+        parts.append(f"{i18n.integer(votes, lang)} {words['votes']}")
+    made = f"{PROJECT}, {i18n.long_date((today or date.today()).isoformat(), lang)}"
+    if version:
+        made += f" ({words['data']} {version})"
+    text = f"{words['source']}{words['colon']}" + ", ".join(p for p in parts if p)
+    text += f"{words['semicolon']}{words['made']}{words['colon']}{made}"
+    if is_synthetic(results):
+        text += f". {SYNTHETIC_NOTICE[lang]}"
+    return text
+
+
+def stamp(results: dict, lang: str, *, version: str | None = None,
+          today: date | None = None, segment: str | None = None,
+          address: str | None = None) -> list[str]:
+    """The lines written at the head of every download: what it is from, which data
+    (version), when it was made, the segment and the view's address."""
+    lang = i18n.language_of(lang)
+    words = _WORDS[lang]
+    lines = [citation(results, lang, version=version, today=today),
+             f"{words['kind']}{words['colon']}{input_kind(results, lang)}"]
+    if version:
+        lines.append(f"{words['version']}{words['colon']}{version}")
+    lines.append(f"{words['made_on']}{words['colon']}{(today or date.today()).isoformat()}")
+    if segment:
+        lines.append(f"{words['segment']}{words['colon']}{segment}")
+    if address:
+        lines.append(f"{words['view']}{words['colon']}{address}")
+    return lines

@@ -1,0 +1,210 @@
+"""What lets the results leave the desk: titles from what a file holds (or its sidecar),
+the synthetic demo's notice on every page, the citation and the stamp of every download,
+the methodology page (its numbers are the code's), the summary to quote."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from datetime import date
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from apptest import ROOT, open_page, text_of
+
+from analytics import catalog, method, provenance, titles
+from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
+from analytics.errors import InputError
+from analytics.export import STAMP_KEY, csv_bytes, parquet_bytes
+from analytics.sources import open_source
+from analytics.summary import Link, summarise
+
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py")
+               if p.name not in ("__init__.py", "ui.py", "upload.py", "method.py"))
+
+
+@pytest.fixture(scope="module")
+def demo():
+    ensure_demo(DEFAULT_DEMO_DIR)
+    return open_source(DEFAULT_DEMO_DIR).results()
+
+
+# -- titles ---------------------------------------------------------------------------------
+
+def test_a_title_comes_from_the_file_never_its_name(tmp_path):
+    path = tmp_path / "mieux-sinformer.json"
+    path.write_text(json.dumps({"context": "Consultation citoyenne réalisée par Make.org du "
+                                           "2021-01-04 au 2021-02-21, autour de la question : "
+                                           "Comment mieux s'informer ?", "top_ideas": []}))
+    assert catalog.discover([tmp_path])[0].title == "Comment mieux s'informer ?"
+    consultation = open_source(path).results()["consultation"]
+    assert consultation["title"] == "Comment mieux s'informer ?"
+    # No question: the context's first sentence, shortened at a word.
+    path.write_text(json.dumps({"context": "Une consultation sur l'information. " + "Mots " * 9,
+                                "top_ideas": []}))
+    assert open_source(path).results()["consultation"]["title"] == \
+        "Une consultation sur l'information."
+    assert titles.shorten("mot " * 40, 20) == "mot mot mot mot mot…"
+
+
+def test_a_sidecar_gives_title_dates_and_address(tmp_path):
+    path = tmp_path / "mieux-sinformer.json"
+    path.write_text(json.dumps({"context": "Sans question.", "top_ideas": []}))
+    (tmp_path / "mieux-sinformer.meta.json").write_text(json.dumps({
+        "title": "Mieux s'informer", "question": "Comment mieux s'informer ?",
+        "dates": {"start": "2021-01-04", "end": "2021-02-21"},
+        "source_url": "https://make.org/FR/consultation/mieux-sinformer/results"}))
+    entries = catalog.discover([tmp_path])
+    assert [(e.id, e.title) for e in entries] == [("mieux-sinformer", "Mieux s'informer")]
+    consultation = open_source(path).results()["consultation"]
+    assert (consultation["title"], consultation["question"], consultation["start_date"],
+            consultation["end_date"]) == ("Mieux s'informer", "Comment mieux s'informer ?",
+                                          "2021-01-04", "2021-02-21")
+
+
+def test_a_wrong_sidecar_is_an_input_error_naming_file_and_key(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"context": "x", "top_ideas": []}))
+    (tmp_path / "results.meta.json").write_text(json.dumps({
+        "dates": ["2021-01-04"], "source_url": "javascript:alert(1)"}))
+    with pytest.raises(InputError) as caught:
+        open_source(path)
+    report = caught.value.report()
+    assert "results.meta.json, column dates: must give the first and last day" in report
+    assert "results.meta.json, column source_url: must be a web address" in report
+    # The listing still shows the input (the problem is reported when it is opened).
+    assert catalog.discover([tmp_path])[0].title == "x"
+
+
+def test_real_published_files_get_their_question_as_title(shared_data):
+    entries = {e.id: e.title for e in catalog.discover([shared_data / "makeorg-results"])}
+    assert entries["egalite-femmes-hommes"] == \
+        "Comment assurer l'égalité femmes-hommes dans l'économie ?"
+    assert entries["finanzbranche"].startswith("Was soll die deutsche Finanzbranche tun")
+    assert all(title != catalog.humanize(name) for name, title in entries.items())
+
+
+# -- provenance -----------------------------------------------------------------------------
+
+def test_citation_of_the_demo(demo):
+    assert provenance.is_synthetic(demo)
+    text = provenance.citation(demo, "fr", version="abc123", today=date(2026, 12, 3))
+    assert text.startswith("Source : Make.org, consultation #SolutionsJeunes, 22 mars – 22 "
+                           "mai 2022, 584\u202f664 votes ; calculs : consultation-dashboard, "
+                           "3 décembre 2026 (données abc123). Démonstration : les votes sont "
+                           "synthétiques")
+    english = provenance.citation(demo, "en", today=date(2026, 12, 3))
+    assert english.startswith("Source: Make.org, consultation #SolutionsJeunes, March 22 – "
+                              "May 22, 2022, 584,664 votes; calculations: "
+                              "consultation-dashboard, December 3, 2026. Demo:")
+
+
+def test_citation_of_a_polis_export(shared_data):
+    results = open_source(shared_data / "polis" / "brexit-consensus").results()
+    assert not provenance.is_synthetic(results)
+    assert provenance.input_kind(results, "en") == "Polis export, CC BY 4.0"
+    assert provenance.citation(results, "en", today=date(2026, 1, 2)) == (
+        "Source: Polis (The Computational Democracy Project), consultation Can there be "
+        "consensus on Brexit?, July 16 – August 5, 2017, 5,303 votes; calculations: "
+        "consultation-dashboard, January 2, 2026")
+
+
+def test_data_version_follows_the_bytes(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    (first / "votes.csv").write_text("x\n1\n")
+    (first / "consultation.json").write_text("{}")
+    shutil.copytree(first, second)
+    assert provenance.data_version(first) == provenance.data_version(second)
+    (second / "votes.csv").write_text("x\n2\n")
+    assert provenance.data_version(first) != provenance.data_version(second)
+    assert len(provenance.data_version(first)) == 16
+
+
+def test_downloads_carry_their_stamp():
+    table = pd.DataFrame({"proposal": ["=1+2", "Il faut"], "votes": [3, 4]})
+    lines = ["Source : Make.org", "version : abc"]
+    data = csv_bytes(table, lines)
+    assert data.startswith("\ufeff# Source : Make.org\n# version : abc\nproposal,votes\n"
+                           .encode("utf-8"))
+    back = pd.read_csv(io.BytesIO(data), comment="#", encoding="utf-8-sig")
+    assert back["votes"].tolist() == [3, 4]
+    parquet = pq.read_table(io.BytesIO(parquet_bytes(table, lines)))
+    assert json.loads(parquet.schema.metadata[STAMP_KEY]) == lines
+    assert parquet.to_pandas()["votes"].tolist() == [3, 4]
+
+
+# -- the method, its numbers ----------------------------------------------------------------
+
+def test_the_worked_example_is_the_code_s_and_hand_computed():
+    figures = method.example_figures()
+    # s(agree) = (60 + 0.33) / 101; p' = (100 s + 2) / 104; c = 2 sqrt(p'(1 - p') / 104)
+    s_agree = 60.33 / 101
+    p = (100 * s_agree + 2) / 104
+    assert figures["s_agree"] == pytest.approx(s_agree)
+    assert figures["c_agree"] == pytest.approx(2 * (p * (1 - p) / 104) ** 0.5)
+    # top_score = (60.33 + 12.01 + 9.01 - 6.01 - 3.01 - 2.01 - 1.01) / 101
+    assert figures["top_score"] == pytest.approx(69.31 / 101)
+    assert figures["controversy"] == pytest.approx((30.33 + 6.01) / 101)
+    assert figures["zone"] == "controversy"     # a < 0.6, d ≥ 0.15, u < 0.4
+
+
+@pytest.mark.parametrize("lang, quoted", [
+    ("fr", ["0,597", "0,096", "0,686", "0,360", "0{,}60", "au moins 100 votes", "moins de 10",
+            "Controverse", "1,96"]),
+    ("en", ["0.597", "0.096", "0.686", "0.360", "0.60", "at least 100 votes", "fewer than 10",
+            "Controversy", "1.96"])])
+def test_the_method_page_quotes_the_code(lang, quoted):
+    at = open_page("pages/method.py", lang=lang)
+    text = "\n".join(m.value for m in at.markdown)
+    for number in quoted:
+        assert number in text, number
+    headers = [h.value for h in at.header]
+    assert len(headers) == len(method.sections(lang)) == 10
+    assert headers[0] == ("Comment lire ces résultats" if lang == "fr"
+                          else "How to read these results")
+
+
+# -- every page -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_of_the_demo_says_it_is_synthetic(page):
+    at = open_page(f"pages/{page}")
+    assert any(w.value == provenance.SYNTHETIC_NOTICE["fr"] for w in at.warning), page
+    citations = [c.value for c in at.get("code")]
+    assert any(c.startswith("Source : Make.org, consultation #SolutionsJeunes")
+               for c in citations), page
+
+
+def test_a_polis_page_has_no_synthetic_notice(shared_data, monkeypatch):
+    monkeypatch.setenv("CONSULTATIONS_PATH", str(shared_data / "polis"))
+    at = open_page("pages/overview.py", c="brexit-consensus", lang="en")
+    assert not any("synthetic" in w.value for w in at.warning)
+    assert any(c.value.startswith("Source: Polis") for c in at.get("code"))
+
+
+# -- the summary ----------------------------------------------------------------------------
+
+def test_summary_of_the_demo(demo):
+    facts = summarise(demo, "fr")
+    assert facts[0] == ("297\u202f876 participants ont déposé 2\u202f864 propositions et "
+                        "voté 584\u202f664 fois.",)
+    ideas = facts[1]
+    assert ideas[0] == "Les idées les mieux classées : "
+    links = [part for part in ideas if isinstance(part, Link)]
+    assert [link.params for link in links] == [(("idea", key),) for key in
+                                               demo["ranked_ideas"][:3]]
+    assert links[0].text == "94\u00a0% d'accord"
+    who = facts[3]
+    assert who[0] == "Les 16-24 ans représentent " and who[1].text == "44\u00a0%"
+    assert who[3] == "12\u00a0%"
+
+
+def test_the_overview_links_each_figure_to_its_page():
+    at = open_page("pages/overview.py", lang="en")
+    text = text_of(at)
+    assert "[94% agree](ideas?c=solutions-jeunes&lang=en&idea=decouverte-monde-pro)" in text
+    assert "(controversial?c=solutions-jeunes&lang=en)" in text
+    assert "[44%](participation?c=solutions-jeunes&lang=en)" in text
