@@ -110,12 +110,12 @@ if placeable:
     colour = "zone"
     if len(colours) > 1:
         colour = left.segmented_control(
-            text["colour"], colours, default="zone", key="colour", required=True,
-            format_func=lambda key: text[f"by_{key}"], bind="query-params") or "zone"
+            text["colour"], colours, required=True, **ui.in_url("colour", colours, "zone"),
+            format_func=lambda key: text[f"by_{key}"]) or "zone"
     options = [n for n in THRESHOLDS if n <= largest] or [0]
     start = ui.derived(view, charts.default_min_votes, tuple(options))
     min_votes = right.select_slider(
-        text["min_votes"], options, value=start, key="map_votes", bind="query-params",
+        text["min_votes"], options, **ui.in_url("map_votes", options, start),
         format_func=lambda n: i18n.integer(n, lang), help=text["min_votes_help"])
     points = ui.derived(view, charts.map_points, min_votes)
     counts = charts.zone_counts(points)

@@ -559,10 +559,9 @@ def split_and_detail() -> None:
         sorts = charts.SORTS if qualified else tuple(
             key for key in charts.SORTS if key not in ("like_it", "doable"))
         sort = st.segmented_control(
-            text["sort"], sorts, default="score", key="idea_sort",
+            text["sort"], sorts, **ui.in_url("idea_sort", sorts, "score"),
             format_func=lambda key: text["by_score"] if key == "score"
-            else i18n.word(SORT_WORDS.get(key, key), lang),
-            required=True, bind="query-params") or "score"
+            else i18n.word(SORT_WORDS.get(key, key), lang), required=True) or "score"
         detail_fig, detail_data = charts.proposals_chart(proposals, lang, sort=sort,
                                                          qualifications=qualified)
         ui.chart(detail_fig, detail_data, key="ideas-proposals", view=view,

@@ -367,6 +367,8 @@ def in_url(key: str, options: list, default=None, multi: bool = False) -> dict:
         state[key] = [value for value in current if value in options]
     else:
         current = state[key] if key in state else st.query_params.get(key, default)
+        # The address holds text: "2000" is the option 2000.
+        current = {str(option): option for option in options}.get(str(current), current)
         state[key] = current if current in options else default
     return {"key": key, "on_change": to_url, "args": (key, default)}
 

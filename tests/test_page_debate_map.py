@@ -207,13 +207,23 @@ def test_page_map_zone_counts_and_cartography(app):
 
 
 def test_page_min_votes_and_colour_from_link(app):
-    at = app(map_votes="30", colour="Axe")
+    at = app(map_votes="30", colour="axis")     # codes, never translated labels
     assert at.select_slider(key="map_votes").value == 30
     metrics = metrics_of(at)
     assert (metrics["Consensus"], metrics["Controverse"]) == ("1", "0")
     names = [trace["name"] for trace in charts_of(at)[0]["data"]]
     assert names == ["Sans grande idée"]                    # only p5 has >= 30 votes
     assert any("1 propositions affichées sur 5" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_link_keeps_its_view_in_either_language(app, lang):
+    at = app(map_votes="30", colour="axis", state={"lang": lang})
+    assert at.select_slider(key="map_votes").value == 30
+    assert at.session_state["colour"] == "axis"
+    assert (at.query_params["colour"], at.query_params["map_votes"]) == ("axis", "30")
+    # A translated label from an old link falls back to the default.
+    assert app(colour="Axe").session_state["colour"] == "zone"
 
 
 def test_page_in_english(app):

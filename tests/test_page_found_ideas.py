@@ -289,7 +289,7 @@ def test_a_bad_upload_is_reported_with_file_row_and_column(results):
 # -- debate map and segments ----------------------------------------------------------------
 
 def test_debate_map_colours_by_found_idea(app, results):
-    at = app("pages/debate_map.py", colour="Idée")     # the link carries the label
+    at = app("pages/debate_map.py", colour="idea")     # the link carries the code
     assert METHOD_LINK in found_note(at)
     assert at.segmented_control(key="colour").value == "idea"
     legend = {trace["name"] for trace in charts_of(at)[0]["data"]}

@@ -305,7 +305,7 @@ def test_page_on_published_results(shared_data, monkeypatch):
 
 
 def test_page_sort_from_link(app):
-    at = app(idea="i1", idea_sort="Pas d'accord")
+    at = app(idea="i1", idea_sort="disagree")
     assert at.segmented_control(key="idea_sort").value == "disagree"
     assert list(at.dataframe[-1].value["Identifiant"]) == ["p2", "p1"]     # 40 % then 10 %
     title = charts_of(at)[-1]["layout"]["title"]["text"]
