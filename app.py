@@ -36,6 +36,10 @@ def navigation(lang: str):
     key, file, icon = PAGES[0]
     pages.append(st.Page(HERE / "pages" / file, title=ui.page_title(key, lang), icon=icon,
                          url_path=Path(file).stem, visibility="hidden"))
+    # A proposal's or an idea's own address (proposal?id=... / ?idea=...), linked from
+    # the pages, not listed.
+    pages.append(st.Page(HERE / "pages" / "proposal.py", title=ui.page_title("proposal", lang),
+                         icon="🔗", url_path="proposal", visibility="hidden"))
     return st.navigation(pages)
 
 

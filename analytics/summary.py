@@ -102,8 +102,10 @@ def _divisive(results: dict, lang: str) -> tuple | None:
         content = content[:QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
     split = words["split"].format(agree=i18n.percent(item["agree"], lang),
                                   disagree=i18n.percent(item["disagree"], lang))
+    params = (("id", str(item["id"])),) if item.get("id") is not None else ()
     return (words["divisive"], words["quote"].format(content) + " (",
-            Link(split, "controversial"), ")" + words["end"])
+            Link(split, "proposal" if params else "controversial", params),
+            ")" + words["end"])
 
 
 def who_took_part(results: dict, lang: str) -> tuple | None:

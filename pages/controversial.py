@@ -35,6 +35,7 @@ TEXT = {
         "empty_published": "Ce fichier de résultats ne publie pas cette liste.",
         "in_full": "Les propositions en entier",
         "votes_count": "{votes} votes",
+        "permalink": "Sa page",
         "all": "Toutes les propositions",
         "all_intro": "Chaque proposition avec la part de chaque vote et qualification (en % de "
                      "ses votes) et ses scores Make.org. Les scores sont des bornes basses "
@@ -86,6 +87,7 @@ TEXT = {
         "empty_published": "This results file does not publish this list.",
         "in_full": "The proposals in full",
         "votes_count": "{votes} votes",
+        "permalink": "Its own page",
         "all": "All proposals",
         "all_intro": "Every proposal with the share of each vote and qualification (in % of "
                      "its votes) and its Make.org scores. Scores are lower bounds (score − "
@@ -185,6 +187,9 @@ else:
                     parts.append(text["votes_count"].format(
                         votes=i18n.integer(item["votes"], view.lang)))
                 st.caption("  ·  ".join(parts))   # our words and numbers, no user text
+                if item.get("id") is not None:
+                    link = ui.page_link(view, "proposal", (("id", str(item["id"])),))
+                    st.markdown(f":material/link: [{text['permalink']}]({link})")
 
 
 # -- every proposal -------------------------------------------------------------------------

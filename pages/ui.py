@@ -33,6 +33,7 @@ PAGE_TITLES = {
     "upload": {"fr": "Ajouter une consultation", "en": "Add a consultation"},
     "segments": {"fr": "Segments", "en": "Segments"},
     "method": {"fr": "Méthode", "en": "Method"},
+    "proposal": {"fr": "Proposition", "en": "Proposal"},
 }
 NOTES = {
     "no_ideas": {"fr": "Ces données ne regroupent pas les propositions en grandes idées "
@@ -449,6 +450,12 @@ def weighting_caption(results: dict | None, lang: str) -> None:
 
 def header(view: View, page: str, results: dict | None = None) -> None:
     st.title(page_title(page, view.lang))
+    header_lines(view, results)
+
+
+def header_lines(view: View, results: dict | None = None) -> None:
+    """Under a page's title: the consultation (and segment), the demo's notice, the
+    citation, the weighting and the data's attribution."""
     if view.entry is not None:
         # Each piece escaped (and isolated) on its own: a right-to-left title or label
         # cannot reorder the separators around it.

@@ -208,3 +208,36 @@ def test_the_overview_links_each_figure_to_its_page():
     assert "[94% agree](ideas?c=solutions-jeunes&lang=en&idea=decouverte-monde-pro)" in text
     assert "(controversial?c=solutions-jeunes&lang=en)" in text
     assert "[44%](participation?c=solutions-jeunes&lang=en)" in text
+
+
+# -- a proposal's own address ---------------------------------------------------------------
+
+def test_a_proposal_s_own_page(demo):
+    divisive = demo["controversials"][0]
+    at = open_page("pages/proposal.py", id=divisive["id"])
+    assert at.subheader[0].value.replace("\\", "") == divisive["content"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["D'accord"] == f"{round(divisive['agree'])}\u00a0%"
+    assert metrics["Pas d'accord"] == f"{round(divisive['disagree'])}\u00a0%"
+    text = text_of(at)
+    assert f"proposal?c=solutions-jeunes&idea={divisive['idea_id']}" in text
+    # By segment: the proposal's voters by gender, as the segments page counts them.
+    genders = at.dataframe[1].value
+    assert genders.iloc[:, 1].sum() <= divisive["votes"]
+    assert set(genders.iloc[:, 0]) >= {"Femmes", "Hommes"}
+
+
+def test_an_idea_s_own_page_lists_its_proposals(demo):
+    idea = demo["top_ideas"][0]["ideas"][0]
+    at = open_page("pages/proposal.py", idea=idea["idea_id"], lang="en")
+    assert at.title[0].value == "Big idea"
+    assert at.subheader[0].value.replace("\\", "") == idea["idea"]
+    assert {m.label: m.value for m in at.metric}["Agree"] == f"{round(idea['agreement'])}%"
+    assert text_of(at).count("](proposal?c=solutions-jeunes&lang=en&id=") == min(
+        idea["proposals"], 50)
+
+
+@pytest.mark.parametrize("params", [{"id": "nope"}, {"idea": "<b>x</b>"}, {}])
+def test_a_wrong_address_says_so(params):
+    at = open_page("pages/proposal.py", **params)
+    assert len(at.info) == 1 and not at.error

@@ -1,0 +1,152 @@
+"""A proposal's (or an idea's) own address, what a journalist quotes:
+`proposal?c=...&id=<proposal_id>` or `proposal?c=...&idea=<idea_id>` shows it alone with
+its figures, its zone, its idea and, where vote data exists, its shares by segment."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics import i18n, segments
+from pages import ui
+
+TEXT = {
+    "fr": {"title": "Proposition", "idea_title": "Grande idée", "by": "Proposée par {author}",
+           "idea": "Grande idée : ", "axis": "Axe : ", "zone": "Zone : ",
+           "unknown": "Aucune proposition ni idée « {id} » dans cette consultation.",
+           "missing": "Cette adresse ne désigne aucune proposition : ajoutez `id=` (une "
+                      "proposition) ou `idea=` (une grande idée).",
+           "scores": "Scores (borne basse – haute)", "segments": "Par segment",
+           "segments_note": "Parts de votes par segment ; un segment de moins de 10 "
+                            "participants n'est pas montré.",
+           "proposals": "Ses propositions", "link": "Adresse de cette page",
+           "score": "score", "value": "valeur"},
+    "en": {"title": "Proposal", "idea_title": "Big idea", "by": "Proposed by {author}",
+           "idea": "Big idea: ", "axis": "Axis: ", "zone": "Zone: ",
+           "unknown": "No proposal or idea “{id}” in this consultation.",
+           "missing": "This address names no proposal: add `id=` (a proposal) or `idea=` "
+                      "(a big idea).",
+           "scores": "Scores (lower – upper bound)", "segments": "By segment",
+           "segments_note": "Shares of votes by segment; a segment of fewer than 10 "
+                            "participants is not shown.",
+           "proposals": "Its proposals", "link": "Address of this page",
+           "score": "score", "value": "value"},
+}
+SHARES = ("agree", "disagree", "neutral", "like_it", "doable", "no_way")
+SCORES = ("top_score", "controversy", "rejection", "engagement")
+MAX_LISTED = 50
+
+view = ui.current_view()
+text = TEXT[view.lang]
+results = view.results()
+proposal_id = str(st.query_params.get("id", ""))[:200]
+idea_id = str(st.query_params.get("idea", ""))[:200]
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def by_segment(path: str, version: float, kind: str, item_id: str) -> dict:
+    source = ui._source(path, version)
+    country = source.meta.get("country", "FR")
+    return {dimension: segments.export_table(comparison.cells)
+            for dimension, comparison in segments.compare(source.sql, kind, item_id,
+                                                          country=country).items()}
+
+
+def share_metrics(shares: dict) -> None:
+    shown = [key for key in SHARES if shares.get(key) is not None]
+    for column, key in zip(st.columns(max(len(shown), 1)), shown, strict=False):
+        column.metric(view.t(key), i18n.percent(shares[key], view.lang))
+
+
+def score_table(item: dict) -> None:
+    rows = [{text["score"]: key, text["value"]: i18n.decimal(item[key]["score"], view.lang, 3),
+             "±": f"{i18n.decimal(item[key]['lower'], view.lang, 3)} – "
+                  f"{i18n.decimal(item[key]['upper'], view.lang, 3)}"}
+            for key in SCORES if isinstance(item.get(key), dict)]
+    if rows:
+        st.subheader(text["scores"], anchor=False)
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def segment_tables(kind: str, item_id: str) -> None:
+    if "segments" not in view.source().capabilities:
+        return
+    st.subheader(text["segments"], anchor=False)
+    st.caption(text["segments_note"])
+    tables = by_segment(str(view.entry.path), view.entry.version, kind, item_id)
+    for column, (dimension, table) in zip(st.columns(len(tables)), tables.items(), strict=True):
+        if table.empty:
+            continue
+        shown = pd.DataFrame({
+            view.t(dimension): [ui.segment_label(view, dimension, v) if dimension == "region"
+                                else view.t(str(label)) for v, label in
+                                zip(table["value"], table["label"], strict=True)],
+            view.t("participants"): table["participants"],
+            view.t("agree"): [i18n.percent(v, view.lang) for v in table["agree"]],
+            view.t("disagree"): [i18n.percent(v, view.lang) for v in table["disagree"]]})
+        column.dataframe(shown, hide_index=True)
+
+
+def show_proposal(item: dict) -> None:
+    st.subheader(ui.plain(item.get("content")), anchor=False)
+    if item.get("author"):
+        st.caption(ui.plain(text["by"].format(author=item["author"])))
+    facts = [view.t("votes") + " : " + i18n.integer(item.get("votes"), view.lang)
+             if view.lang == "fr" else f"{view.t('votes')}: "
+             f"{i18n.integer(item.get('votes'), view.lang)}"]
+    if item.get("zone"):
+        facts.append(text["zone"] + view.t(item["zone"]))
+    st.markdown(ui.plain("  ·  ".join(facts)))
+    ideas = {i["idea_id"]: i for axis in results.get("top_ideas") or []
+             for i in axis.get("ideas") or [] if i.get("idea_id")}
+    if item.get("idea_id") in ideas:
+        idea = ideas[item["idea_id"]]
+        st.markdown(ui.plain(text["idea"]) + f"[{ui.plain(idea['idea'])}]"
+                    f"({ui.page_link(view, 'proposal', (('idea', idea['idea_id']),))})")
+    share_metrics(item.get("shares") or item)
+    score_table(item)
+    segment_tables("proposal", str(item["id"]))
+
+
+def show_idea(axis: str | None, idea: dict) -> None:
+    st.subheader(ui.plain(idea["idea"]), anchor=False)
+    facts = [f"{view.t('votes')} {i18n.integer(idea.get('votes'), view.lang)}"]
+    if axis:
+        facts.insert(0, text["axis"] + axis)
+    if idea.get("zone"):
+        facts.append(text["zone"] + view.t(idea["zone"]))
+    st.markdown(ui.plain("  ·  ".join(facts)))
+    share_metrics(idea.get("shares") or {"agree": idea.get("agreement"),
+                                         "like_it": idea.get("adhesion"),
+                                         "doable": idea.get("realistic")})
+    score_table(idea)
+    segment_tables("idea", idea["idea_id"])
+    members = [p for p in results.get("proposals") or [] if p.get("idea_id") == idea["idea_id"]]
+    if members:
+        st.subheader(text["proposals"], anchor=False)
+        members.sort(key=lambda p: -(p.get("votes") or 0))
+        st.markdown("\n".join(
+            f"- [{ui.plain(p.get('content'))}]"
+            f"({ui.page_link(view, 'proposal', (('id', p['id']),))})"
+            for p in members[:MAX_LISTED]))
+
+
+st.title(text["idea_title"] if idea_id and not proposal_id else text["title"])
+ui.header_lines(view, results)
+proposals = {str(p.get("id")): p for p in results.get("proposals") or [] if p.get("id")}
+for key in ("controversials", "rejected"):       # a published file lists only these
+    for item in results.get(key) or []:
+        if item.get("id") is not None:
+            proposals.setdefault(str(item["id"]), item)
+ideas = {i.get("idea_id"): (axis.get("name"), i) for axis in results.get("top_ideas") or []
+         for i in axis.get("ideas") or [] if i.get("idea_id")}
+if proposal_id:
+    if proposal_id in proposals:
+        show_proposal(proposals[proposal_id])
+    else:
+        st.info(text["unknown"].format(id=ui.plain(proposal_id)), icon=":material/info:")
+elif idea_id:
+    if idea_id in ideas:
+        show_idea(*ideas[idea_id])
+    else:
+        st.info(text["unknown"].format(id=ui.plain(idea_id)), icon=":material/info:")
+else:
+    st.info(text["missing"], icon=":material/info:")
