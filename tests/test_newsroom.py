@@ -206,7 +206,7 @@ def test_the_overview_links_each_figure_to_its_page():
     at = open_page("pages/overview.py", lang="en")
     text = text_of(at)
     assert "[94% agree](ideas?c=solutions-jeunes&lang=en&idea=decouverte-monde-pro)" in text
-    assert "(controversial?c=solutions-jeunes&lang=en)" in text
+    assert "40% agree, 42% disagree](proposal?c=solutions-jeunes&lang=en&id=p0043)" in text
     assert "[44%](participation?c=solutions-jeunes&lang=en)" in text
 
 
