@@ -143,3 +143,31 @@ def stamp(results: dict, lang: str, *, version: str | None = None,
     if address:
         lines.append(f"{words['view']}{words['colon']}{address}")
     return lines
+
+
+SOURCE_LINE_CHARS = 90
+
+
+def source_lines(results: dict, lang: str, *, segment: str | None = None,
+                 address: str | None = None) -> list[str]:
+    """The source written under every chart (and so in its PNG): who published it, the
+    consultation, its dates, the kind of input, the segment; then the view's address.
+    Pieces go on a new line rather than past SOURCE_LINE_CHARS."""
+    lang = i18n.language_of(lang)
+    words = _WORDS[lang]
+    consultation = results.get("consultation") or {}
+    title = str(consultation.get("title") or "")
+    who = publisher(results)
+    pieces = [f"{words['source']}{words['colon']}{who or title}", title if who else "",
+              period(consultation, lang), input_kind(results, lang)]
+    if segment:
+        pieces.append(f"{words['segment']}{words['colon']}{segment}")
+    lines: list[str] = []
+    for piece in (p for p in pieces if p):
+        if lines and len(lines[-1]) + 3 + len(piece) <= SOURCE_LINE_CHARS:
+            lines[-1] += f" · {piece}"
+        else:
+            lines.append(piece)
+    if address:
+        lines.append(address)
+    return lines

@@ -17,8 +17,10 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from analytics import i18n, provenance
+from analytics.charts import style
 from analytics.charts.style import isolate
 from analytics.engine import DEFAULT_OPTIONS, Options
 
@@ -237,6 +239,7 @@ class Builder:
         self.slug = slug or "consultation"
         self.sections: list[Section] = []
         self._figures = 0
+        self.source: list[str] = []     # written under every chart (provenance)
 
     def figure(self, fig, data: pd.DataFrame | None = None, *, name: str = "chart") -> str:
         if fig is None:
@@ -245,7 +248,7 @@ class Builder:
         config = {"displaylogo": False, "responsive": True,
                   "toImageButtonOptions": {"format": "png", "scale": 2,
                                            "filename": f"{self.slug}-{name}"}}
-        fig = offline_map(fig)
+        fig = style.with_source(go.Figure(offline_map(fig)), self.source)
         div = fig.to_html(full_html=False, include_plotlyjs=False, config=config,
                           div_id=f"figure-{self._figures}", default_width="100%")
         return f'<div class="plot">{div}</div>' + (self.table(data) if data is not None
@@ -360,6 +363,9 @@ def build_report(source, lang: str = "fr", options: Options = DEFAULT_OPTIONS, *
                    else source.results(options))
     consultation = results.get("consultation") or {}
     builder = Builder(lang, consultation.get("slug") or "consultation")
+    segment = ", ".join(f"{i18n.word(k, lang)}={i18n.word(str(v), lang)}"
+                        for k, v in (results.get("segment") or {}).items())
+    builder.source = provenance.source_lines(results, lang, segment=segment or None)
     _header_section(builder, results, source, options, today or dt.date.today())
     if not results.get("suppressed"):
         _ideas_sections(builder, results)

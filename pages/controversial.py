@@ -189,7 +189,7 @@ else:
                 st.caption("  ·  ".join(parts))   # our words and numbers, no user text
                 if item.get("id") is not None:
                     link = ui.page_link(view, "proposal", (("id", str(item["id"])),))
-                    st.markdown(f":material/link: [{text['permalink']}]({link})")
+                    st.markdown(f"🔗 [{text['permalink']}]({link})")
 
 
 # -- every proposal -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import catalog, i18n, provenance
@@ -505,11 +506,23 @@ def view_address() -> str:
 
 def stamp(view: View) -> list[str]:
     """The lines at the head of every download of this view (analytics.provenance)."""
-    segment = ", ".join(f"{view.t(k)}={segment_label(view, k, v)}"
-                        for k, v in view.segment.items()) or None
     return provenance.stamp(_whole(view), view.lang,
                             version=_data_version(str(view.entry.path), view.entry.version),
-                            segment=segment, address=view_address())
+                            segment=segment_text(view), address=view_address())
+
+
+def segment_text(view: View) -> str | None:
+    return ", ".join(f"{view.t(k)}={segment_label(view, k, v)}"
+                     for k, v in view.segment.items()) or None
+
+
+def source_lines(view: View) -> list[str]:
+    """The source under each chart of this view (analytics.provenance.source_lines)."""
+    try:
+        return provenance.source_lines(_whole(view), view.lang, segment=segment_text(view),
+                                       address=view_address())
+    except InputError:
+        return []
 
 
 def provenance_lines(view: View) -> None:
@@ -612,7 +625,10 @@ def show_input_error(error: InputError, name: str, lang: str) -> None:
 
 def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
           on_select=None) -> object:
-    """A plotly chart, then its data as a table with CSV and Parquet downloads."""
+    """A plotly chart with its source line (in the figure: in its PNG too), then its data
+    as a table with CSV and Parquet downloads."""
+    if view.entry is not None:
+        fig = style.with_source(go.Figure(fig), source_lines(view))
     event = st.plotly_chart(
         fig, width="stretch", key=key, theme=None,
         on_select=on_select or "ignore",

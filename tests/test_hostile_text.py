@@ -43,7 +43,10 @@ PLOTLY_TAGS = re.compile(r"<(script|img|svg|a|iframe|span|b>bold)", re.IGNORECAS
 FSI, PDI = "\u2068", "\u2069"
 # In markdown the app writes, an unescaped HTML tag, link target, math delimiter or
 # icon shortcode can only come from data.
-UNESCAPED = re.compile(r"(?<!\\)<[A-Za-z/!?]|(?<!\\)\]\(|(?<!\\)\$"
+# A link is ours only when it goes to one of our pages ("proposal?c=..."): its text is
+# then escaped user text; any other unescaped "](" would come from a payload.
+OUR_LINK = r"(?!(?:ideas|proposal|controversial|participation|method|segments)\?c=)"
+UNESCAPED = re.compile(r"(?<!\\)<[A-Za-z/!?]|(?<!\\)\]\(" + OUR_LINK + r"|(?<!\\)\$"
                        r"|(?<!\\):(?:material[/_]|streamlit:|smile:)")
 
 

@@ -76,7 +76,7 @@ def test_valid_results_file_joins_the_list(app):
     added = uploads(app)
     assert len(added) == 1
     entry = added[0]
-    assert entry.kind == "published" and entry.title == "Mes résultats (mes résultats.json)"
+    assert entry.kind == "published" and entry.title == "Comment faire ? (mes résultats.json)"
     assert entry.path.is_relative_to(archive.uploads_root())
     assert entry.id == "upload-mes-resultats"
     assert selected(app) == entry.id                         # selected at once
@@ -86,7 +86,7 @@ def test_valid_results_file_joins_the_list(app):
     app.switch_page("pages/ideas.py").run()
     assert not app.exception
     # (the caption is markdown: the title's characters may come escaped)
-    assert any(c.value.replace("\\", "").startswith("Mes résultats (mes résultats.json)")
+    assert any(c.value.replace("\\", "").startswith("Comment faire ? (mes résultats.json)")
                for c in app.caption)
     specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     assert "Une idée" in json.dumps(specs, ensure_ascii=False)

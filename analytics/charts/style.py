@@ -51,6 +51,35 @@ def apply(fig: go.Figure, lang: str, title: str | None = None, *, height: int | 
     return fig
 
 
+SOURCE_LINE_PX = 16       # height of one line of the source under a chart
+SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
+
+
+def with_source(fig: go.Figure, lines: list[str]) -> go.Figure:
+    """The source under the chart, inside the figure: it is in every PNG (plotly's camera
+    button) and every embed. Lines are escaped; the bottom margin grows to hold them,
+    and a legend set at the bottom of the figure moves up above them."""
+    lines = [line for line in lines if line]
+    if not lines:
+        return fig
+    extra = SOURCE_LINE_PX * len(lines) + 8
+    height = fig.layout.height or 450
+    margin = fig.layout.margin
+    top = margin.t if margin.t is not None else 100
+    bottom = (margin.b if margin.b is not None else 80) + extra
+    fig.update_layout(height=height + extra, margin={"b": bottom})
+    legend = fig.layout.legend
+    if legend.yref == "container" and legend.y is not None and legend.y < 0.2:
+        fig.update_layout(legend={"y": legend.y + extra / (height + extra)})
+    # Annotations have no "container" reference: the figure's bottom edge in paper units.
+    plot = max(height + extra - top - bottom, 1)
+    fig.add_annotation(text="<br>".join(plain(line) for line in lines), showarrow=False,
+                       xref="paper", x=0, xanchor="left", yref="paper",
+                       y=-(bottom - 4) / plot, yanchor="bottom", align="left",
+                       font=SOURCE_FONT, name="source")
+    return fig
+
+
 def plain(text) -> str:
     """User text for plotly labels and hovers, which render a subset of HTML:
     escaped so that '<b>' or '<a href>' in a proposal shows as typed; isolated
