@@ -54,6 +54,7 @@ def main() -> None:
     ui.consultation_picker(lang)
     ui.segment_filters(lang)
     ui.weighting_toggle(lang)
+    ui.embed_mode()
     navigation(lang).run()
 
 

@@ -41,6 +41,13 @@ def example_figures() -> dict:
             "zone": str(scoring.zones(scores)[0])}
 
 
+def _power(value: float) -> str:
+    """1e-06 -> '10^{-6}' (LaTeX)."""
+    import math
+
+    return f"10^{{{round(math.log10(value))}}}"
+
+
 def _n(value, lang: str, digits: int = 3) -> str:
     return i18n.decimal(value, lang, digits)
 
@@ -243,13 +250,13 @@ def _weighting(lang: str) -> Section:
             "Calage (raking, ajustement proportionnel itératif) des votants sur les marges "
             "de la population par genre, tranche d'âge et région, poids bornés à "
             f"[{_n(low, lang, 1)} ; {_n(high, lang, 1)}] × le poids moyen, jusqu'à un écart "
-            f"de {weighting.TOLERANCE:g} ou {weighting.MAX_SWEEPS} passes. Taille "
+            f"de ${_power(weighting.TOLERANCE)}$ ou {weighting.MAX_SWEEPS} passes. Taille "
             f"d'échantillon effective (Kish) : {ess}. Une valeur manquante ne déplace pas "
             "le votant sur cette dimension."))
     return Section("weighting", "Weighting", (
         "Raking (iterative proportional fitting) of the voters to the population's margins "
         f"by gender, age band and region, weights bounded to [{_n(low, lang, 1)}, "
-        f"{_n(high, lang, 1)}] × the mean weight, until within {weighting.TOLERANCE:g} or "
+        f"{_n(high, lang, 1)}] × the mean weight, until within ${_power(weighting.TOLERANCE)}$ or "
         f"{weighting.MAX_SWEEPS} sweeps. Effective sample size (Kish): {ess}. A missing value "
         "does not move the voter on that dimension."))
 

@@ -46,7 +46,7 @@ _TEXT = {
 }
 _GENDER = {"fr": {"female": "femmes", "male": "hommes"},
            "en": {"female": "Women", "male": "Men"}}
-QUOTE_LIMIT = 120
+QUOTE_LIMIT = 200        # Make.org proposals have 140 characters: quoted whole
 
 
 def summarise(results: dict, lang: str) -> list[tuple]:

@@ -18,7 +18,7 @@ TEXT = {
            "segments_note": "Parts de votes par segment ; un segment de moins de 10 "
                             "participants n'est pas montré.",
            "proposals": "Ses propositions", "link": "Adresse de cette page",
-           "score": "score", "value": "valeur"},
+           "score": "Score", "value": "Valeur", "interval": "Intervalle"},
     "en": {"title": "Proposal", "idea_title": "Big idea", "by": "Proposed by {author}",
            "idea": "Big idea: ", "axis": "Axis: ", "zone": "Zone: ",
            "unknown": "No proposal or idea “{id}” in this consultation.",
@@ -28,7 +28,7 @@ TEXT = {
            "segments_note": "Shares of votes by segment; a segment of fewer than 10 "
                             "participants is not shown.",
            "proposals": "Its proposals", "link": "Address of this page",
-           "score": "score", "value": "value"},
+           "score": "Score", "value": "Value", "interval": "Interval"},
 }
 SHARES = ("agree", "disagree", "neutral", "like_it", "doable", "no_way")
 SCORES = ("top_score", "controversy", "rejection", "engagement")
@@ -58,7 +58,7 @@ def share_metrics(shares: dict) -> None:
 
 def score_table(item: dict) -> None:
     rows = [{text["score"]: key, text["value"]: i18n.decimal(item[key]["score"], view.lang, 3),
-             "±": f"{i18n.decimal(item[key]['lower'], view.lang, 3)} – "
+             text["interval"]: f"{i18n.decimal(item[key]['lower'], view.lang, 3)} – "
                   f"{i18n.decimal(item[key]['upper'], view.lang, 3)}"}
             for key in SCORES if isinstance(item.get(key), dict)]
     if rows:
@@ -72,7 +72,9 @@ def segment_tables(kind: str, item_id: str) -> None:
     st.subheader(text["segments"], anchor=False)
     st.caption(text["segments_note"])
     tables = by_segment(str(view.entry.path), view.entry.version, kind, item_id)
-    for column, (dimension, table) in zip(st.columns(len(tables)), tables.items(), strict=True):
+    # Gender and age side by side, the (longer) regions under them.
+    places = [*st.columns(2), st.container()]
+    for column, (dimension, table) in zip(places, tables.items(), strict=True):
         if table.empty:
             continue
         shown = pd.DataFrame({

@@ -6,6 +6,7 @@ click away."""
 from __future__ import annotations
 
 import functools
+import html
 import re
 import threading
 from dataclasses import dataclass
@@ -629,13 +630,79 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
     as a table with CSV and Parquet downloads."""
     if view.entry is not None:
         fig = style.with_source(go.Figure(fig), source_lines(view))
-    event = st.plotly_chart(
-        fig, width="stretch", key=key, theme=None,
-        on_select=on_select or "ignore",
-        config={"displaylogo": False,
-                "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
-    data_table(data, key=f"{key}-data", view=view, filename=filename)
+    with st.container(key=f"chart-{_css_name(key)}"):
+        event = st.plotly_chart(
+            fig, width="stretch", key=key, theme=None,
+            on_select=on_select or "ignore",
+            config={"displaylogo": False,
+                    "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
+    if embedded_chart() is None:
+        embed_button(view, key, fig.layout.height)
+        data_table(data, key=f"{key}-data", view=view, filename=filename)
     return event
+
+
+# -- embedding a chart in an article --------------------------------------------------------
+
+EMBED = {"fr": {"label": "Intégrer", "help": "L'adresse de ce graphique seul, et le code à "
+                "coller dans un article.", "address": "Adresse du graphique seul",
+                "code": "Code à coller (iframe)"},
+         "en": {"label": "Embed", "help": "The address of this chart alone, and the code to "
+                "paste in an article.", "address": "Address of the chart alone",
+                "code": "Code to paste (iframe)"}}
+EMBED_WIDTH = 720           # px: an article column
+_CSS_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _css_name(key: str) -> str:
+    return _CSS_NAME.sub("-", str(key))[:80]
+
+
+def embedded_chart() -> str | None:
+    """The chart this page shows alone (`chart=` in the address), or None."""
+    value = st.query_params.get("chart")
+    return _css_name(value) if value else None
+
+
+def embed_address(key: str) -> str:
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?", 1)[0]
+    query = [(k, v) for k in st.query_params if k not in ("embed", "chart")
+             for v in st.query_params.get_all(k)]
+    query += [("embed", "true"), ("chart", _css_name(key))]
+    return f"{base}?{urlencode(query)}"
+
+
+def embed_button(view: View, key: str, height) -> None:
+    words = EMBED[view.lang]
+    address = embed_address(key)
+    title = html.escape(view.entry.title if view.entry else "")
+    frame = (f'<iframe src="{html.escape(address)}" width="100%" '
+             f'height="{int(height or 450) + 40}" style="border:0;max-width:{EMBED_WIDTH}px" '
+             f'loading="lazy" title="{title}"></iframe>')
+    with st.popover(words["label"], icon=":material/code:", help=words["help"]):
+        st.caption(words["address"])
+        st.code(address, language=None, wrap_lines=True)
+        st.caption(words["code"])
+        st.code(frame, language="html", wrap_lines=True)
+
+
+def embed_mode() -> None:
+    """With `chart=` in the address, the page shows that chart alone: everything else of
+    the main area is hidden (Streamlit's own `embed=true` hides the sidebar and the
+    toolbar), at an article column's width. Called by app.py before the page runs."""
+    key = embedded_chart()
+    if key is None:
+        return
+    target = f".st-key-chart-{key}"
+    hidden = f":not(:has({target})):not({target}):not({target} *)"
+    st.html(f"""<style>
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > *{hidden} {{ display: none !important; }}
+[data-testid="stMainBlockContainer"] {{ max-width: {EMBED_WIDTH}px; padding: 0.5rem; }}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"] {{ display: none !important; }}
+</style>""")
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)

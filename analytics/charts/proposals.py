@@ -66,11 +66,15 @@ def _alpha(color: str, opacity: float) -> str:
     return f"rgba({red},{green},{blue},{opacity})"
 
 
+LABEL_LINES = 4        # a proposal's text (140 characters on Make.org) wraps, whole
+
+
 def short_label(rank: int, author, content, width: int = 46) -> str:
-    """'#1 · Marina<br>Il faut instaurer…' for an axis tick, escaped, two lines at most."""
+    """'#1 · Marina<br>Il faut instaurer un salaire<br>universel...' for an axis tick,
+    escaped: the text wraps (up to LABEL_LINES lines) rather than being cut."""
     head = f"#{rank} · {author}" if author else f"#{rank}"
     return (style.wrap(head, width=width, max_lines=1) + "<br>"
-            + style.wrap(content or "", width=width, max_lines=1))
+            + style.wrap(content or "", width=width, max_lines=LABEL_LINES))
 
 
 def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figure, pd.DataFrame]:
@@ -122,7 +126,9 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
     limit = min(100, max(50, 10 * (int(top) // 10 + 2)))
     ticks = list(range(-limit + limit % 20, limit + 1, 20))
     fig.update_layout(barmode="overlay", bargap=0.25)
-    style.apply(fig, lang, words[f"title_{kind}"], height=max(340, 150 + 52 * len(items)))
+    lines = [label.count("<br>") + 1 for label in labels]
+    style.apply(fig, lang, words[f"title_{kind}"],
+                height=max(340, 150 + sum(max(52, 17 * n + 8) for n in lines)))
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
                               "yanchor": "bottom"}, margin={"b": 90})
     fig.update_xaxes(title=words["axis"], range=[-limit - 12, limit + 12], tickvals=ticks,
