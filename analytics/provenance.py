@@ -145,7 +145,7 @@ def stamp(results: dict, lang: str, *, version: str | None = None,
     return lines
 
 
-SOURCE_LINE_CHARS = 90
+SOURCE_LINE_CHARS = 58       # fits a phone's width at the source's font size
 
 
 def source_lines(results: dict, lang: str, *, segment: str | None = None,
@@ -168,6 +168,7 @@ def source_lines(results: dict, lang: str, *, segment: str | None = None,
             lines[-1] += f" · {piece}"
         else:
             lines.append(piece)
-    if address:
-        lines.append(address)
+    if address:     # an address has no spaces to wrap at: cut in pieces
+        lines += [address[i:i + SOURCE_LINE_CHARS]
+                  for i in range(0, len(address), SOURCE_LINE_CHARS)]
     return lines

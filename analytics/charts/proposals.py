@@ -82,8 +82,8 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
     the left, agree to the right, each with its strong qualification ("Surtout pas !",
     "Coup de cœur") drawn inside it, as shares of the proposal's votes."""
     words = _words(lang)
-    labels = [short_label(i + 1, item.get("author"), item.get("content"))
-              for i, item in enumerate(items)]
+    labels = [short_label(i + 1, item.get("author"), item.get("content"),
+                          width=style.PHONE_CHARS) for i, item in enumerate(items)]
     hover = [style.wrap(item.get("content") or "", width=60, max_lines=6) for item in items]
     votes = [item.get("votes") for item in items]
     votes_text = ["" if v is None else "<br>" + words["votes_hover"].format(
@@ -126,16 +126,15 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
     limit = min(100, max(50, 10 * (int(top) // 10 + 2)))
     ticks = list(range(-limit + limit % 20, limit + 1, 20))
     fig.update_layout(barmode="overlay", bargap=0.25)
-    lines = [label.count("<br>") + 1 for label in labels]
-    style.apply(fig, lang, words[f"title_{kind}"],
-                height=max(340, 150 + sum(max(52, 17 * n + 8) for n in lines)))
+    style.apply(fig, lang, words[f"title_{kind}"])
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
-                              "yanchor": "bottom"}, margin={"b": 90})
-    fig.update_xaxes(title=words["axis"], range=[-limit - 12, limit + 12], tickvals=ticks,
+                              "yanchor": "bottom"})
+    style.labels_above(fig, labels, labels, top=60, bottom=110)
+    fig.update_xaxes(title=style.wrap(words["axis"], style.PHONE_CHARS, 2),
+                     range=[-limit - 12, limit + 12], tickvals=ticks,
                      ticktext=[i18n.integer(abs(t), lang) for t in ticks], zeroline=True,
                      zerolinecolor="#555555", zerolinewidth=1, fixedrange=True)
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True, fixedrange=True,
-                     tickfont={"size": 12})
+    fig.update_yaxes(type="category", fixedrange=True)
     return fig, list_frame(items, lang, kind)
 
 

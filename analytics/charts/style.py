@@ -51,6 +51,46 @@ def apply(fig: go.Figure, lang: str, title: str | None = None, *, height: int | 
     return fig
 
 
+LABEL_LINE_PX = 15        # one line of a label written above its bar
+LABEL_BAR_PX = 22         # a bar's thickness under its label
+PHONE_CHARS = 44          # characters of a line that fit a phone's width (390 px)
+
+
+def labels_above(fig: go.Figure, categories: list, labels: list[str], *, top: int,
+                 bottom: int) -> go.Figure:
+    """Horizontal bars with each category's label written above its bar, across the
+    whole width, instead of tick labels squeezed at the left: at a phone's width the
+    bars keep the width and the labels are not cut (wrap them at PHONE_CHARS). Bar
+    widths and offsets are scaled to a fixed thickness; the height follows the rows."""
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    row = lines * LABEL_LINE_PX + LABEL_BAR_PX + 12
+    fraction = LABEL_BAR_PX / row
+    widths = [trace.width for trace in fig.data if getattr(trace, "width", None) is not None
+              and not isinstance(trace.width, (list, tuple))]
+    scale = fraction / max(widths) if widths else 1.0
+    for trace in fig.data:
+        if getattr(trace, "width", None) is not None and not isinstance(trace.width,
+                                                                        (list, tuple)):
+            trace.width = trace.width * scale
+        if getattr(trace, "offset", None) is not None and not isinstance(trace.offset,
+                                                                         (list, tuple)):
+            trace.offset = trace.offset * scale
+    fig.update_layout(height=top + bottom + round(row * (len(categories) + 0.4)),
+                      bargap=1 - fraction,
+                      margin={"l": 10, "t": top, "b": bottom})
+    # The first label rises above its row (a bar sits mid-row): room for it on top. The
+    # others rise into the empty lower half of the row above.
+    overflow = max(lines * LABEL_LINE_PX + LABEL_BAR_PX / 2 + 2 - row / 2, 0) / row
+    fig.update_yaxes(showticklabels=False, automargin=False, autorange=False,
+                     range=[len(categories) - 0.5, -0.5 - overflow])
+    for category, label in zip(categories, labels, strict=True):
+        fig.add_annotation(text=label, x=0, xref="paper", xanchor="left", y=category,
+                           yref="y", yanchor="bottom", yshift=LABEL_BAR_PX / 2 + 1,
+                           showarrow=False, align="left", font={"size": 12},
+                           name="label")
+    return fig
+
+
 SOURCE_LINE_PX = 16       # height of one line of the source under a chart
 SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
 
