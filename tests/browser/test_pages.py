@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from builders import votes_for, write_bundle
 from conftest import app_server
-from harness import open_page, screenshot
+from harness import open_page, screenshot, settle
 from test_page_found_ideas import FOUND
 from test_page_found_ideas import build as found_ideas_bundle
 
@@ -166,3 +166,62 @@ def test_found_ideas_say_so_and_link_to_the_method(app_url, tab, consultation):
     assert link.first.get_attribute("href").endswith("#how-ideas-found")
     assert tab.locator("#how-ideas-found").count() == 1
     screenshot(tab, f"found_ideas_{consultation}")
+
+
+# -- newsroom: embed, phone width, links across languages -----------------------------------
+
+CHART_PAGES = ["ideas", "debate_map", "controversial", "participation", "timeline", "groups",
+               "explorer", "segments"]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_embed_address_shows_only_that_chart(app_url, chrome, page_name):
+    page = chrome.new_context(viewport=VIEWPORT).new_page()
+    open_page(page, f"{app_url}/{page_name}?c=solutions-jeunes")
+    keys = page.evaluate("() => [...document.querySelectorAll('[class*=\"st-key-chart-\"]')]"
+                         ".map(e => [...e.classList].find(c => c.startsWith('st-key-chart-')))")
+    assert keys, f"{page_name} has no chart"
+    key = keys[-1].removeprefix("st-key-chart-")
+    page.goto(f"{app_url}/{page_name}?c=solutions-jeunes&embed=true&chart={key}")
+    page.locator(f".st-key-chart-{key} .js-plotly-plot .main-svg").first.wait_for(
+        timeout=90_000)
+    page.wait_for_timeout(1500)
+    visible = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(e => e.offsetParent !== null).length""")
+    assert visible == 1, (page_name, key, visible)
+    assert not page.locator("h1").first.is_visible()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    # The chart carries its source line, with the consultation.
+    assert "#SolutionsJeunes" in page.locator(f".st-key-chart-{key}").inner_text()
+    screenshot(page, f"embed_{page_name}")
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_phone_width_has_no_horizontal_scroll(app_url, chrome, page_name):
+    page = chrome.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    path = "" if page_name == "overview" else page_name
+    seen = open_page(page, f"{app_url}/{path}?c=solutions-jeunes")
+    assert seen["exceptions"] == [], seen
+    widths = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return [document.documentElement.scrollWidth, main.scrollWidth, main.clientWidth];
+    }""")
+    assert widths[0] <= PHONE["width"] and widths[1] <= widths[2], (page_name, widths)
+    screenshot(page, f"phone_{page_name}")
+
+
+def test_a_link_made_in_english_reopens_the_same_view_in_french(app_url, chrome):
+    page = chrome.new_context(viewport=VIEWPORT).new_page()
+    open_page(page, f"{app_url}/debate_map?c=solutions-jeunes&lang=en")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Axis").first.click()
+    settle(page)
+    assert "colour=axis" in page.url
+    link = page.url.replace("lang=en", "lang=fr")
+    other = chrome.new_context(viewport=VIEWPORT).new_page()
+    open_page(other, link)
+    assert other.locator("h1").first.inner_text() == "Cartographie du débat"
+    assert "colour=axis" in other.url
+    chosen = other.locator('[data-testid="stButtonGroup"] button[aria-checked="true"], '
+                           '[data-testid="stButtonGroup"] button[kind$="Active"]')
+    assert "Axe" in chosen.all_inner_texts(), chosen.all_inner_texts()
