@@ -534,17 +534,16 @@ def split_chart(results: dict, lang: str):
     right = max(s["agree"] + s["neutral"] / 2 for s in shares)
     low, high = -max(10.0, left + 4), min(100.0, right + 2) if right > 50 else right + 4
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys,
-                     tickmode="array", tickvals=keys,
-                     ticktext=[wrap(idea.get("idea") or "", 56, 3) for idea in ideas],
-                     autorange="reversed", automargin=True)
+                     tickmode="array", tickvals=keys)
     fig.update_xaxes(range=[low, high], title_text=t["share"], zeroline=True,
                      zerolinewidth=2, zerolinecolor="#555555", **_percent_ticks(low, high, lang))
-    height = 120 + 44 * len(ideas)
-    style.apply(fig, lang, t["split_title"], height=height, legend_below=False)
-    fig.update_layout(barmode="relative", bargap=0.28,
+    style.apply(fig, lang, t["split_title"], legend_below=False)
+    fig.update_layout(barmode="relative",
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom",
-                              "traceorder": "normal"},
-                      margin={"t": 90, "b": 50})
+                              "traceorder": "normal"})
+    # Each idea's name above its bar, across the width (readable on a phone).
+    style.labels_above(fig, keys, [wrap(idea.get("idea") or "", style.PHONE_CHARS, 3)
+                                   for idea in ideas], top=90, bottom=50)
     data = pd.DataFrame([{columns[0]: idea.get("idea"), columns[1]: idea["shares"]["agree"],
                           columns[2]: idea["shares"]["neutral"],
                           columns[3]: idea["shares"]["disagree"], columns[4]: idea.get("votes")}
@@ -654,10 +653,9 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
                              textfont={"size": 11}, cliponaxis=False, customdata=custom,
                              legendrank=4, hovertemplate="%{customdata[1]}<extra></extra>"),
                       row=1, col=2)
-    labels = [wrap(p.get("content") or "", 58, 3) for p in shown]
+    labels = [wrap(p.get("content") or "", style.PHONE_CHARS, 4) for p in shown]
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys,
-                     tickmode="array", tickvals=keys, ticktext=labels, autorange="reversed",
-                     automargin=True, row=1, col=1)
+                     tickmode="array", tickvals=keys, row=1, col=1)
     left = max(s.get("disagree", 0) + s.get("neutral", 0) / 2 for s in shares)
     low = -max(10.0, left + 4)
     fig.update_xaxes(row=1, col=1, range=[low, 100], zeroline=True, zerolinewidth=2,
@@ -669,14 +667,16 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     title = (t["proposals_title"].format(n=len(shown), sort=sort_label(sort, lang))
              if len(ordered) > len(shown)
              else t["proposals_title_all"].format(sort=sort_label(sort, lang)))
-    height = 150 + 56 * len(shown)
-    style.apply(fig, lang, title, height=height, legend_below=False)
+    style.apply(fig, lang, title, legend_below=False)
+    fig.update_annotations(font={"size": 13}, yshift=4)     # the two column titles
+    # Each proposal's text above its bars, across both columns (readable on a phone).
+    style.labels_above(fig, keys, labels, top=116, bottom=40)
+    height = fig.layout.height
     # Title, then the legend, then the two column titles, above the bars.
-    fig.update_layout(barmode="relative", bargap=0.3, margin={"t": 116, "r": 40, "b": 40},
+    fig.update_layout(barmode="relative", margin={"r": 40},
                       title={"y": 1 - 12 / height, "yanchor": "top"},
                       legend={"orientation": "h", "x": 0, "xref": "container",
                               "y": 1 - 48 / height, "yref": "container", "yanchor": "top"})
-    fig.update_annotations(font={"size": 13}, yshift=4)
     return fig, data
 
 

@@ -65,9 +65,13 @@ def labels_above(fig: go.Figure, categories: list, labels: list[str], *, top: in
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
     row = lines * LABEL_LINE_PX + LABEL_BAR_PX + 12
     fraction = LABEL_BAR_PX / row
-    widths = [trace.width for trace in fig.data if getattr(trace, "width", None) is not None
-              and not isinstance(trace.width, (list, tuple))]
-    scale = fraction / max(widths) if widths else 1.0
+    # What the bars of one row span: the widest bar, or side-by-side bars' offsets.
+    spans = [(trace.offset or -trace.width / 2, (trace.offset or -trace.width / 2)
+              + trace.width) for trace in fig.data
+             if getattr(trace, "width", None) is not None
+             and not isinstance(trace.width, (list, tuple))]
+    span = max(end for _, end in spans) - min(start for start, _ in spans) if spans else 0
+    scale = fraction / span if span else 1.0
     for trace in fig.data:
         if getattr(trace, "width", None) is not None and not isinstance(trace.width,
                                                                         (list, tuple)):
