@@ -165,7 +165,8 @@ def test_proposals_of_an_idea_and_their_chart(results):
     assert list(data["Zone"]) == ["Consensus", "Controverse"]
     fig, data = charts.proposals_chart(proposals, "en", sort="disagree")
     assert list(data["Id"]) == ["p2", "p1"]                  # 40 % then 10 %
-    assert "&lt;i&gt;former&lt;/i&gt;" in " ".join(fig.layout.yaxis.ticktext)
+    assert "&lt;i&gt;former&lt;/i&gt;" in " ".join(a.text for a in fig.layout.annotations
+                                           if a.name == "label")
 
 
 def test_published_ideas_without_votes():
