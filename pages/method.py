@@ -6,7 +6,7 @@ from analytics import method
 from pages import ui
 
 view = ui.current_view()
-st.title(ui.page_title("method", view.lang))
+ui.header(view, "method")
 for section in method.sections(view.lang):
     st.header(section.title, anchor=section.key)
     st.markdown(section.body)

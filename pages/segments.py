@@ -273,7 +273,7 @@ for column, dimension in zip(columns, segments.DIMENSIONS, strict=True):
         fig, data = charts.comparison_chart(item.cells, dimension, share, lang,
                                             overall=overall, significant=significant,
                                             weighted=weighted, xrange=xrange)
-        ui.chart(fig, data, key=f"seg-{dimension}", view=view,
+        ui.chart(fig, data, key=f"seg-{dimension}", view=view, narrow=True,
                  filename=f"{slug}-{kind}-{item_id}-{dimension}")
         if item.fixed:
             st.caption(text["fixed"].format(dimension=view.t(dimension)))

@@ -625,11 +625,13 @@ def show_input_error(error: InputError, name: str, lang: str) -> None:
 
 
 def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
-          on_select=None) -> object:
+          on_select=None, narrow: bool = False) -> object:
     """A plotly chart with its source line (in the figure: in its PNG too), then its data
     as a table with CSV and Parquet downloads."""
     if view.entry is not None:
-        fig = style.with_source(go.Figure(fig), source_lines(view))
+        # A chart in a third of the page: its source wraps shorter.
+        fig = style.with_source(go.Figure(fig), source_lines(view),
+                                chars=style.SOURCE_CHARS * 2 // 3 if narrow else None)
     with st.container(key=f"chart-{_css_name(key)}"):
         event = st.plotly_chart(
             fig, width="stretch", key=key, theme=None,

@@ -97,16 +97,19 @@ def labels_above(fig: go.Figure, categories: list, labels: list[str], *, top: in
 
 SOURCE_LINE_PX = 16       # height of one line of the source under a chart
 SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
+SOURCE_CHARS = 46         # characters of a source line (10 px) across a phone's chart
 
 
-def with_source(fig: go.Figure, lines: list[str]) -> go.Figure:
+def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
     """The source under the chart, inside the figure: it is in every PNG (plotly's camera
     button) and every embed. Lines are escaped; the bottom margin grows to hold them,
     and a legend set at the bottom of the figure moves up above them."""
-    lines = [line for line in lines if line]
-    if not lines:
+    # Wrapped (escaped) at a phone's width: a long title or address cannot widen it.
+    text = "<br>".join(wrap(line, chars or SOURCE_CHARS, 5) for line in lines if line)
+    if not text:
         return fig
-    extra = SOURCE_LINE_PX * len(lines) + 8
+    count = text.count("<br>") + 1
+    extra = SOURCE_LINE_PX * count + 8
     height = fig.layout.height or 450
     margin = fig.layout.margin
     top = margin.t if margin.t is not None else 100
@@ -117,8 +120,9 @@ def with_source(fig: go.Figure, lines: list[str]) -> go.Figure:
         fig.update_layout(legend={"y": legend.y + extra / (height + extra)})
     # Annotations have no "container" reference: the figure's bottom edge in paper units.
     plot = max(height + extra - top - bottom, 1)
-    fig.add_annotation(text="<br>".join(plain(line) for line in lines), showarrow=False,
+    fig.add_annotation(text=text, showarrow=False,
                        xref="paper", x=0, xanchor="left", yref="paper",
+                       xshift=-(margin.l if margin.l is not None else 80) + 6,
                        y=-(bottom - 4) / plot, yanchor="bottom", align="left",
                        font=SOURCE_FONT, name="source")
     return fig
