@@ -22,6 +22,7 @@ TEXT = {
         "explain_per_10k": "Nombre de participants pour 10 000 habitants {of_the} "
                            "({population}).",
         "insee": "population légale INSEE",
+        "own_population_bar": "Population (populations.csv)",
         "own_population": "populations fournies avec la consultation, populations.csv",
         "own_sources": "Limites : {file}, fournies avec la consultation. Populations : "
                        "{populations}.",
@@ -63,6 +64,7 @@ TEXT = {
                                "{level} is known.",
         "explain_per_10k": "Participants per 10,000 inhabitants {of_the} ({population}).",
         "insee": "INSEE legal population",
+        "own_population_bar": "Population (populations.csv)",
         "own_population": "populations given with the consultation, populations.csv",
         "own_sources": "Boundaries: {file}, given with the consultation. Populations: "
                        "{populations}.",
@@ -237,10 +239,17 @@ st.header(text["who"], anchor=False)
 rows = [*participation.get("gender", []), *participation.get("age_band", [])]
 bases = [b for b in ("participants", "votes")
          if any(row.get(f"{b}_share") is not None for row in rows)]
+if charts.has_per_inhabitant(rows):      # populations by gender or age (populations.csv)
+    bases.append("per_10k")
 by = bases[0] if bases else "participants"
 if len(bases) > 1:
-    by = st.segmented_control(text["by"], bases, required=True, format_func=lambda b: text[b],
+    by = st.segmented_control(text["by"], bases, required=True,
+                              format_func=lambda b: text.get(b) or charts.metric_label(
+                                  b, view.lang, short=True),
                               **ui.in_url("by", bases, bases[0])) or bases[0]
+# Gender and age shares of the consultation's own populations.csv, not INSEE's France.
+own_population_name = (text["own_population_bar"]
+                       if geography is not None and geography.populations is not None else None)
 columns = st.columns(2)
 for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
     with column:
@@ -253,8 +262,16 @@ for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
             st.info(text["no_breakdown"].format(dimension=text["dimension_word"][dimension]),
                     icon=":material/info:")
             continue
-        fig, data = charts.comparison_bars(items, view.lang, dimension, by,
-                                           population_name=population_name(dimension))
+        if by == "per_10k":
+            if not charts.has_per_inhabitant(items):
+                st.info(text["no_breakdown"].format(
+                    dimension=text["dimension_word"][dimension]), icon=":material/info:")
+                continue
+            fig, data = charts.per_inhabitant_bars(items, view.lang, dimension)
+        else:
+            fig, data = charts.comparison_bars(
+                items, view.lang, dimension, by,
+                population_name=population_name(dimension) or own_population_name)
         ui.chart(fig, data, key=f"bars-{dimension}-{by}", view=view,
                  filename=f"{slug}-participation-{dimension}")
         unknown_caption(dimension)
@@ -264,7 +281,8 @@ if french and not published:
 # Published charts that are none of the above ("Participation par catégorie"...).
 for name, items in (participation.get("other") or {}).items():
     if items:
-        fig, data = charts.comparison_bars(items, view.lang, "other", by, horizontal=True,
+        share_of = "participants" if by == "per_10k" else by
+        fig, data = charts.comparison_bars(items, view.lang, "other", share_of, horizontal=True,
                                            title=name, population_name=population_name(name))
         ui.chart(fig, data, key=f"bars-other-{name}", view=view,
                  filename=f"{slug}-participation-other")

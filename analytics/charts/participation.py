@@ -454,6 +454,8 @@ def view_of(geojson: dict, codes: list[str], wide: bool = False,
     if not france:
         default = {"zoom": 0.5}
     width, height = (900, 560) if wide else (520, 440)   # pixels of the map, roughly
+    if not france:
+        width = min(width, 360)       # a city fits a phone's width too
     span_x = max(east - west, 0.5 if france else 0.005) / 360
     span_y = max(_mercator(north) - _mercator(south), 0.01 if france else 0.0001) / (2 * math.pi)
     zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y))) - 0.3
@@ -638,3 +640,76 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
         fig.update_xaxes(tickangle=0, **category)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     return fig, comparison_frame(rows, lang, dimension, base)
+
+
+# -- bars: per inhabitant -------------------------------------------------------------------
+
+PER_TITLES = {
+    "fr": {"gender": "Participants pour 10 000 habitants, par genre",
+           "age_band": "Participants pour 10 000 habitants, par âge",
+           "region": "Participants pour 10 000 habitants, par région",
+           "department": "Participants pour 10 000 habitants, par département",
+           "commune": "Participants pour 10 000 habitants, par commune"},
+    "en": {"gender": "Participants per 10,000 inhabitants, by gender",
+           "age_band": "Participants per 10,000 inhabitants, by age",
+           "region": "Participants per 10,000 inhabitants, by region",
+           "department": "Participants per 10,000 inhabitants, by département",
+           "commune": "Participants per 10,000 inhabitants, by commune"},
+}
+
+
+def has_per_inhabitant(rows: list[dict]) -> bool:
+    """Some row has a population (results of analytics.geography.add_per_inhabitant)."""
+    return any(row.get("population") for row in rows)
+
+
+def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
+                        horizontal: bool = False) -> tuple[go.Figure, pd.DataFrame]:
+    """Bars of participants per 10,000 inhabitants by value of `dimension`, for the rows
+    with a population; rows under the privacy floor are labelled "< 10", never drawn."""
+    w = words(lang)
+    rows = [row for row in rows if row.get("population")]
+    labels = [style.wrap(_label(row, dimension, lang), 28 if horizontal else 12, 3)
+              for row in rows]
+    suppressed = [is_suppressed(row) for row in rows]
+    values = [None if hidden else _num(row.get("per_10k"))
+              for row, hidden in zip(rows, suppressed, strict=True)]
+    texts = [_format("per_10k", v, lang) if v is not None else "" for v in values]
+    common = {"marker": {"color": style.CONSULTATION_COLOR}, "text": texts,
+              "textposition": "outside", "constraintext": "none", "cliponaxis": False,
+              "hovertemplate": "<b>%{" + ("y" if horizontal else "x") + "}</b><br>"
+                               + style.plain(w["per_10k"]) + _colon(lang) + "%{text}"
+                               "<extra></extra>", "showlegend": False}
+    bar = (go.Bar(y=labels, x=values, orientation="h", **common) if horizontal
+           else go.Bar(x=labels, y=values, **common))
+    fig = go.Figure(bar)
+    for label, hidden in zip(labels, suppressed, strict=True):
+        if hidden:
+            position = ({"y": label, "x": 0, "xanchor": "left"} if horizontal
+                        else {"x": label, "y": 0, "yanchor": "bottom"})
+            fig.add_annotation(text=w["suppressed"], showarrow=False,
+                               font={"color": "#555555", "size": 11}, **position)
+    title = PER_TITLES[i18n.language_of(lang)].get(dimension, w["per_10k"])
+    style.apply(fig, lang, title, height=max(320, 110 + 44 * len(rows)) if horizontal else 380)
+    top = max([v for v in values if v is not None] or [1])
+    axis = {"title": w["short_per_10k"], "range": [0, top * 1.18], "fixedrange": True,
+            "automargin": True}
+    category = {"type": "category", "automargin": True, "fixedrange": True}
+    if horizontal:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(autorange="reversed", **category)
+    else:
+        fig.update_yaxes(**axis)
+        fig.update_xaxes(tickangle=0, **category)
+    table = pd.DataFrame({
+        (w["label"] if dimension == "other" else i18n.word(dimension, lang)):
+            [_label(row, dimension, lang) for row in rows],
+        w["participants"]: pd.array([None if h else row.get("participants")
+                                     for row, h in zip(rows, suppressed, strict=True)],
+                                    dtype="Int64"),
+        w["population"]: pd.array([row.get("population") for row in rows], dtype="Int64"),
+        w["per_10k"]: values,
+    })
+    if any(suppressed):
+        table[w["note"]] = [w["suppressed"] if h else "" for h in suppressed]
+    return fig, table
