@@ -107,7 +107,8 @@ if results.get("suppressed"):
     st.stop()
 
 participation = results.get("participation") or {}
-if not any(participation.get(d) for d in ("gender", "age_band", "region", "department", "other")):
+if not any(participation.get(d) for d in ("gender", "age_band", "region", "department", "commune",
+                                         "other")):
     if any(n["code"] == "no_participants" for n in results.get("notes", [])):
         ui.notes(results, view.lang, ("no_participants",))
     else:
