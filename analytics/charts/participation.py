@@ -47,9 +47,11 @@ WORDS = {
         "title_per_10k": "Participants pour 10 000 habitants, par {level}",
         "title_ratio": "Sur- et sous-représentation des {level_plural} parmi les participants",
         "region": "région", "departement": "département", "commune": "commune",
-        "district": "quartier", "own": "zone",
+        "district": "quartier", "own": "zone", "country": "pays", "land": "Land",
         "region_plural": "régions", "departement_plural": "départements",
         "commune_plural": "communes", "district_plural": "quartiers", "own_plural": "zones",
+        "country_plural": "pays", "country_title": "Pays",
+        "land_plural": "Länder", "land_title": "Land",
         "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
         "district_title": "Quartier", "own_title": "Zone",
         "suppressed": "< 10 participants", "missing": "Aucun participant",
@@ -87,9 +89,11 @@ WORDS = {
         "title_per_10k": "Participants per 10,000 inhabitants, by {level}",
         "title_ratio": "Over- and under-representation of {level_plural} among participants",
         "region": "région", "departement": "département", "commune": "commune",
-        "district": "district", "own": "area",
+        "district": "district", "own": "area", "country": "country", "land": "Land",
         "region_plural": "régions", "departement_plural": "départements",
         "commune_plural": "communes", "district_plural": "districts", "own_plural": "areas",
+        "country_plural": "countries", "country_title": "Country",
+        "land_plural": "Länder", "land_title": "Land",
         "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
         "district_title": "District", "own_title": "Area",
         "suppressed": "< 10 participants", "missing": "No participant",
@@ -207,6 +211,23 @@ def reference_layer(level: str, results: dict | None = None) -> Layer:
                  normalise=lambda label, level=level: _code({"label": label}, level))
 
 
+def europe_layer() -> Layer:
+    """The countries of Europe (Natural Earth), for results by country: a published file's
+    histogram "Participation par pays" (labels: country names or ISO codes)."""
+    geojson = reference.europe_boundaries()
+    names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    return Layer("europe", "region", "country", geojson, names, {},
+                 normalise=reference.country_code_from_name)
+
+
+def laender_layer() -> Layer:
+    """Germany's Länder (BKG VG250), for results by Land ("Beteiligung nach Wohnort")."""
+    geojson = reference.laender_boundaries()
+    names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    return Layer("laender", "region", "land", geojson, names, {},
+                 normalise=reference.land_code_from_name)
+
+
 def own_layer(geography) -> Layer:
     """A bundle's own boundaries (analytics.geography.Geography)."""
     return Layer("own", geography.dimension, _area_word(geography.level), geography.geojson,
@@ -243,8 +264,8 @@ def geo_frame(results: dict, level: str = "region", layer: Layer | None = None) 
     base = share_base(rows)
     records = []
     for row in rows:
-        code = layer.code_of(row) if layer.key == "own" or layer.key == "commune" \
-            else _code(row, layer.key)
+        code = _code(row, layer.key) if layer.key in ("region", "departement") \
+            else layer.code_of(row)
         suppressed = is_suppressed(row)
         participants = None if suppressed else row.get("participants")
         share = None if suppressed else _num(row.get(f"{base}_share"))
