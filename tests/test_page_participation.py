@@ -213,6 +213,9 @@ def test_published_regions_map_and_foreign_labels_do_not():
         {"label": "Bayern", "participants": None, "votes": None, "participants_share": 18,
          "population_share": 16}]}}
     assert not charts.mappable(charts.geo_frame(german, "region"))
+    # ... but they are German Länder (ISO 3166-2 codes, BKG outlines).
+    on_laender = charts.geo_frame(german, layer=charts.laender_layer())
+    assert list(on_laender["code"]) == ["DE-BY"] and charts.mappable(on_laender)
 
 
 def test_user_text_escaped_in_map_hover():
@@ -286,14 +289,28 @@ def test_page_without_participants(app):
     assert not at.get("plotly_chart")
 
 
-def test_page_outside_france_bars_by_label(app):
+def test_page_outside_france_lander_are_mapped(app):
+    # A German bundle's région labels are Länder: mapped on the Länder (BKG outlines).
+    at = app(ABROAD)
+    spec = map_of(charts_of(at))
+    assert values_by_code(spec) == pytest.approx({"DE-BY": 50.0, "DE-BE": 37.5})
+    # Bremen: 5 participants, under the privacy threshold
+    grey = next(trace for trace in spec["data"] if trace.get("name") == "< 10 participants")
+    assert grey["locations"] == ["DE-HB"]
+    assert any("GeoBasis-DE / BKG" in c.value for c in at.caption)
+
+
+def test_page_outside_france_bars_by_label(app, monkeypatch):
+    # Labels that are no known places: bars by label, no map.
+    from analytics import reference
+
+    monkeypatch.setattr(reference, "land_code_from_name", lambda label: None)
     at = app(ABROAD)
     specs = charts_of(at)
     assert not any(spec["data"][0]["type"] == "choroplethmap" for spec in specs)
     regions = next(s for s in specs if s["layout"]["title"]["text"].startswith(
         "Participation par région"))
     assert regions["data"][0]["y"] == ["Bayern", "Berlin", "Bremen"]
-    # Bremen: 5 participants, under the privacy threshold
     assert regions["data"][0]["x"][:2] == pytest.approx([50.0, 37.5])
     assert regions["data"][0]["x"][2] is None
     assert [a["text"] for a in regions["layout"]["annotations"]] == ["< 10 participants"]
@@ -307,7 +324,7 @@ def test_page_on_published_results(shared_data, monkeypatch):
     except InputError:
         pytest.skip("published results are not readable yet (analytics reader in progress)")
     monkeypatch.setenv("CONSULTATIONS_PATH", str(path))
-    for name, mapped in (("commerce-demain", True), ("unser-europa", False)):
+    for name, mapped in (("commerce-demain", True), ("unser-europa", True)):
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
         at.session_state["c"] = name
@@ -317,9 +334,10 @@ def test_page_on_published_results(shared_data, monkeypatch):
         specs = charts_of(at)
         maps = [s for s in specs if s["data"][0]["type"] == "choroplethmap"]
         assert bool(maps) == mapped, name
-        if mapped:
+        if name == "commerce-demain":
             # "Participation par région (1/2)" and "(2/2)" merged: Île-de-France 18 % of votes
             assert values_by_code(maps[0])["11"] == 18
         else:
-            bars = next(s for s in specs if "Bayern" in (s["data"][0].get("y") or []))
-            assert bars["data"][0]["x"][bars["data"][0]["y"].index("Bayern")] == 18
+            # "Beteiligung nach Wohnort (1/2)" and "(2/2)": the 16 Länder, as published
+            assert len(values_by_code(maps[0])) == 16
+            assert values_by_code(maps[0])["DE-BY"] == 18

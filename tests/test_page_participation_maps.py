@@ -91,3 +91,51 @@ def test_french_city_by_commune(city):
     assert list(grey["locations"]) == ["68376"]
     # Every commune of the Haut-Rhin is drawn; those without participants light grey.
     assert sum(len(t.get("locations") or []) for t in spec["data"]) == 366
+
+
+# -- published results by country of Europe or by German Land -------------------------------
+
+COUNTRIES = {"Allemagne": (20, 19), "France": (31, 15), "Italie": (12, 13), "Pays-Bas": (5, 4),
+             "Autres pays": (32, 49)}
+
+
+@pytest.fixture
+def by_country(tmp_path, monkeypatch):
+    import json
+
+    chart = {"type": "histogram", "unit": "percentage", "name": "Participation par pays",
+             "legend": {"dimensions": {"first": "Participants", "second": "Population"}},
+             "data": [{"label": label, "bars": {"first": first, "second": second}}
+                      for label, (first, second) in COUNTRIES.items()]}
+    results = {"context": "Une consultation européenne", "top_ideas": [], "controversials": [],
+               "cartography": [], "participation": [chart]}
+    (tmp_path / "europe-demain.json").write_text(json.dumps(results), encoding="utf-8")
+    monkeypatch.setenv("CONSULTATIONS_PATH", str(tmp_path))
+
+
+def test_published_results_by_country_are_mapped_on_europe(by_country):
+    at = apptest.open_page(PAGE, timeout=90, c="europe-demain", metric="ratio")
+    spec = map_of(at)
+    # Shares over population shares, as published: Allemagne 20/19, France 31/15...
+    assert values_by_code(spec) == pytest.approx(
+        {"DE": __import__("math").log2(20 / 19), "FR": __import__("math").log2(31 / 15),
+         "IT": __import__("math").log2(12 / 13), "NL": __import__("math").log2(5 / 4)})
+    page = text_of(at)
+    assert "Natural Earth" in page
+    assert "Pas sur la carte (dans le classement et les données) : Autres pays" in page
+
+
+def test_country_and_land_names():
+    from analytics import reference
+
+    assert [reference.country_code_from_name(n) for n in
+            ("Allemagne", "Deutschland", "Germany", "DEU", "Tchéquie", "République tchèque",
+             "Ukraine", "Autres", "Bretagne")] == ["DE", "DE", "DE", "DE", "CZ", "CZ", "UA",
+                                                   None, None]
+    assert [reference.land_code_from_name(n) for n in
+            ("Nordrhein-Westfalen", "Bavaria", "Thüringen", "DE-HB", "Île-de-France")] == \
+        ["DE-NW", "DE-BY", "DE-TH", "DE-HB", None]
+    ids = {f["id"] for f in reference.laender_boundaries()["features"]}
+    assert len(ids) == 16 and "DE-NW" in ids
+    europe = {f["id"] for f in reference.europe_boundaries()["features"]}
+    assert {"DE", "FR", "MT", "LU", "UA", "CY"} <= europe and len(europe) == 43
