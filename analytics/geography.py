@@ -39,6 +39,7 @@ POPULATION_COLUMNS = ("female", "male", "8-15", "16-24", "25-34", "35-44", "45-5
 # simplified (coverage simplification, borders stay shared) with a growing tolerance.
 WEB_BUDGET_BYTES = 1_000_000
 DECIMALS = 5                      # about 1 m: more is invisible on a web map
+BYTES_PER_POINT = 22              # "[7.01234,51.01234]," in the GeoJSON
 TOLERANCES = (0.0, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 COMMUNE_CODE = re.compile(r"\d{1,4}")
 CORSICAN_COMMUNE = re.compile(r"2[ab]\d{3}", re.IGNORECASE)
@@ -293,13 +294,13 @@ def _web_geojson(codes, names, geometries, budget: int, name: str,
 
     array = shapely.orient_polygons(shapely.set_precision(
         pd.Series(geometries).to_numpy(), 10.0 ** -DECIMALS))
-    collection = size = None
-    for tolerance in TOLERANCES:
+    simplified = array
+    for tolerance in TOLERANCES:      # sized from the coordinates: no JSON written per try
         simplified = array if tolerance == 0 else _simplified(array, tolerance)
-        collection = feature_collection(codes, names, simplified)
-        size = len(json.dumps(collection, separators=(",", ":")))
-        if size <= budget:
+        if int(shapely.get_num_coordinates(simplified).sum()) * BYTES_PER_POINT <= budget:
             break
+    collection = feature_collection(codes, names, simplified)
+    size = len(json.dumps(collection, separators=(",", ":")))
     if size > budget:
         warnings.append(f"{name}: outlines still {size / 1e6:.1f} MB after simplification "
                         f"(budget {budget / 1e6:.1f} MB): the map may be slow")
