@@ -476,7 +476,7 @@ def view_of(geojson: dict, codes: list[str], wide: bool = False,
         default = {"zoom": 0.5}
     width, height = (900, 560) if wide else (520, 440)   # pixels of the map, roughly
     if not france:
-        width = min(width, 360)       # a city fits a phone's width too
+        width = min(width, 420)       # a city fits a phone's width too
     span_x = max(east - west, 0.5 if france else 0.005) / 360
     span_y = max(_mercator(north) - _mercator(south), 0.01 if france else 0.0001) / (2 * math.pi)
     zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y))) - 0.3
