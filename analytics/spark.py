@@ -135,9 +135,10 @@ class SparkSource(VoteSource):
     engine = "spark"
 
     def __init__(self, spark, path, location: str, meta: dict, *, actions, has_ideas,
-                 has_participants, warnings, frames):
+                 has_participants, warnings, frames, geography=None):
         super().__init__("bundle", path, meta, None, actions=actions, has_ideas=has_ideas,
-                         has_participants=has_participants, warnings=warnings)
+                         has_participants=has_participants, warnings=warnings,
+                         geography=geography)
         self.spark = spark
         self.location = location
         self._frames = frames               # cached DataFrames, unpersisted by close()
@@ -228,15 +229,18 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
                for table, file in checked.files.items()}
         issues.raise_if_any()
         meta, actions, warnings_ = checked.meta, checked.actions, checked.warnings
+        geography = checked.geography      # own boundaries, read on the driver
     else:
+        # A bundle on a cluster is validated by Spark: its own boundaries are not read.
         raw, meta, actions, warnings_ = _validate(spark, location)
+        geography = None
     frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache,
                         zone=timezone_of(meta))
     if "participants" in raw:
         bundle_rules._warn_unknown_participants(_DuckDBDialect(spark), warnings_)
     return SparkSource(spark, folder, location, meta, actions=actions,
                        has_ideas="ideas" in raw, has_participants="participants" in raw,
-                       warnings=warnings_, frames=frames)
+                       warnings=warnings_, frames=frames, geography=geography)
 
 
 def _local_bundle(path: Path) -> Path:
