@@ -101,7 +101,7 @@ def code_normaliser(level: str, french: bool):
         return reference.normalize_departement_code
     if level in ("commune", "district"):
         return lambda value: normalise_commune_code(value, french)
-    return lambda value: None if value is None else str(value).strip() or None
+    return reference.code_text        # "7.0" from a shapefile's number is "7"; NaN is None
 
 
 # -- consultation.json ----------------------------------------------------------------------

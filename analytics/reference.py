@@ -114,6 +114,11 @@ def _code_text(value) -> str | None:
     return text or None
 
 
+def code_text(value) -> str | None:
+    """A code as stripped text (11.0 -> "11"), None when missing."""
+    return _code_text(value)
+
+
 def normalize_region_code(value) -> str | None:
     """INSEE région code as two characters ("1" -> "01"); overseas départements give their
     région ("971" -> "01"); missing -> None; anything else is returned unchanged as text."""
