@@ -4,11 +4,13 @@ and expose normalised relations to DuckDB.
 After `load_bundle`, the connection holds four relations the engine queries:
   proposals(proposal_id, content, author_name, author_age, idea_id, tags, created_at, ord)
   ideas(idea_id, name, axis, ord)
-  participants(participant_id, gender, age, age_band, region_code, department_code)
+  participants(participant_id, gender, age, age_band, region_code, department_code,
+               commune_code)
   votes(proposal_id, participant_id, vote, qualification, voted_at)
 `voted_at` is a TIMESTAMP in the consultation's local time (analytics.timeline), NULL
 when the bundle gives none. `ideas` and `participants` are empty when the bundle has
-no such table."""
+no such table. A bundle with its own boundaries (consultation.json `boundaries`) has them
+checked and simplified on `Bundle.geography` (analytics.geography)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,13 @@ import duckdb
 
 from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import Issue, IssueCollector
+from analytics.geography import (
+    Geography,
+    check_spec,
+    participant_column,
+    read_geography,
+    unmatched_codes,
+)
 from analytics.limits import too_big
 from analytics.tables import RawTable, find_table, literal, native_column, quote, read_table
 from analytics.timeline import check_timeline_keys, local_time_sql, timezone_of
@@ -41,7 +50,8 @@ REQUIRED_COLUMNS = {
 OPTIONAL_COLUMNS = {
     "proposals": ("author_name", "author_age", "idea_id", "tags", "created_at"),
     "ideas": ("axis",),
-    "participants": ("gender", "age", "age_band", "region_code", "department_code"),
+    "participants": ("gender", "age", "age_band", "region_code", "department_code",
+                     "commune_code"),
     "votes": ("qualification", "voted_at"),
 }
 SLUG = re.compile(r"[a-z0-9-]+")
@@ -57,6 +67,7 @@ class Bundle:
     con: duckdb.DuckDBPyConnection
     tables: dict[str, Path]                       # table -> file it came from
     warnings: list[str] = field(default_factory=list)
+    geography: Geography | None = None            # own boundaries and populations
 
     @property
     def has_ideas(self) -> bool:
@@ -80,8 +91,10 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
                french=checked.meta.get("country", "FR") == "FR", zone=timezone_of(checked.meta))
     if "participants" in checked.raw:
         _warn_unknown_participants(con, checked.warnings)
+        if checked.geography is not None:
+            _warn_unmatched_codes(con, checked.geography, checked.warnings)
     return Bundle(checked.folder, checked.meta, checked.actions, con, checked.files,
-                  checked.warnings)
+                  checked.warnings, checked.geography)
 
 
 @dataclass
@@ -93,6 +106,7 @@ class Checked:
     files: dict[str, Path]
     raw: dict[str, RawTable]
     warnings: list[str]
+    geography: Geography | None = None
 
 
 def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked:
@@ -115,8 +129,13 @@ def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked
     if all(t in raw for t in REQUIRED_TABLES) and not issues:
         _check_all(con, raw, issues, warnings)
     actions = read_actions(folder, con if not issues else None, issues)
+    own = None
+    if isinstance(meta.get("boundaries"), dict) and not issues:
+        own = read_geography(folder, meta["boundaries"], issues,
+                             french=meta.get("country", "FR") == "FR")
+        warnings.extend(own.warnings if own is not None else ())
     issues.raise_if_any()
-    return Checked(folder, meta, actions, files, raw, warnings)
+    return Checked(folder, meta, actions, files, raw, warnings, own)
 
 
 # DuckDB's own memory (hash tables, sorts, copied tables) stays under this; past it,
@@ -230,6 +249,8 @@ def _check_consultation(data: dict, issues: IssueCollector) -> None:
                                      and all(isinstance(p, str) for p in partners)):
         bad("partners", "partners is not a list of names", "a list of strings", partners)
     check_timeline_keys(data, issues, name)
+    if "boundaries" in data:
+        check_spec(data["boundaries"], issues, name)
 
 
 def _repr(value) -> str:
@@ -634,7 +655,8 @@ def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) 
         _create(con, kind, "participants", """
             SELECT CAST(NULL AS VARCHAR) AS participant_id, CAST(NULL AS VARCHAR) AS gender,
                    CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS age_band,
-                   CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
+                   CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code,
+                   CAST(NULL AS VARCHAR) AS commune_code
             WHERE false""")
         return
     regions, departments = code_normalisers(french)
@@ -645,10 +667,32 @@ def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) 
     _create(con, kind, "participants", f"""
         SELECT participant_id, {_column(raw, 'gender')} AS gender, {age} AS age,
                coalesce({band}, {_age_band_sql(age)}) AS age_band,
-               r.code AS region_code, d.code AS department_code
+               r.code AS region_code, d.code AS department_code,
+               {commune_code_sql(_column(raw, 'commune_code'), french)} AS commune_code
         FROM raw_participants
         LEFT JOIN region_codes r ON r.raw = {_column(raw, 'region_code')}
         LEFT JOIN department_codes d ON d.raw = {_column(raw, 'department_code')}""")
+
+
+def commune_code_sql(column: str, french: bool) -> str:
+    """INSEE commune codes on five characters in France ("1001" -> "01001"), as
+    analytics.geography.normalise_commune_code does for boundaries."""
+    if not french:
+        return column
+    return (f"CASE WHEN regexp_full_match({column}, '[0-9]{{1,4}}') THEN lpad({column}, 5, '0') "
+            f"WHEN regexp_full_match({column}, '2[abAB][0-9]{{3}}') THEN upper({column}) "
+            f"ELSE {column} END")
+
+
+def _warn_unmatched_codes(con, own: Geography, warnings: list[str]) -> None:
+    column = participant_column(own.level)
+    codes = [row[0] for row in con.execute(
+        f"SELECT DISTINCT {column} FROM participants WHERE {column} IS NOT NULL").fetchall()]
+    unmatched = unmatched_codes(own, codes)
+    if unmatched:
+        warnings.append(f"{own.file}: {len(unmatched)} code(s) of participants.{column} have no "
+                        f"outline (counted in the shares, not on the map): "
+                        f"{', '.join(unmatched)}")
 
 
 def code_normalisers(french: bool):

@@ -16,6 +16,9 @@ from analytics.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = ROOT / "data" / "consultations"
+# Small shipped examples (data/examples/build_examples.py): a consultation outside France
+# with its own boundaries.
+EXAMPLES_FOLDER = ROOT / "data" / "examples"
 DEMO_ID = "solutions-jeunes"
 # Extra folders, separated by os.pathsep (e.g. ../shared/data for the real inputs).
 FOLDERS_VARIABLE = "CONSULTATIONS_PATH"
@@ -40,7 +43,7 @@ class Entry:
 
 def folders() -> list[Path]:
     extra = [Path(p) for p in os.environ.get(FOLDERS_VARIABLE, "").split(os.pathsep) if p]
-    return [DEFAULT_FOLDER, *extra]
+    return [DEFAULT_FOLDER, EXAMPLES_FOLDER, *extra]
 
 
 def discover(roots: list[Path] | None = None) -> list[Entry]:

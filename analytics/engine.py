@@ -124,12 +124,12 @@ PARTICIPATION_CELLS_SQL = """
         SELECT participant_id, count(*) AS votes, min(voted_at) AS first_vote
         FROM votes GROUP BY participant_id
     )
-    SELECT p.gender, p.age_band, p.region_code, p.department_code,
+    SELECT p.gender, p.age_band, p.region_code, p.department_code, p.commune_code,
            p.participant_id IS NOT NULL AS known, CAST(pp.first_vote AS DATE) AS first_day,
            count(*) AS participants, sum(pp.votes) AS votes
     FROM per_participant pp
     LEFT JOIN participants p ON p.participant_id = pp.participant_id
-    GROUP BY p.gender, p.age_band, p.region_code, p.department_code,
+    GROUP BY p.gender, p.age_band, p.region_code, p.department_code, p.commune_code,
              p.participant_id IS NOT NULL, CAST(pp.first_vote AS DATE)
 """
 
@@ -137,11 +137,11 @@ PARTICIPATION_CELLS_SQL = """
 def participation_sql(segment: Segment, weighted: bool = False) -> str:
     if not weighted:
         return f"""
-            SELECT gender, age_band, region_code, department_code,
+            SELECT gender, age_band, region_code, department_code, commune_code,
                    CAST(sum(participants) AS BIGINT) AS participants,
                    CAST(sum(votes) AS BIGINT) AS votes
             FROM participation_cells c WHERE {segment.where('c')}
-            GROUP BY gender, age_band, region_code, department_code
+            GROUP BY gender, age_band, region_code, department_code, commune_code
         """
     # Weights are per voter: this one goes back to the votes.
     return f"""
@@ -149,13 +149,13 @@ def participation_sql(segment: Segment, weighted: bool = False) -> str:
             SELECT participant_id, count(*) AS votes, max(weight) AS weight
             FROM {segment_votes(segment, weighted)} GROUP BY participant_id
         )
-        SELECT p.gender, p.age_band, p.region_code, p.department_code,
+        SELECT p.gender, p.age_band, p.region_code, p.department_code, p.commune_code,
                count(*) AS participants, sum(pp.votes) AS votes,
                sum(pp.weight) AS weighted_participants,
                sum(pp.weight * pp.votes) AS weighted_votes
         FROM per_participant pp
         LEFT JOIN participants p ON p.participant_id = pp.participant_id
-        GROUP BY p.gender, p.age_band, p.region_code, p.department_code
+        GROUP BY p.gender, p.age_band, p.region_code, p.department_code, p.commune_code
     """
 
 
@@ -536,7 +536,7 @@ def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
 # -- participation --------------------------------------------------------------------------
 
 DIMENSIONS = (("gender", "gender"), ("age_band", "age_band"), ("region", "region_code"),
-              ("department", "department_code"))
+              ("department", "department_code"), ("commune", "commune_code"))
 
 
 def _participation(rows: pd.DataFrame, country: str) -> dict:
@@ -567,6 +567,8 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
                 item["name"] = (reference.region_name(label) if french else None) or label
             if dimension == "department":
                 item["name"] = (reference.departement_name(label) if french else None) or label
+            if dimension == "commune":
+                item["name"] = (reference.commune_name(label) if french else None) or label
             if participants < MIN_SEGMENT_PARTICIPANTS:
                 item.update({"participants": None, "votes": None})
             else:

@@ -18,13 +18,17 @@ class Issue:
     column: str | None = None
     expected: str | None = None
     found: str | None = None
+    # A geographic file's feature (1-based): its `column` is then a property.
+    feature: int | None = None
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.feature is not None:
+            where.append(f"feature {self.feature}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(f"{'property' if self.feature is not None else 'column'} {self.column}")
         text = f"{', '.join(where)}: {self.reason}"
         details = []
         if self.expected is not None:

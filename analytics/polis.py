@@ -440,7 +440,8 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
         CREATE OR REPLACE TABLE participants AS
         SELECT CAST(NULL AS VARCHAR) AS participant_id, CAST(NULL AS VARCHAR) AS gender,
                CAST(NULL AS INTEGER) AS age, CAST(NULL AS VARCHAR) AS age_band,
-               CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code
+               CAST(NULL AS VARCHAR) AS region_code, CAST(NULL AS VARCHAR) AS department_code,
+               CAST(NULL AS VARCHAR) AS commune_code
         WHERE false""")
     con.execute(f"CREATE OR REPLACE TABLE participation_cells AS {PARTICIPATION_CELLS_SQL}")
     row = con.execute("""

@@ -598,7 +598,8 @@ _DIMENSION_WORDS = (
     ("department", re.compile(r"\b(departements?|departments?|departamentos?|dipartiment\w*|"
                               r"landkreis\w*)\b")),
     ("region", re.compile(r"\b(regions?|bundeslander|bundesland|wohnort|lander|territoires?|"
-                          r"regioni|regione|regiones|provinces?|provincias?)\b")),
+                          r"regioni|regione|regiones|provinces?|provincias?|pays|country|"
+                          r"countries|staaten|mitgliedstaaten|paises|paesi)\b")),
 )
 # Age labels once passed through _key ("18-24 ans" -> "18 24 ans", "65+" stays).
 _AGE_LABEL = re.compile(r"^\d{1,3} (a |to |bis |und )?\d{1,3}( ans| years| jahre)?$"
@@ -684,6 +685,10 @@ def dimension_of(name: str, labels: list[str]) -> str:
             dimension = "gender"
     regions = sum(region_code(label) is not None for label in labels)
     departements = sum(departement_code(label) is not None for label in labels)
+    countries = sum(reference.country_code_from_name(label) is not None for label in labels)
+    if dimension is None and labels and countries >= max(len(labels) / 2, 1) \
+            and countries > regions:
+        dimension = "region"        # by country: mapped on the countries of Europe
     if dimension is None and labels:
         if regions >= max(len(labels) / 2, 1) and regions >= departements:
             dimension = "region"

@@ -1,4 +1,5 @@
-"""Reference data on France: régions, départements, their outlines and population shares.
+"""Reference data on France: régions, départements, communes, their outlines and population
+shares.
 
 The files live in ``<repo>/data/reference`` and are rebuilt by
 ``data/reference/build_reference.py`` (see its README). Only the standard library and pandas
@@ -54,7 +55,7 @@ REGION_ALIASES = {
 DEPARTEMENT_ALIASES = {"reunion": "974", "ile de la reunion": "974"}
 
 BOUNDARY_FILES = {"region": "regions.geojson", "departement": "departements.geojson"}
-DIMENSIONS = ("gender", "age_band", "region", "department")
+DIMENSIONS = ("gender", "age_band", "region", "department", "commune")
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -111,6 +112,11 @@ def _code_text(value) -> str | None:
         return None  # pd.NA, pd.NaT
     text = str(value).strip()
     return text or None
+
+
+def code_text(value) -> str | None:
+    """A code as stripped text (11.0 -> "11"), None when missing."""
+    return _code_text(value)
 
 
 def normalize_region_code(value) -> str | None:
@@ -214,6 +220,10 @@ def _share_key(dimension: str, label) -> str | None:
         return region_code_from_name(text)
     if dimension == "department":
         return normalize_departement_code(text)
+    if dimension == "commune":
+        from analytics.geography import normalise_commune_code
+
+        return normalise_commune_code(text)
     if dimension == "age_band":
         return re.sub(r"\b0+(\d)", r"\1", text.replace(" ", ""))
     return text.lower()
@@ -226,6 +236,10 @@ def _reference_shares(dimension: str) -> dict[str, float]:
         table = _departements()
         return dict(zip(table.code, 100 * table.population / table.population.sum(),
                         strict=True))
+    if dimension == "commune":     # Mayotte's communes have no population: left out
+        table = _communes().dropna(subset=["population"])
+        return dict(zip(table.code, 100 * table.population.astype(float)
+                        / float(table.population.sum()), strict=True))
     table = _population_shares()
     rows = table[(table.country == "FR") & (table.dimension == dimension)]
     return dict(zip(rows.label, rows.share, strict=True))
@@ -234,8 +248,8 @@ def _reference_shares(dimension: str) -> dict[str, float]:
 def population_shares(
     dimension: str, labels: list[str] | None = None, country: str = "FR"
 ) -> dict[str, float]:
-    """Share of the general population, in percent, by gender, age band, région or
-    département code.
+    """Share of the general population, in percent, by gender, age band, région,
+    département or commune code.
 
     With `labels`, only those labels are returned (keyed as given), renormalised to add up to
     100 over the labels that have a share; labels without one (gender "other", unknown bands)
@@ -273,3 +287,155 @@ def boundaries(level: str = "region") -> dict:
     if level not in BOUNDARY_FILES:
         raise ValueError(f"unknown level {level!r}; expected 'region' or 'departement'")
     return _boundaries(level)
+
+
+# --- communes ------------------------------------------------------------------------------
+
+COMMUNES_DIR = DATA_DIR / "communes"
+# Past this many départements a commune map keeps only the communes with participants
+# (all of France's 35,000 communes would be tens of megabytes in the browser).
+MAX_WHOLE_DEPARTEMENTS = 4
+
+
+@lru_cache(maxsize=1)
+def _communes() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "communes.csv",
+                       dtype={"code": str, "department_code": str, "name": str}
+                       ).astype({"population": "Int64"})
+
+
+def communes() -> pd.DataFrame:
+    """Every commune: code (INSEE), name, department_code, population (empty: Mayotte)."""
+    return _communes().copy()
+
+
+@lru_cache(maxsize=1)
+def _commune_index() -> dict[str, tuple[str, str]]:
+    table = _communes()
+    return dict(zip(table.code, zip(table.name, table.department_code, strict=True),
+                    strict=True))
+
+
+def commune_name(code) -> str | None:
+    from analytics.geography import normalise_commune_code
+
+    found = _commune_index().get(normalise_commune_code(code))
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=8)
+def _commune_outlines(departement: str) -> tuple[dict, ...]:
+    path = COMMUNES_DIR / f"{departement}.geojson"
+    if not path.is_file():
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["features"])
+
+
+def commune_boundaries(codes) -> dict:
+    """GeoJSON FeatureCollection (EPSG:4326, real positions, ``id`` = INSEE code) of the
+    communes of the départements `codes` lie in; only the communes `codes` themselves when
+    they span more than MAX_WHOLE_DEPARTEMENTS départements."""
+    from analytics.geography import normalise_commune_code
+
+    wanted = {normalise_commune_code(code) for code in codes} - {None}
+    index = _commune_index()
+    departements = sorted({index[code][1] for code in wanted if code in index})
+    features = [feature for departement in departements
+                for feature in _commune_outlines(departement)]
+    if len(departements) > MAX_WHOLE_DEPARTEMENTS:
+        features = [feature for feature in features if feature["id"] in wanted]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- countries of Europe -------------------------------------------------------------------
+
+# Names of countries are matched in these languages besides English (pycountry's own
+# translations of ISO 3166-1).
+COUNTRY_NAME_LANGUAGES = ("fr", "de", "es", "it", "nl", "pl", "uk")
+COUNTRY_ALIASES = {"republique tcheque": "CZ", "czech republic": "CZ", "hollande": "NL",
+                   "grande bretagne": "GB", "great britain": "GB"}
+
+
+@lru_cache(maxsize=1)
+def _europe() -> dict:
+    return json.loads((DATA_DIR / "europe.geojson").read_text(encoding="utf-8"))
+
+
+def europe_boundaries() -> dict:
+    """GeoJSON FeatureCollection of the countries of Europe (Natural Earth 1:50m, clipped to
+    Europe), ``id`` = ISO 3166-1 alpha-2 code. Shared: do not mutate."""
+    return _europe()
+
+
+@lru_cache(maxsize=1)
+def _country_codes_by_name() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                        fallback=True) for lang in COUNTRY_NAME_LANGUAGES]
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        spellings = {country.name, getattr(country, "common_name", None),
+                     getattr(country, "official_name", None)}
+        spellings |= {t.gettext(country.name) for t in translations}
+        for spelling in spellings - {None}:
+            names.setdefault(_name_key(spelling), country.alpha_2)
+            # "Moldova, Republic of" -> "moldova"
+            names.setdefault(_name_key(spelling.split(",")[0]), country.alpha_2)
+    return names | COUNTRY_ALIASES
+
+
+def country_code_from_name(label) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country named in English, French, German... or given by
+    its alpha-2/alpha-3 code ("Allemagne", "Deutschland", "DEU" -> "DE"), or None."""
+    import pycountry
+
+    text = _code_text(label)
+    if text is None:
+        return None
+    if text.isalpha() and len(text) in (2, 3) and text.isupper():
+        found = pycountry.countries.get(**{f"alpha_{len(text)}": text})
+        return found.alpha_2 if found else None
+    return _country_codes_by_name().get(_name_key(text))
+
+
+# --- German Länder -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _laender() -> dict:
+    return json.loads((DATA_DIR / "laender.geojson").read_text(encoding="utf-8"))
+
+
+def laender_boundaries() -> dict:
+    """GeoJSON FeatureCollection of Germany's 16 Länder (BKG VG250), ``id`` = ISO 3166-2 code
+    (DE-BY...). Shared: do not mutate."""
+    return _laender()
+
+
+@lru_cache(maxsize=1)
+def _land_codes_by_name() -> dict[str, str]:
+    import pycountry
+
+    names = {}
+    for land in pycountry.subdivisions.get(country_code="DE"):
+        names[_name_key(land.name)] = land.code
+        names[_name_key(land.code)] = land.code              # "DE-BY"
+        names[_name_key(land.code[3:])] = land.code          # "BY"
+    # English and French spellings of the Länder whose names differ.
+    return names | {"bavaria": "DE-BY", "baviere": "DE-BY", "hesse": "DE-HE",
+                    "lower saxony": "DE-NI", "basse saxe": "DE-NI", "saxony": "DE-SN",
+                    "saxe": "DE-SN", "saxony anhalt": "DE-ST", "saxe anhalt": "DE-ST",
+                    "north rhine westphalia": "DE-NW", "rhenanie du nord westphalie": "DE-NW",
+                    "rhineland palatinate": "DE-RP", "rhenanie palatinat": "DE-RP",
+                    "thuringia": "DE-TH", "thuringe": "DE-TH", "brandebourg": "DE-BB",
+                    "breme": "DE-HB", "hambourg": "DE-HH", "sarre": "DE-SL",
+                    "mecklembourg pomeranie occidentale": "DE-MV",
+                    "mecklenburg western pomerania": "DE-MV", "bade wurtemberg": "DE-BW"}
+
+
+def land_code_from_name(label) -> str | None:
+    """ISO 3166-2 code of a German Land ("Bayern", "Bavaria", "DE-BY" -> "DE-BY"), or None."""
+    text = _code_text(label)
+    return None if text is None else _land_codes_by_name().get(_name_key(text))

@@ -371,7 +371,7 @@ def build_report(source, lang: str = "fr", options: Options = DEFAULT_OPTIONS, *
         _ideas_sections(builder, results)
         _list_sections(builder, results)
         _debate_section(builder, results)
-        _participation_section(builder, results)
+        _participation_section(builder, results, getattr(source, "geography", None))
         if groups:
             _groups_section(builder, source, options)
         _actions_section(builder, results)
@@ -560,21 +560,26 @@ def _debate_section(builder: Builder, results: dict) -> None:
     builder.add("debate", w["debate"], "".join(parts))
 
 
-def _participation_section(builder: Builder, results: dict) -> None:
+def _participation_section(builder: Builder, results: dict, geography=None) -> None:
     from analytics.charts import participation as charts
 
     lang, w = builder.lang, words(builder.lang)
     rows = results.get("participation") or {}
-    if not any(rows.get(d) for d in ("gender", "age_band", "region", "department", "other")):
+    if not any(rows.get(d) for d in ("gender", "age_band", "region", "department", "commune",
+                                     "other")):
         return
     consultation = results.get("consultation") or {}
     french = consultation.get("country") in (None, "", "FR")
     parts = []
-    frame = charts.geo_frame(results, "region") if rows.get("region") else None
-    if frame is not None and french and charts.mappable(frame) and \
-            charts.available_metrics(frame):
+    # The consultation's own areas first (analytics.geography), else France's régions.
+    layer = charts.own_layer(geography) if geography is not None else None
+    if layer is None and french and rows.get("region"):
+        layer = charts.reference_layer("region")
+    frame = (charts.geo_frame(results, layer=layer)
+             if layer is not None and rows.get(layer.dimension) else None)
+    if frame is not None and charts.mappable(frame) and charts.available_metrics(frame):
         metric = charts.available_metrics(frame)[0]
-        fig, data = charts.choropleth(frame, lang, metric, "region",
+        fig, data = charts.choropleth(frame, lang, metric, layer=layer,
                                       published=(results.get("source") or {}).get("kind")
                                       == "published")
         parts.append(f"<h3>{esc(w['where'])}</h3>" + builder.figure(fig, data, name="regions")

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.bundle import load_bundle
 from analytics.engine import DEFAULT_OPTIONS, FoundIdeas, Options, compute_results
 from analytics.errors import InputError, Issue
+from analytics.geography import add_per_inhabitant
 
 if TYPE_CHECKING:
     from analytics.found_ideas import IdeaSet
@@ -103,7 +104,7 @@ class VoteSource(Source):
     participants and votes (a bundle, or a Polis export converted to one)."""
 
     def __init__(self, kind, path, meta, con, *, actions=None, has_ideas=True,
-                 has_participants=True, warnings=None, extra=None):
+                 has_participants=True, warnings=None, extra=None, geography=None):
         capabilities = {"proposals", "votes"}
         capabilities |= {"ideas"} if has_ideas else set()
         capabilities |= {"participants", "segments"} if has_participants else set()
@@ -114,6 +115,7 @@ class VoteSource(Source):
         self.has_ideas = has_ideas
         self.has_participants = has_participants
         self.extra = extra or {}        # kind-specific keys merged into the results
+        self.geography = geography      # own boundaries and populations (analytics.geography)
         self._lock = threading.Lock()
         self._raking = None             # analytics.weighting.Raking, computed once
         self._raking_lock = threading.Lock()
@@ -240,6 +242,11 @@ class VoteSource(Source):
                                   weighting=raking.summary() if raking is not None else None,
                                   found=found)
         idea_notes(results, options, choice)
+        add_per_inhabitant(results, self.geography, self.meta.get("country", "FR"))
+        if self.geography is not None:
+            results["boundaries"] = {"file": self.geography.file, "level": self.geography.level,
+                                     "areas": len(self.geography.names),
+                                     "populations": self.geography.populations is not None}
         results.update(self.extra)
         results["source"] = self.describe()
         return results
@@ -260,7 +267,7 @@ def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:
     bundle = load_bundle(path, materialize=materialize)
     return VoteSource("bundle", bundle.path, bundle.meta, bundle.con, actions=bundle.actions,
                       has_ideas=bundle.has_ideas, has_participants=bundle.has_participants,
-                      warnings=bundle.warnings)
+                      warnings=bundle.warnings, geography=bundle.geography)
 
 
 def looks_like_bundle(folder: Path) -> bool:

@@ -8,7 +8,8 @@ columns and types:
 
   proposals(proposal_id, content, author_name, author_age, idea_id, tags, created_at, ord)
   ideas(idea_id, name, axis, ord)
-  participants(participant_id, gender, age, age_band, region_code, department_code)
+  participants(participant_id, gender, age, age_band, region_code, department_code,
+               commune_code)
   votes(proposal_id, participant_id, vote, qualification, voted_at)
 
 Spark reads the bundle's files (CSV or Parquet, on the local disk or on shared
@@ -48,6 +49,7 @@ import pandas as pd
 from analytics import bundle as bundle_rules
 from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import InputError, Issue, IssueCollector
+from analytics.geography import normalise_commune_code
 from analytics.sources import VoteSource
 from analytics.tables import RawTable, literal
 from analytics.timeline import local_time_sql, timezone_of
@@ -133,9 +135,10 @@ class SparkSource(VoteSource):
     engine = "spark"
 
     def __init__(self, spark, path, location: str, meta: dict, *, actions, has_ideas,
-                 has_participants, warnings, frames):
+                 has_participants, warnings, frames, geography=None):
         super().__init__("bundle", path, meta, None, actions=actions, has_ideas=has_ideas,
-                         has_participants=has_participants, warnings=warnings)
+                         has_participants=has_participants, warnings=warnings,
+                         geography=geography)
         self.spark = spark
         self.location = location
         self._frames = frames               # cached DataFrames, unpersisted by close()
@@ -226,15 +229,18 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
                for table, file in checked.files.items()}
         issues.raise_if_any()
         meta, actions, warnings_ = checked.meta, checked.actions, checked.warnings
+        geography = checked.geography      # own boundaries, read on the driver
     else:
+        # A bundle on a cluster is validated by Spark: its own boundaries are not read.
         raw, meta, actions, warnings_ = _validate(spark, location)
+        geography = None
     frames = _normalise(spark, raw, french=meta.get("country", "FR") == "FR", cache=cache,
                         zone=timezone_of(meta))
     if "participants" in raw:
         bundle_rules._warn_unknown_participants(_DuckDBDialect(spark), warnings_)
     return SparkSource(spark, folder, location, meta, actions=actions,
                        has_ideas="ideas" in raw, has_participants="participants" in raw,
-                       warnings=warnings_, frames=frames)
+                       warnings=warnings_, frames=frames, geography=geography)
 
 
 def _local_bundle(path: Path) -> Path:
@@ -692,21 +698,25 @@ def _participants_sql(spark, raw: RawTable | None, french: bool) -> str:
         return """
             SELECT CAST(NULL AS STRING) AS participant_id, CAST(NULL AS STRING) AS gender,
                    CAST(NULL AS INT) AS age, CAST(NULL AS STRING) AS age_band,
-                   CAST(NULL AS STRING) AS region_code, CAST(NULL AS STRING) AS department_code
+                   CAST(NULL AS STRING) AS region_code, CAST(NULL AS STRING) AS department_code,
+                   CAST(NULL AS STRING) AS commune_code
             WHERE false"""
     regions, departments = bundle_rules.code_normalisers(french)
     _code_view(spark, "region_codes", raw, "region_code", regions)
     _code_view(spark, "department_codes", raw, "department_code", departments)
+    _code_view(spark, "commune_codes", raw, "commune_code",
+               lambda value: normalise_commune_code(value, french))
     age = _integer(raw, "age")
     return f"""
-        SELECT /*+ BROADCAST(r, d) */ participant_id, {_column(raw, 'gender')} AS gender,
+        SELECT /*+ BROADCAST(r, d, m) */ participant_id, {_column(raw, 'gender')} AS gender,
                {age} AS age,
                coalesce({_column(raw, 'age_band')}, {bundle_rules._age_band_sql(age)})
                    AS age_band,
-               r.code AS region_code, d.code AS department_code
+               r.code AS region_code, d.code AS department_code, m.code AS commune_code
         FROM raw_participants
         LEFT JOIN region_codes r ON r.raw = {_column(raw, 'region_code')}
-        LEFT JOIN department_codes d ON d.raw = {_column(raw, 'department_code')}"""
+        LEFT JOIN department_codes d ON d.raw = {_column(raw, 'department_code')}
+        LEFT JOIN commune_codes m ON m.raw = {_column(raw, 'commune_code')}"""
 
 
 def _code_view(spark, name: str, raw: RawTable, column: str, normalise) -> None:

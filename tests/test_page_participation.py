@@ -102,8 +102,8 @@ def values_by_code(spec: dict) -> dict[str, float]:
 
 # Hand-computed figures. Régions: 50 participants with a known région (u0-u49).
 SHARE_11, SHARE_84 = 100 * 30 / 50, 100 * 15 / 50
-PER_100K_11 = 1e5 * 30 / 12_174_880          # Île-de-France, population légale 2017
-PER_100K_84 = 1e5 * 15 / 7_948_287           # Auvergne-Rhône-Alpes
+PER_10K_11 = 1e4 * 30 / 12_174_880          # Île-de-France, population légale 2017
+PER_10K_84 = 1e4 * 15 / 7_948_287           # Auvergne-Rhône-Alpes
 # population shares (18.23, 11.90, 7.53 %) renormalised over the three régions present
 POPULATION_11 = 100 * 18.23 / (18.23 + 11.90 + 7.53)
 RATIO_11 = SHARE_11 / POPULATION_11
@@ -115,11 +115,11 @@ def test_geo_frame_by_hand(results):
     frame = charts.geo_frame(results, "region").set_index("code")
     assert frame.at["11", "participants"] == 30
     assert frame.at["11", "share"] == pytest.approx(SHARE_11)
-    assert frame.at["84", "per_100k"] == pytest.approx(PER_100K_84)
-    assert frame.at["11", "per_100k"] == pytest.approx(PER_100K_11)
+    assert frame.at["84", "per_10k"] == pytest.approx(PER_10K_84)
+    assert frame.at["11", "per_10k"] == pytest.approx(PER_10K_11)
     assert frame.at["11", "ratio"] == pytest.approx(RATIO_11)
     assert bool(frame.at["93", "suppressed"])
-    assert frame.loc["93", ["share", "per_100k", "ratio"]].isna().all()
+    assert frame.loc["93", ["share", "per_10k", "ratio"]].isna().all()
     assert pd.isna(frame.at["93", "participants"])
     departements = charts.geo_frame(results, "departement").set_index("code")
     assert departements.at["75", "share"] == pytest.approx(40.0)
@@ -129,16 +129,16 @@ def test_geo_frame_by_hand(results):
 
 def test_choropleth_traces(results):
     frame = charts.geo_frame(results, "region")
-    fig, data = charts.choropleth(frame, "fr", "per_100k")
+    fig, data = charts.choropleth(frame, "fr", "per_10k")
     main = fig.data[0]
     assert dict(zip(main.locations, main.z, strict=True)) == pytest.approx(
-        {"11": PER_100K_11, "84": PER_100K_84})
+        {"11": PER_10K_11, "84": PER_10K_84})
     grey = next(trace for trace in fig.data[1:] if trace.name == "< 10 participants")
     assert list(grey.locations) == ["93"]
     missing = next(trace for trace in fig.data[1:] if trace.name == "Aucun participant")
     assert len(missing.locations) == 18 - 3
     assert fig.layout.map.style == "white-bg"
-    assert fig.layout.title.text == "Participants pour 100 000 habitants, par région"
+    assert fig.layout.title.text == "Participants pour 10 000 habitants, par région"
     # the table: "< 10" instead of a number for Provence-Alpes-Côte d'Azur
     row = data.set_index("Code").loc["93"]
     assert row["Remarque"] == "< 10 participants"
@@ -213,6 +213,9 @@ def test_published_regions_map_and_foreign_labels_do_not():
         {"label": "Bayern", "participants": None, "votes": None, "participants_share": 18,
          "population_share": 16}]}}
     assert not charts.mappable(charts.geo_frame(german, "region"))
+    # ... but they are German Länder (ISO 3166-2 codes, BKG outlines).
+    on_laender = charts.geo_frame(german, layer=charts.laender_layer())
+    assert list(on_laender["code"]) == ["DE-BY"] and charts.mappable(on_laender)
 
 
 def test_user_text_escaped_in_map_hover():
@@ -248,10 +251,10 @@ def test_page_map_share_by_default(app):
 
 
 def test_page_metric_by_link(app):
-    at = app(metric="per_100k")
-    assert at.session_state["metric"] == "per_100k"
+    at = app(metric="per_10k")
+    assert at.session_state["metric"] == "per_10k"
     assert values_by_code(map_of(charts_of(at))) == pytest.approx(
-        {"11": PER_100K_11, "84": PER_100K_84})
+        {"11": PER_10K_11, "84": PER_10K_84})
     at = app(metric="ratio", lang="en")
     spec = map_of(charts_of(at))
     assert values_by_code(spec)["11"] == pytest.approx(math.log2(RATIO_11))
@@ -286,14 +289,28 @@ def test_page_without_participants(app):
     assert not at.get("plotly_chart")
 
 
-def test_page_outside_france_bars_by_label(app):
+def test_page_outside_france_lander_are_mapped(app):
+    # A German bundle's région labels are Länder: mapped on the Länder (BKG outlines).
+    at = app(ABROAD)
+    spec = map_of(charts_of(at))
+    assert values_by_code(spec) == pytest.approx({"DE-BY": 50.0, "DE-BE": 37.5})
+    # Bremen: 5 participants, under the privacy threshold
+    grey = next(trace for trace in spec["data"] if trace.get("name") == "< 10 participants")
+    assert grey["locations"] == ["DE-HB"]
+    assert any("GeoBasis-DE / BKG" in c.value for c in at.caption)
+
+
+def test_page_outside_france_bars_by_label(app, monkeypatch):
+    # Labels that are no known places: bars by label, no map.
+    from analytics import reference
+
+    monkeypatch.setattr(reference, "land_code_from_name", lambda label: None)
     at = app(ABROAD)
     specs = charts_of(at)
     assert not any(spec["data"][0]["type"] == "choroplethmap" for spec in specs)
     regions = next(s for s in specs if s["layout"]["title"]["text"].startswith(
         "Participation par région"))
     assert regions["data"][0]["y"] == ["Bayern", "Berlin", "Bremen"]
-    # Bremen: 5 participants, under the privacy threshold
     assert regions["data"][0]["x"][:2] == pytest.approx([50.0, 37.5])
     assert regions["data"][0]["x"][2] is None
     assert [a["text"] for a in regions["layout"]["annotations"]
@@ -308,7 +325,7 @@ def test_page_on_published_results(shared_data, monkeypatch):
     except InputError:
         pytest.skip("published results are not readable yet (analytics reader in progress)")
     monkeypatch.setenv("CONSULTATIONS_PATH", str(path))
-    for name, mapped in (("commerce-demain", True), ("unser-europa", False)):
+    for name, mapped in (("commerce-demain", True), ("unser-europa", True)):
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
         at.session_state["c"] = name
@@ -318,9 +335,10 @@ def test_page_on_published_results(shared_data, monkeypatch):
         specs = charts_of(at)
         maps = [s for s in specs if s["data"][0]["type"] == "choroplethmap"]
         assert bool(maps) == mapped, name
-        if mapped:
+        if name == "commerce-demain":
             # "Participation par région (1/2)" and "(2/2)" merged: Île-de-France 18 % of votes
             assert values_by_code(maps[0])["11"] == 18
         else:
-            bars = next(s for s in specs if "Bayern" in (s["data"][0].get("y") or []))
-            assert bars["data"][0]["x"][bars["data"][0]["y"].index("Bayern")] == 18
+            # "Beteiligung nach Wohnort (1/2)" and "(2/2)": the 16 Länder, as published
+            assert len(values_by_code(maps[0])) == 16
+            assert values_by_code(maps[0])["DE-BY"] == 18

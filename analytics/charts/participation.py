@@ -1,7 +1,7 @@
-"""Participation: who took part, compared with the general population. A map of
-France's régions or départements (share of participants, participants per 100,000
-inhabitants, over/under-representation), and bars consultation vs population by gender,
-age band or region label. No streamlit here.
+"""Participation: who took part, compared with the general population. A map of France's
+régions, départements or communes, or of a bundle's own areas (analytics.geography): share
+of participants, participants per 10,000 inhabitants, over/under-representation; and bars
+consultation vs population by gender, age band or region label. No streamlit here.
 
 Privacy (SPEC section 5): a row whose figures were suppressed (fewer than 10 participants)
 is drawn grey and labelled "< 10", never given a number."""
@@ -9,6 +9,7 @@ is drawn grey and labelled "< 10", never given a number."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,11 @@ import plotly.graph_objects as go
 from analytics import i18n, reference
 from analytics.charts import style
 
-LEVELS = ("region", "departement")
-METRICS = ("share", "per_100k", "ratio")
-# Results' participation dimension of each map level.
-DIMENSION_OF = {"region": "region", "departement": "department"}
+LEVELS = ("region", "departement", "commune")
+METRICS = ("share", "per_10k", "ratio")
+# Results' participation dimension of each map level ("own": a bundle's own boundaries).
+DIMENSION_OF = {"region": "region", "departement": "department", "commune": "commune"}
+PER = 10_000        # figures per inhabitant are per 10,000 inhabitants
 # The whole of France with the overseas insets west of Brittany (data/reference/README.md).
 # Mercator middle of latitudes 41.37-51.09, longitudes -7.45 (insets) to 9.56 (Corsica); at
 # zoom 4.3 France fits in about 480 x 400 pixels.
@@ -34,19 +36,24 @@ MISSING_COLOR = "#F0F0F0"
 WORDS = {
     "fr": {
         "share": "Part des participants", "share_votes": "Part des votes",
-        "per_100k": "Participants pour 100 000 habitants",
+        "per_10k": "Participants pour 10 000 habitants",
         "ratio": "Représentation par rapport à la population",
         "ratio_short": "Représentation",
         "short_share": "Part des participants", "short_share_votes": "Part des votes",
-        "short_per_100k": "Pour 100 000 habitants", "short_ratio": "Représentation",
+        "short_per_10k": "Pour 10 000 habitants", "short_ratio": "Représentation",
         "ratio_bar": "Représentation (1 = à proportion de la population)",
         "title_share": "Part des participants par {level}",
         "title_share_votes": "Part des votes par {level}",
-        "title_per_100k": "Participants pour 100 000 habitants, par {level}",
+        "title_per_10k": "Participants pour 10 000 habitants, par {level}",
         "title_ratio": "Sur- et sous-représentation des {level_plural} parmi les participants",
-        "region": "région", "departement": "département",
+        "region": "région", "departement": "département", "commune": "commune",
+        "district": "quartier", "own": "zone", "country": "pays", "land": "Land",
         "region_plural": "régions", "departement_plural": "départements",
-        "region_title": "Région", "departement_title": "Département",
+        "commune_plural": "communes", "district_plural": "quartiers", "own_plural": "zones",
+        "country_plural": "pays", "country_title": "Pays",
+        "land_plural": "Länder", "land_title": "Land",
+        "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
+        "district_title": "Quartier", "own_title": "Zone",
         "suppressed": "< 10 participants", "missing": "Aucun participant",
         "missing_published": "Non publié",
         "population": "Population", "population_share": "Part de la population",
@@ -66,24 +73,29 @@ WORDS = {
         "axis_share": "Part (%)", "times": "×{value}",
         "ranking_title_share": "Classement : part des participants",
         "ranking_title_share_votes": "Classement : part des votes",
-        "ranking_title_per_100k": "Classement : pour 100 000 habitants",
+        "ranking_title_per_10k": "Classement : pour 10 000 habitants",
         "ranking_title_ratio": "Classement : représentation (1 = à proportion)",
     },
     "en": {
         "share": "Share of participants", "share_votes": "Share of votes",
-        "per_100k": "Participants per 100,000 inhabitants",
+        "per_10k": "Participants per 10,000 inhabitants",
         "ratio": "Representation relative to the population",
         "ratio_short": "Representation",
         "short_share": "Share of participants", "short_share_votes": "Share of votes",
-        "short_per_100k": "Per 100,000 inhabitants", "short_ratio": "Representation",
+        "short_per_10k": "Per 10,000 inhabitants", "short_ratio": "Representation",
         "ratio_bar": "Representation (1 = in proportion to the population)",
         "title_share": "Share of participants by {level}",
         "title_share_votes": "Share of votes by {level}",
-        "title_per_100k": "Participants per 100,000 inhabitants, by {level}",
+        "title_per_10k": "Participants per 10,000 inhabitants, by {level}",
         "title_ratio": "Over- and under-representation of {level_plural} among participants",
-        "region": "région", "departement": "département",
+        "region": "région", "departement": "département", "commune": "commune",
+        "district": "district", "own": "area", "country": "country", "land": "Land",
         "region_plural": "régions", "departement_plural": "départements",
-        "region_title": "Région", "departement_title": "Département",
+        "commune_plural": "communes", "district_plural": "districts", "own_plural": "areas",
+        "country_plural": "countries", "country_title": "Country",
+        "land_plural": "Länder", "land_title": "Land",
+        "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
+        "district_title": "District", "own_title": "Area",
         "suppressed": "< 10 participants", "missing": "No participant",
         "missing_published": "Not published",
         "population": "Population", "population_share": "Share of the population",
@@ -103,7 +115,7 @@ WORDS = {
         "axis_share": "Share (%)", "times": "×{value}",
         "ranking_title_share": "Ranking: share of participants",
         "ranking_title_share_votes": "Ranking: share of votes",
-        "ranking_title_per_100k": "Ranking: per 100,000 inhabitants",
+        "ranking_title_per_10k": "Ranking: per 10,000 inhabitants",
         "ranking_title_ratio": "Ranking: representation (1 = in proportion)",
     },
 }
@@ -152,6 +164,76 @@ def is_suppressed(row: dict) -> bool:
 
 # -- the map --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Layer:
+    """What a map draws: the outlines (GeoJSON, feature ``id`` = code), the areas' names
+    and populations, and the results' participation dimension the areas are counted in."""
+
+    key: str                  # region | departement | commune | own
+    dimension: str            # region | department | commune
+    word: str                 # WORDS key naming one area: region, departement, commune...
+    geojson: dict
+    names: dict[str, str]
+    population: dict[str, int]
+    france_view: bool = False  # the whole of France with its insets unless zoomed closer
+    normalise: object = None   # the area code of a participation row's label
+
+    def code_of(self, row: dict) -> str | None:
+        code = self.normalise(row.get("label")) if self.normalise else row.get("label")
+        return code if code in self.names else None
+
+
+def _area_word(level: str) -> str:
+    return {"department": "departement"}.get(level, level)
+
+
+def reference_layer(level: str, results: dict | None = None) -> Layer:
+    """France's régions, départements (insets) or communes (real positions, the
+    départements of the communes in `results` only)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    if level == "commune":
+        from analytics.geography import normalise_commune_code
+
+        rows = ((results or {}).get("participation") or {}).get("commune") or []
+        geojson = reference.commune_boundaries([row.get("label") for row in rows])
+        table = reference.communes()
+        table = table[table.code.isin({f["id"] for f in geojson["features"]})]
+        return Layer("commune", "commune", "commune", geojson,
+                     dict(zip(table.code, table.name, strict=True)),
+                     {c: int(p) for c, p in zip(table.code, table.population, strict=True)
+                      if not pd.isna(p)},
+                     normalise=normalise_commune_code)
+    table = reference.regions() if level == "region" else reference.departements()
+    return Layer(level, DIMENSION_OF[level], level, reference.boundaries(level),
+                 dict(zip(table.code, table.name, strict=True)),
+                 dict(zip(table.code, table.population, strict=True)), france_view=True,
+                 normalise=lambda label, level=level: _code({"label": label}, level))
+
+
+def europe_layer() -> Layer:
+    """The countries of Europe (Natural Earth), for results by country: a published file's
+    histogram "Participation par pays" (labels: country names or ISO codes)."""
+    geojson = reference.europe_boundaries()
+    names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    return Layer("europe", "region", "country", geojson, names, {},
+                 normalise=reference.country_code_from_name)
+
+
+def laender_layer() -> Layer:
+    """Germany's Länder (BKG VG250), for results by Land ("Beteiligung nach Wohnort")."""
+    geojson = reference.laender_boundaries()
+    names = {f["id"]: f["properties"]["name"] for f in geojson["features"]}
+    return Layer("laender", "region", "land", geojson, names, {},
+                 normalise=reference.land_code_from_name)
+
+
+def own_layer(geography) -> Layer:
+    """A bundle's own boundaries (analytics.geography.Geography)."""
+    return Layer("own", geography.dimension, _area_word(geography.level), geography.geojson,
+                 dict(geography.names), geography.population_of())
+
+
 def _code(row: dict, level: str) -> str | None:
     given = row.get("code")
     label = row.get("label")
@@ -168,50 +250,65 @@ def _code(row: dict, level: str) -> str | None:
     return None
 
 
-def geo_frame(results: dict, level: str = "region") -> pd.DataFrame:
-    """One row per participation row of the level: code (None when not a French région or
-    département), name, participants, votes, share (of participants, or of votes when only
-    those are published), population (reference), per_100k, population_share, ratio
-    (share / population share), suppressed."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}")
-    rows = (results.get("participation") or {}).get(DIMENSION_OF[level]) or []
+def geo_frame(results: dict, level: str = "region", layer: Layer | None = None) -> pd.DataFrame:
+    """One row per participation row of the layer's dimension: code (None when the row is
+    none of the layer's areas), name, participants, votes, share (of participants, or of
+    votes when only those are published), population, per_10k (participants per 10,000
+    inhabitants), population_share, ratio (share / population share), suppressed.
+
+    `layer`: what is mapped (default: France's `level`). Where the results carry no
+    population share (outside France), it is each area's share of the population of the
+    areas listed, the same areas the participants' shares are of."""
+    layer = layer or reference_layer(level, results)
+    rows = (results.get("participation") or {}).get(layer.dimension) or []
     base = share_base(rows)
-    table = reference.regions() if level == "region" else reference.departements()
-    population = dict(zip(table.code, table.population, strict=True))
-    names = dict(zip(table.code, table.name, strict=True))
     records = []
     for row in rows:
-        code = _code(row, level)
+        code = _code(row, layer.key) if layer.key in ("region", "departement") \
+            else layer.code_of(row)
         suppressed = is_suppressed(row)
         participants = None if suppressed else row.get("participants")
         share = None if suppressed else _num(row.get(f"{base}_share"))
-        inhabitants = population.get(code) if code else None
-        population_share = _num(row.get("population_share"))
+        inhabitants = layer.population.get(code) if code else None
         records.append({
             "code": code,
             "label": row.get("label"),
-            "name": row.get("name") or (names.get(code) if code else None) or row.get("label"),
+            "name": (layer.names.get(code) if code and layer.key == "own" else None)
+            or row.get("name") or (layer.names.get(code) if code else None) or row.get("label"),
             "participants": participants,
             "votes": None if suppressed else row.get("votes"),
             "share": share,
             "population": inhabitants,
-            "per_100k": (1e5 * participants / inhabitants
-                         if participants is not None and inhabitants else None),
-            "population_share": population_share,
-            "ratio": (share / population_share
-                      if share is not None and population_share else None),
+            "per_10k": per_inhabitants(participants, inhabitants),
+            "population_share": _num(row.get("population_share")),
             "suppressed": suppressed,
         })
     frame = pd.DataFrame(records, columns=["code", "label", "name", "participants", "votes",
-                                           "share", "population", "per_100k",
-                                           "population_share", "ratio", "suppressed"])
+                                           "share", "population", "per_10k",
+                                           "population_share", "suppressed"])
+    if frame["population_share"].isna().all() and frame["population"].notna().any():
+        counted = frame.drop_duplicates("code")["population"].dropna()
+        frame["population_share"] = 100 * frame["population"] / counted.sum()
+    frame["ratio"] = [share / population_share if share is not None and population_share
+                      and not pd.isna(share) and not pd.isna(population_share) else None
+                      for share, population_share in zip(frame["share"],
+                                                         frame["population_share"], strict=True)]
+    frame = frame[["code", "label", "name", "participants", "votes", "share", "population",
+                   "per_10k", "population_share", "ratio", "suppressed"]]
     frame.attrs["base"] = base
-    for column in ("share", "per_100k", "population_share", "ratio"):
+    frame.attrs["word"] = layer.word
+    for column in ("share", "per_10k", "population_share", "ratio"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     for column in ("participants", "votes", "population"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     return frame
+
+
+def per_inhabitants(participants, inhabitants) -> float | None:
+    """Participants per 10,000 inhabitants; None when either is unknown (or suppressed)."""
+    if participants is None or pd.isna(participants) or not inhabitants or pd.isna(inhabitants):
+        return None
+    return PER * float(participants) / float(inhabitants)
 
 
 def mappable(frame: pd.DataFrame) -> bool:
@@ -222,8 +319,8 @@ def mappable(frame: pd.DataFrame) -> bool:
 
 def available_metrics(frame: pd.DataFrame) -> list[str]:
     metrics = ["share"] if frame["share"].notna().any() else []
-    if frame["per_100k"].notna().any():
-        metrics.append("per_100k")
+    if frame["per_10k"].notna().any():
+        metrics.append("per_10k")
     if frame["ratio"].notna().any():
         metrics.append("ratio")
     return metrics
@@ -244,7 +341,7 @@ def _format(metric: str, value, lang: str) -> str:
     if metric == "share" or metric == "population_share":
         # published shares are integers: shown as published ("18 %"), others to 0.1
         return i18n.percent(value, lang, digits=0 if float(value).is_integer() else 1)
-    if metric == "per_100k":
+    if metric == "per_10k":
         return i18n.decimal(value, lang, 1) if value < 10 else i18n.integer(value, lang)
     return i18n.decimal(value, lang, 2)
 
@@ -258,8 +355,8 @@ def _hover_lines(row, lang: str, base: str) -> str:
         lines.append(f"{w['participants']}{colon}{i18n.integer(int(row['participants']), lang)}")
     lines.append(f"{metric_label('share', lang, base)}{colon}"
                  f"{_format('share', row['share'], lang)}")
-    if not pd.isna(row["per_100k"]):
-        lines.append(f"{w['per_100k']}{colon}{_format('per_100k', row['per_100k'], lang)}")
+    if not pd.isna(row["per_10k"]):
+        lines.append(f"{w['per_10k']}{colon}{_format('per_10k', row['per_10k'], lang)}")
     if not pd.isna(row["population_share"]):
         lines.append(f"{w['population_share']}{colon}"
                      f"{_format('population_share', row['population_share'], lang)}")
@@ -277,13 +374,15 @@ def _ratio_scale(values: pd.Series) -> tuple[float, list[float], list[str]]:
 
 
 def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region",
-               published: bool = False, wide: bool = False) -> tuple[go.Figure, pd.DataFrame]:
-    """The map of `metric` ("share", "per_100k", "ratio") by région or département.
-    Suppressed rows are grey ("< 10"), places without a row light grey. `wide`: the map
-    has the page's whole width (bigger zoom)."""
+               published: bool = False, wide: bool = False,
+               layer: Layer | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    """The map of `metric` ("share", "per_10k", "ratio") by area of `layer` (default:
+    France's `level`). Suppressed rows are grey ("< 10"), places without a row light grey.
+    The colour bar names the metric. `wide`: the map has the page's whole width."""
     w = words(lang)
     base = frame.attrs.get("base", "participants")
-    geojson = reference.boundaries(level)
+    layer = layer or reference_layer(level)
+    geojson = layer.geojson
     placed = frame[frame["code"].notna()].drop_duplicates("code")
     values = placed[~placed["suppressed"] & placed[metric].notna()].copy()
     hover_name = lambda names: [style.plain(n) for n in names]  # noqa: E731
@@ -306,7 +405,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
     fig = px.choropleth_map(
         values, geojson=geojson, featureidkey="id", locations="code", color="colour",
         color_continuous_scale=scale, range_color=range_color, map_style="white-bg",
-        opacity=0.95, **view_of(geojson, list(placed["code"]), wide))
+        opacity=0.95, **view_of(geojson, list(placed["code"]), wide, layer.france_view))
     fig.update_traces(customdata=np.stack([hover_name(values["name"]), values["hover"]],
                                           axis=-1) if len(values) else None,
                       hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
@@ -314,7 +413,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
     # Grey: under the privacy threshold; light grey: no row for that place.
     greys = (
         (placed[placed["suppressed"]], SUPPRESSED_COLOR, w["suppressed"]),
-        (_missing(placed, geojson, level), MISSING_COLOR,
+        (_missing(placed, geojson), MISSING_COLOR,
          w["missing_published"] if published else w["missing"]),
     )
     for rows, color, label in greys:
@@ -326,9 +425,9 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
             marker={"line": {"color": "white", "width": 0.8}}, name=label, showlegend=True,
             customdata=[[style.plain(n), label] for n in rows["name"]],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-    level_word = w[level]
+    level_word = w[layer.word]
     title = w[f"title_{metric}" + ("_votes" if metric == "share" and base == "votes" else "")]
-    style.apply(fig, lang, title.format(level=level_word, level_plural=w[f"{level}_plural"]),
+    style.apply(fig, lang, title.format(level=level_word, level_plural=w[f"{layer.word}_plural"]),
                 height=MAP_HEIGHT_WIDE if wide else MAP_HEIGHT)
     colorbar["title"]["side"] = "top"
     fig.update_layout(coloraxis_colorbar={**colorbar, "orientation": "h", "len": 0.6,
@@ -337,7 +436,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom",
                               "bgcolor": "rgba(255,255,255,0.8)"},
                       margin={"l": 0, "r": 0, "t": 80, "b": 80})
-    return fig, geo_table(frame, lang, level)
+    return fig, geo_table(frame, lang)
 
 
 def _points(geometry: dict):
@@ -354,47 +453,57 @@ def _mercator(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def view_of(geojson: dict, codes: list[str], wide: bool = False) -> dict:
-    """center and zoom of the map: the whole of France with its insets, or closer when the
-    places with data fit in a much smaller box (a regional consultation: Bretagne)."""
+def view_of(geojson: dict, codes: list[str], wide: bool = False,
+            france: bool = True) -> dict:
+    """center and zoom of the map. France's layers: the whole of France with its insets, or
+    closer when the places with data fit in a much smaller box (a regional consultation:
+    Bretagne). Other layers: the box of the places with data (else of every outline)."""
     default = {"center": MAP_CENTER, "zoom": MAP_ZOOM_WIDE if wide else MAP_ZOOM}
     wanted = set(codes)
     points = [point for feature in geojson["features"] if feature["id"] in wanted
               for point in _points(feature["geometry"])]
+    if not points and not france:
+        points = [point for feature in geojson["features"]
+                  for point in _points(feature["geometry"])]
     if not points:
         return default
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
-    if east - west > 8 or north - south > 6:          # most of France: the usual view
+    if france and (east - west > 8 or north - south > 6):   # most of France: the usual view
         return default
+    if not france:
+        default = {"zoom": 0.5}
     width, height = (900, 560) if wide else (520, 440)   # pixels of the map, roughly
-    span_x = max(east - west, 0.5) / 360
-    span_y = max(_mercator(north) - _mercator(south), 0.01) / (2 * math.pi)
+    if not france:
+        width = min(width, 420)       # a city fits a phone's width too
+    span_x = max(east - west, 0.5 if france else 0.005) / 360
+    span_y = max(_mercator(north) - _mercator(south), 0.01 if france else 0.0001) / (2 * math.pi)
     zoom = math.log2(min(width / (512 * span_x), height / (512 * span_y))) - 0.3
     middle = (_mercator(north) + _mercator(south)) / 2
     center_lat = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
     return {"center": {"lat": center_lat, "lon": (west + east) / 2},
-            "zoom": max(default["zoom"], min(zoom, 9.0))}
+            "zoom": max(default["zoom"], min(zoom, 9.0 if france else 14.0))}
 
 
-def _missing(placed: pd.DataFrame, geojson: dict, level: str) -> pd.DataFrame:
+def _missing(placed: pd.DataFrame, geojson: dict) -> pd.DataFrame:
     names = {f["id"]: f["properties"].get("name") for f in geojson["features"]}
     missing = [code for code in names if code not in set(placed["code"])]
     return pd.DataFrame({"code": missing, "name": [names[c] for c in missing]})
 
 
-def geo_table(frame: pd.DataFrame, lang: str, level: str = "region") -> pd.DataFrame:
+def geo_table(frame: pd.DataFrame, lang: str, level: str | None = None) -> pd.DataFrame:
     """The map's figures as a table, in the page's language ("< 10" in a note column)."""
     w = words(lang)
     base = frame.attrs.get("base", "participants")
+    word = level or frame.attrs.get("word", "region")
     table = pd.DataFrame({
         w["code"]: frame["code"],
-        w[f"{level}_title"]: frame["name"],
+        w[f"{word}_title"]: frame["name"],
         w["participants"]: frame["participants"],
         metric_label("share", lang, base) + " (%)": frame["share"],
         w["population"]: frame["population"],
-        w["per_100k"]: frame["per_100k"],
+        w["per_10k"]: frame["per_10k"],
         w["population_share"] + " (%)": frame["population_share"],
         w["ratio_short"]: frame["ratio"],
     })
@@ -552,3 +661,76 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
         fig.update_xaxes(tickangle=0, **category)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     return fig, comparison_frame(rows, lang, dimension, base)
+
+
+# -- bars: per inhabitant -------------------------------------------------------------------
+
+PER_TITLES = {
+    "fr": {"gender": "Participants pour 10 000 habitants, par genre",
+           "age_band": "Participants pour 10 000 habitants, par âge",
+           "region": "Participants pour 10 000 habitants, par région",
+           "department": "Participants pour 10 000 habitants, par département",
+           "commune": "Participants pour 10 000 habitants, par commune"},
+    "en": {"gender": "Participants per 10,000 inhabitants, by gender",
+           "age_band": "Participants per 10,000 inhabitants, by age",
+           "region": "Participants per 10,000 inhabitants, by region",
+           "department": "Participants per 10,000 inhabitants, by département",
+           "commune": "Participants per 10,000 inhabitants, by commune"},
+}
+
+
+def has_per_inhabitant(rows: list[dict]) -> bool:
+    """Some row has a population (results of analytics.geography.add_per_inhabitant)."""
+    return any(row.get("population") for row in rows)
+
+
+def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
+                        horizontal: bool = False) -> tuple[go.Figure, pd.DataFrame]:
+    """Bars of participants per 10,000 inhabitants by value of `dimension`, for the rows
+    with a population; rows under the privacy floor are labelled "< 10", never drawn."""
+    w = words(lang)
+    rows = [row for row in rows if row.get("population")]
+    labels = [style.wrap(_label(row, dimension, lang), 28 if horizontal else 12, 3)
+              for row in rows]
+    suppressed = [is_suppressed(row) for row in rows]
+    values = [None if hidden else _num(row.get("per_10k"))
+              for row, hidden in zip(rows, suppressed, strict=True)]
+    texts = [_format("per_10k", v, lang) if v is not None else "" for v in values]
+    common = {"marker": {"color": style.CONSULTATION_COLOR}, "text": texts,
+              "textposition": "outside", "constraintext": "none", "cliponaxis": False,
+              "hovertemplate": "<b>%{" + ("y" if horizontal else "x") + "}</b><br>"
+                               + style.plain(w["per_10k"]) + _colon(lang) + "%{text}"
+                               "<extra></extra>", "showlegend": False}
+    bar = (go.Bar(y=labels, x=values, orientation="h", **common) if horizontal
+           else go.Bar(x=labels, y=values, **common))
+    fig = go.Figure(bar)
+    for label, hidden in zip(labels, suppressed, strict=True):
+        if hidden:
+            position = ({"y": label, "x": 0, "xanchor": "left"} if horizontal
+                        else {"x": label, "y": 0, "yanchor": "bottom"})
+            fig.add_annotation(text=w["suppressed"], showarrow=False,
+                               font={"color": "#555555", "size": 11}, **position)
+    title = PER_TITLES[i18n.language_of(lang)].get(dimension, w["per_10k"])
+    style.apply(fig, lang, title, height=max(320, 110 + 44 * len(rows)) if horizontal else 380)
+    top = max([v for v in values if v is not None] or [1])
+    axis = {"title": w["short_per_10k"], "range": [0, top * 1.18], "fixedrange": True,
+            "automargin": True}
+    category = {"type": "category", "automargin": True, "fixedrange": True}
+    if horizontal:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(autorange="reversed", **category)
+    else:
+        fig.update_yaxes(**axis)
+        fig.update_xaxes(tickangle=0, **category)
+    table = pd.DataFrame({
+        (w["label"] if dimension == "other" else i18n.word(dimension, lang)):
+            [_label(row, dimension, lang) for row in rows],
+        w["participants"]: pd.array([None if h else row.get("participants")
+                                     for row, h in zip(rows, suppressed, strict=True)],
+                                    dtype="Int64"),
+        w["population"]: pd.array([row.get("population") for row in rows], dtype="Int64"),
+        w["per_10k"]: values,
+    })
+    if any(suppressed):
+        table[w["note"]] = [w["suppressed"] if h else "" for h in suppressed]
+    return fig, table

