@@ -109,7 +109,9 @@ def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked
         if table not in files and not any(i.file.startswith(table + ".") for i in issues.issues):
             issues.add(Issue(f"{table}.csv", "required table is missing",
                              expected=f"{table}.csv or {table}.parquet in {folder.name}"))
-    raw = {t: read_table(con, p, f"raw_{t}", issues) for t, p in files.items()}
+    # Only the contract's columns are read; the others are listed in one warning.
+    raw = {t: read_table(con, p, f"raw_{t}", issues, keep=_contract(t))
+           for t, p in files.items()}
     raw = {t: r for t, r in raw.items() if r is not None}
     warnings: list[str] = []
     if all(t in raw for t in REQUIRED_TABLES) and not issues:
@@ -424,6 +426,18 @@ def _check_all(con, raw: dict[str, RawTable], issues: IssueCollector,
             _check_table(con, raw[table], table, set(raw), issues, warnings)
 
 
+def _contract(table: str):
+    names = set(REQUIRED_COLUMNS[table]) | set(OPTIONAL_COLUMNS[table])
+    return names.__contains__
+
+
+def listed(names: list[str], shown: int = 20) -> str:
+    """At most `shown` names, each cut to 40 characters, then how many more."""
+    text = ", ".join(name if len(name) <= 40 else name[:37] + "..." for name in names[:shown])
+    more = len(names) - shown
+    return text + (f" and {more:,} more" if more > 0 else "")
+
+
 def _check_table(con, table: RawTable, name: str, present: set[str],
                  issues: IssueCollector, warnings: list[str]) -> None:
     file = table.path.name
@@ -432,13 +446,12 @@ def _check_table(con, table: RawTable, name: str, present: set[str],
     for column in missing:
         issues.add(Issue(file, "required column is missing", row=1, column=column,
                          expected=f"a column named {column}",
-                         found=", ".join(table.columns)))
+                         found=listed(table.columns + table.ignored)))
     if missing:
         return
-    unknown = sorted(columns - set(REQUIRED_COLUMNS[name]) - set(OPTIONAL_COLUMNS[name]))
-    if unknown:
-        warnings.append(f"{file}: column(s) {', '.join(unknown)} are not part of the contract "
-                        "and were ignored")
+    if table.ignored:
+        warnings.append(f"{file}: column(s) {listed(table.ignored)} are not part of the "
+                        "contract and were ignored")
     if table.rows == 0 and name in REQUIRED_TABLES:
         issues.add(Issue(file, "the table has a header but no records", row=2,
                          expected=f"at least one {name[:-1]}"))
