@@ -23,9 +23,10 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import jsontext
 from analytics.engine import PARTICIPATION_CELLS_SQL
-from analytics.errors import Issue, IssueCollector
-from analytics.limits import too_big
+from analytics.errors import InputError, Issue, IssueCollector
+from analytics.limits import not_a_file, too_big
 from analytics.tables import RawTable, find_table, literal, native_column, quote, read_table
 from analytics.timeline import check_timeline_keys, local_time_sql, timezone_of
 from analytics.vocabulary import AGE_BANDS, GENDERS, QUALIFICATIONS, VOTES
@@ -110,7 +111,7 @@ def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked
             issues.add(Issue(f"{table}.csv", "required table is missing",
                              expected=f"{table}.csv or {table}.parquet in {folder.name}"))
     # Only the contract's columns are read; the others are listed in one warning.
-    raw = {t: read_table(con, p, f"raw_{t}", issues, keep=_contract(t))
+    raw = {t: read_table(con, p, f"raw_{t}", issues, keep=_contract(t), root=folder)
            for t, p in files.items()}
     raw = {t: r for t, r in raw.items() if r is not None}
     warnings: list[str] = []
@@ -147,7 +148,7 @@ def new_connection() -> duckdb.DuckDBPyConnection:
 def read_consultation(folder: Path, issues: IssueCollector) -> dict:
     path = folder / "consultation.json"
     name = "consultation.json"
-    if not path.is_file():
+    if not os.path.lexists(path):
         issues.add(Issue(name, "required file is missing", expected=f"{name} in {folder.name}"))
         return {}
     data = _read_json(path, issues)
@@ -165,6 +166,9 @@ def read_consultation(folder: Path, issues: IssueCollector) -> dict:
 
 
 def _read_json(path: Path, issues: IssueCollector):
+    if (wrong := not_a_file(path, path.parent)) is not None:
+        issues.add(wrong)
+        return None
     if (big := too_big(path)) is not None:
         issues.add(big)
         return None
@@ -178,7 +182,11 @@ def _read_json(path: Path, issues: IssueCollector):
         issues.add(Issue(path.name, "the file is empty", expected="a JSON document"))
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text, path.name)
+    except InputError as error:
+        for issue in error.issues:
+            issues.add(issue)
+        return None
     except json.JSONDecodeError as error:
         issues.add(Issue(path.name, f"invalid JSON: {error.msg}", row=error.lineno,
                          expected="valid JSON", found=f"line {error.lineno} column {error.colno}"))
@@ -246,7 +254,7 @@ ACTION_LIST_KEYS = ("carriers", "proposal_ids", "quotes")
 
 def read_actions(folder: Path, con, issues: IssueCollector) -> list[dict]:
     path = folder / "actions.json"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
     data = _read_json(path, issues)
     if data is None:
@@ -320,8 +328,10 @@ TEMPORAL = ("DATE", "TIMESTAMP")
 
 
 def _integer_outside(column: str, low: int, high: int) -> str:
+    # Digits only (a Parquet float column reads "25.0"): DuckDB's cast also takes
+    # "1e1", "+20" and "1_0", which no one means as an age or a count.
     number = f"TRY_CAST({column} AS DOUBLE)"
-    return (f"{column} IS NOT NULL AND ({number} IS NULL OR {number} <> floor({number}) "
+    return (f"{column} IS NOT NULL AND (NOT regexp_full_match({column}, '-?[0-9]+(\\.0*)?') "
             f"OR {number} < {low} OR {number} > {high})")
 
 

@@ -102,7 +102,8 @@ def find_files(folder: Path) -> dict[str, Path] | None:
         return None
     found: dict[str, list[Path]] = {name: [] for name in FILES}
     for path in folder.iterdir():
-        if not path.is_file() or path.suffix.lower() != ".csv":
+        # A pipe or a link is kept (read_table refuses it by name), a folder is not.
+        if path.is_dir() or path.suffix.lower() != ".csv":
             continue
         kind = _file_kind(path.stem.lower())
         if kind is not None:
@@ -131,9 +132,12 @@ def read_summary(path: Path | None) -> dict[str, str]:
     except OSError:
         return {}
     summary = {}
-    for row in csv.reader(io.StringIO(text)):
-        if len(row) >= 2 and row[0].strip():
-            summary[row[0].strip()] = row[1].strip()
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            if len(row) >= 2 and row[0].strip():
+                summary[row[0].strip()] = row[1].strip()
+    except csv.Error:       # a field over Python's 128 KB: the summary only names the topic
+        pass
     return summary
 
 
@@ -300,9 +304,10 @@ def open_polis(path: str | Path) -> PolisSource:
     issues = IssueCollector()
     con = new_connection()
     con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr
-    comments = read_table(con, files["comments"], "raw_comments", issues)
-    votes = read_table(con, files["votes"], "raw_votes", issues)
-    participants = (read_table(con, files["participants-votes"], "raw_participants", issues)
+    comments = read_table(con, files["comments"], "raw_comments", issues, root=folder)
+    votes = read_table(con, files["votes"], "raw_votes", issues, root=folder)
+    participants = (read_table(con, files["participants-votes"], "raw_participants", issues,
+                               root=folder)
                     if "participants-votes" in files else None)
     if comments is not None and _missing_columns(comments, "comments", issues):
         comments = None

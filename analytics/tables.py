@@ -10,12 +10,14 @@ import csv
 import io
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from analytics.errors import Issue, IssueCollector
+from analytics.limits import not_a_file
 
 FORMATS = (".csv", ".parquet")
 _ids = itertools.count()
@@ -36,7 +38,10 @@ class RawTable:
 
 def find_table(folder: Path, table: str, issues: IssueCollector) -> Path | None:
     """The file holding `table` (NAME.csv or NAME.parquet), None when absent."""
-    found = [folder / f"{table}{ext}" for ext in FORMATS if (folder / f"{table}{ext}").is_file()]
+    # Anything of that name (a folder, a pipe, a link) is the table: read_table says
+    # what is wrong with it rather than "missing".
+    found = [folder / f"{table}{ext}" for ext in FORMATS
+             if os.path.lexists(folder / f"{table}{ext}")]
     if len(found) > 1:
         issues.add(Issue(found[0].name, f"both {found[0].name} and {found[1].name} exist",
                          expected="one file per table"))
@@ -45,11 +50,16 @@ def find_table(folder: Path, table: str, issues: IssueCollector) -> Path | None:
 
 
 def read_table(con: duckdb.DuckDBPyConnection, path: Path, relation: str,
-               issues: IssueCollector, keep=None) -> RawTable | None:
+               issues: IssueCollector, keep=None, root: Path | None = None
+               ) -> RawTable | None:
     """Create `relation` in `con` from the file; None (with issues) when unreadable.
     `keep(column)` says which columns are read (default: all); the others are only
     listed in RawTable.ignored, so that a file of thousands of columns costs what its
-    few useful ones cost."""
+    few useful ones cost. With `root` (the folder given), a link leading out of it is
+    refused."""
+    if (wrong := not_a_file(path, root)) is not None:
+        issues.add(wrong)
+        return None
     if path.stat().st_size == 0:
         issues.add(Issue(path.name, "the file is empty", expected="a header row and records"))
         return None
@@ -151,7 +161,14 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector,
         ).fetchall()
         total_bad = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]
     except duckdb.Error as error:
-        issues.add(Issue(path.name, f"cannot be read as CSV: {_first_line(error)}"))
+        row = _lone_cr_row(path) if "state machine" in str(error) else None
+        if row is not None:
+            issues.add(Issue(path.name, "a line holds a carriage return (CR) alone, outside "
+                                        "quotes", row=row,
+                             expected="line ends of LF or CR LF throughout, or the text in "
+                                      "quotes"))
+        else:
+            issues.add(Issue(path.name, f"cannot be read as CSV: {_first_line(error)}"))
         return None
     finally:
         for table in (rejects, scan):
@@ -169,6 +186,22 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector,
     )
     rows = con.execute(f"SELECT count(*) FROM {relation}_file").fetchone()[0]
     return RawTable(relation, path, kept, rows, types, ignored)
+
+
+def _lone_cr_row(path: Path) -> int | None:
+    """The line (1-based) of the first CR not followed by LF in a file whose lines end
+    with LF: DuckDB only says its parser "reached an invalid state". Streamed."""
+    lines, previous = 1, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            data = previous + chunk
+            # The last byte waits for the next chunk: a CR there may start a CR LF.
+            found = re.search(rb"\r(?!\n)", data[:-1])
+            if found is not None:
+                return lines + data.count(b"\n", 0, found.start())
+            lines += data[:-1].count(b"\n")
+            previous = data[-1:]
+    return None
 
 
 def _zero_byte(path: Path, head: bytes) -> int | None:
@@ -218,7 +251,7 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                              expected="UTF-8 text (save as \"CSV UTF-8\")",
                              found=f"a {encoding} byte order mark"))
             return None
-    if b"\n" not in head and len(head) == 1 << 20:
+    if b"\n" not in head and b"\r" not in head and len(head) == 1 << 20:
         issues.add(Issue(path.name, "the first line is longer than 1 MB: not a CSV header",
                          row=1, expected="a header row of column names"))
         return None
@@ -235,7 +268,8 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                                     "binary?)", expected="UTF-8 CSV text",
                          found=f"a zero byte at offset {zero:,}"))
         return None
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    # Lines end with LF, CR LF, or CR alone (old Mac files; DuckDB reads them too).
+    first = re.split(b"\r\n|\r|\n", head, maxsplit=1)[0]
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -243,7 +277,13 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                          expected="UTF-8 text",
                          found=f"byte 0x{first[error.start]:02x} (Latin-1 or Windows-1252?)"))
         return None
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:           # Python's limit of a field: 128 KB
+        issues.add(Issue(path.name, "a column name is longer than 128 KB", row=1,
+                         expected="a header row of column names",
+                         found=text[:60]))
+        return None
     header = [name.strip() for name in header]
     if len(header) == 1 and (";" in text or "\t" in text):
         separator = "';'" if ";" in text else "a tab"
