@@ -174,6 +174,20 @@ def _numeric(column: str) -> str:
     return (f"{_q(column)} IS NOT NULL AND TRY_CAST({_q(column)} AS DOUBLE) IS NULL")
 
 
+# Polis writes epoch milliseconds; past year 2100 (or inf, 1e20) is no time of a vote,
+# and DuckDB's epoch_ms cannot take it.
+LAST_TIMESTAMP = 4_102_444_800_000
+
+
+def _timestamp_rules() -> list[Rule]:
+    value = "TRY_CAST(timestamp AS DOUBLE)"
+    return [Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
+                 "milliseconds since 1970"),
+            Rule("timestamp", f"{value} IS NOT NULL AND (NOT isfinite({value}) OR "
+                              f"{value} < 0 OR {value} > {LAST_TIMESTAMP})",
+                 "timestamp is out of range", "milliseconds since 1970, up to the year 2100")]
+
+
 def _comment_rules(columns: list[str]) -> list[Rule]:
     # An empty comment-body is not an error: see _empty_comments.
     rules = [Rule("comment-id", f"{_q('comment-id')} IS NULL", "comment-id is empty",
@@ -185,8 +199,7 @@ def _comment_rules(columns: list[str]) -> list[Rule]:
         rules.append(Rule("moderated", _numeric("moderated"), "unknown moderation status",
                           "-1 (rejected), 0 or 1 (accepted)"))
     if "timestamp" in columns:
-        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
-                          "milliseconds since 1970"))
+        rules.extend(_timestamp_rules())
     return rules
 
 
@@ -199,8 +212,7 @@ def _vote_rules(columns: list[str]) -> list[Rule]:
                           "OR TRY_CAST(vote AS DOUBLE) NOT IN (-1, 0, 1)",
                   "unknown vote", "1 (agree), -1 (disagree) or 0 (pass)")]
     if "timestamp" in columns:
-        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
-                          "milliseconds since 1970"))
+        rules.extend(_timestamp_rules())
     return rules
 
 
