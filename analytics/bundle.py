@@ -81,6 +81,8 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
                french=checked.meta.get("country", "FR") == "FR", zone=timezone_of(checked.meta))
     if "participants" in checked.raw:
         _warn_unknown_participants(con, checked.warnings)
+        if checked.meta.get("country", "FR") == "FR":
+            _warn_unknown_codes(con, checked.warnings)
     return Bundle(checked.folder, checked.meta, checked.actions, con, checked.files,
                   checked.warnings)
 
@@ -574,6 +576,26 @@ def _warn_unknown_participants(con, warnings: list[str]) -> None:
     if unknown:
         warnings.append(f"{unknown} voter(s) are not in the participants table: they count as "
                         "participants with unknown gender, age and region")
+
+
+def _warn_unknown_codes(con, warnings: list[str]) -> None:
+    """French région and département codes that are no INSEE code: kept as written,
+    shown as their own place, and said here (a typo, or a code of another country)."""
+    from analytics import reference
+
+    for column, known, what in (
+            ("region_code", reference.is_french_region, "région"),
+            ("department_code", lambda c: c == reference.normalize_departement_code(c)
+             and c in reference._departement_codes(), "département")):
+        # The most frequent first; a hostile file of a million codes costs 1,000.
+        codes = con.execute(f"SELECT {column}, count(*) FROM participants WHERE {column} IS "
+                            "NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000").fetchall()
+        unknown = [(code, n) for code, n in codes if not known(code)]
+        if unknown:
+            warnings.append(
+                f"participants: {len(unknown):,}{'+' if len(codes) == 1000 else ''} unknown "
+                f"{what} code(s) (no INSEE {what}), kept as written: "
+                + listed([f"{code!r} ({n:,})" for code, n in unknown], 10))
 
 
 # -- normalised relations -------------------------------------------------------------------
