@@ -18,7 +18,7 @@ from analytics.errors import InputError, Issue
 MAX_DIGITS = 30
 _LONE_SURROGATE = re.compile(
     r"(?<!\\)((?:\\\\)*)\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})|"
-    r"(?<!\\ud[89ab][0-9a-f]{2})d[c-f][0-9a-f]{2})", re.IGNORECASE)
+    r"(?<!\\ud[89ab][0-9a-f]{2}\\u)d[c-f][0-9a-f]{2})", re.IGNORECASE)
 
 
 class _Refused(ValueError):
@@ -75,6 +75,8 @@ def loads(text: str, name: str, **hooks):
                           object_pairs_hook=_object, **hooks)
     except _Refused as refused:
         where = text.find(refused.needle) if refused.needle else -1
+        if refused.reason.startswith("a key appears twice"):      # its second place
+            where = text.find(refused.needle, where + 1)
         row, found = None, refused.found
         if where >= 0:
             row, column = _where(text, where)
