@@ -380,6 +380,25 @@ def bound_address() -> None:
             params[key] = kept
         else:
             del params[key]
+        _forget_initial(key, kept)
+
+
+def _forget_initial(key: str, kept: list[str]) -> None:
+    """A widget bound to the address is seeded from the address as the page was first
+    asked for (a copy Streamlit keeps apart from st.query_params): that copy is bounded
+    too. No public API reaches it; without it (another Streamlit) nothing is done."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as state:
+        initial = getattr(state, "_initial_query_params", None)
+        if isinstance(initial, dict) and key in initial:
+            if kept:
+                initial[key] = list(kept)
+            else:
+                del initial[key]
 
 
 

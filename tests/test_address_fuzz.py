@@ -69,7 +69,8 @@ def _run(page: str, consultation: str, params: dict) -> AppTest:
     at.query_params["c"] = consultation
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
+    # The page asked for directly, as a browser opening a shared link does: widgets are
+    # then seeded from the address as first given (not after a page switch).
     at.switch_page(f"pages/{page}").run()
     return at
 
