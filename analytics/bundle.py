@@ -333,7 +333,7 @@ def _integer_outside(column: str, low: int, high: int) -> str:
     # Digits only (a Parquet float column reads "25.0"): DuckDB's cast also takes
     # "1e1", "+20" and "1_0", which no one means as an age or a count.
     number = f"TRY_CAST({column} AS DOUBLE)"
-    return (f"{column} IS NOT NULL AND (NOT regexp_full_match({column}, '-?[0-9]+(\\.0*)?') "
+    return (f"{column} IS NOT NULL AND (NOT regexp_full_match({column}, '-?[0-9]+([.]0*)?') "
             f"OR {number} < {low} OR {number} > {high})")
 
 
