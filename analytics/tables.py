@@ -194,6 +194,8 @@ def _lone_cr_row(path: Path) -> int | None:
     lines, previous = 1, b""
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
+            if not previous and b"\n" not in chunk:
+                return None             # CR-only line ends (old Mac): not this problem
             data = previous + chunk
             # The last byte waits for the next chunk: a CR there may start a CR LF.
             found = re.search(rb"\r(?!\n)", data[:-1])
