@@ -49,6 +49,7 @@ def main() -> None:
     # font servers by every reader (tests/browser/test_hostile_browser.py checks that no
     # request leaves the app).
     st.set_page_config(page_title="Consultation", page_icon="🗳️", layout="wide")
+    ui.bound_address()              # before any widget reads it
     ui.ensure_demo()
     lang = ui.language_picker()
     ui.consultation_picker(lang)

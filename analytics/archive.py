@@ -147,6 +147,10 @@ def content_of(folder: Path, name: str) -> Path:
 
 # -- zip extraction -------------------------------------------------------------------------
 
+# The longest file or folder name most file systems take.
+MAX_NAME_BYTES = 255
+
+
 def _entry_name(info: zipfile.ZipInfo) -> str:
     return info.filename.replace("\\", "/")
 
@@ -161,6 +165,10 @@ def _check_entry(info: zipfile.ZipInfo, file: str, issues: IssueCollector,
     elif ".." in parts:
         issues.add(Issue(file, "an entry climbs out of the folder",
                          expected="paths inside the archive (no '..')", found=info.filename))
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
+        issues.add(Issue(file, "an entry has a name too long for a file system",
+                         expected=f"names of at most {MAX_NAME_BYTES} bytes",
+                         found=info.filename))
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)
     if kind == stat.S_IFLNK:
@@ -205,6 +213,13 @@ def extract_zip(path: Path, dest: Path, *, max_entries: int = MAX_ENTRIES,
                 issues.add(Issue(file, "two entries have the same name",
                                  expected="each file once", found=info.filename))
             seen.add(key)
+        folders = {"/".join(parts[:n]) for parts in (
+            _entry_name(i).rstrip("/").lower().split("/") for i in infos)
+            for n in range(1, len(parts))}
+        for info in infos:
+            if not info.is_dir() and _entry_name(info).lower() in folders:
+                issues.add(Issue(file, "an entry is both a file and a folder",
+                                 expected="distinct names", found=info.filename))
         declared = sum(i.file_size for i in infos)
         if declared > max_total:
             issues.add(Issue(file, "the archive is too big once uncompressed",
@@ -248,6 +263,9 @@ def _extract(archive: zipfile.ZipFile, infos, dest: Path, file: str, max_total: 
                             expected=f"at most {megabytes(min(info.file_size, max_total))}",
                             found=info.filename)])
                     out.write(chunk)
+        except OSError as error:        # what the disk refuses (never the server's path)
+            raise InputError([Issue(file, "an entry cannot be written out",
+                                    found=f"{info.filename}: {error.strerror}")]) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
             raise InputError([Issue(file, "the archive is corrupt or uses an unsupported "
                                           "compression", found=f"{info.filename}: {error}")]

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import jsontext
 from analytics.engine import PARTICIPATION_CELLS_SQL
-from analytics.errors import Issue, IssueCollector
+from analytics.errors import InputError, Issue, IssueCollector
 from analytics.geography import (
     Geography,
     check_spec,
@@ -34,7 +35,7 @@ from analytics.geography import (
     read_geography,
     unmatched_codes,
 )
-from analytics.limits import too_big
+from analytics.limits import not_a_file, too_big
 from analytics.tables import RawTable, find_table, literal, native_column, quote, read_table
 from analytics.timeline import check_timeline_keys, local_time_sql, timezone_of
 from analytics.vocabulary import AGE_BANDS, GENDERS, QUALIFICATIONS, VOTES
@@ -92,7 +93,10 @@ def load_bundle(path: str | Path, *, materialize: bool = True,
     if "participants" in checked.raw:
         _warn_unknown_participants(con, checked.warnings)
         if checked.geography is not None:
+            # Own areas: their codes are checked against the bundle's own outlines.
             _warn_unmatched_codes(con, checked.geography, checked.warnings)
+        elif checked.meta.get("country", "FR") == "FR":
+            _warn_unknown_codes(con, checked.warnings)
     return Bundle(checked.folder, checked.meta, checked.actions, con, checked.files,
                   checked.warnings, checked.geography)
 
@@ -123,7 +127,9 @@ def validate_bundle(path: str | Path, con: duckdb.DuckDBPyConnection) -> Checked
         if table not in files and not any(i.file.startswith(table + ".") for i in issues.issues):
             issues.add(Issue(f"{table}.csv", "required table is missing",
                              expected=f"{table}.csv or {table}.parquet in {folder.name}"))
-    raw = {t: read_table(con, p, f"raw_{t}", issues) for t, p in files.items()}
+    # Only the contract's columns are read; the others are listed in one warning.
+    raw = {t: read_table(con, p, f"raw_{t}", issues, keep=_contract(t), root=folder)
+           for t, p in files.items()}
     raw = {t: r for t, r in raw.items() if r is not None}
     warnings: list[str] = []
     if all(t in raw for t in REQUIRED_TABLES) and not issues:
@@ -164,7 +170,7 @@ def new_connection() -> duckdb.DuckDBPyConnection:
 def read_consultation(folder: Path, issues: IssueCollector) -> dict:
     path = folder / "consultation.json"
     name = "consultation.json"
-    if not path.is_file():
+    if not os.path.lexists(path):
         issues.add(Issue(name, "required file is missing", expected=f"{name} in {folder.name}"))
         return {}
     data = _read_json(path, issues)
@@ -182,6 +188,9 @@ def read_consultation(folder: Path, issues: IssueCollector) -> dict:
 
 
 def _read_json(path: Path, issues: IssueCollector):
+    if (wrong := not_a_file(path, path.parent)) is not None:
+        issues.add(wrong)
+        return None
     if (big := too_big(path)) is not None:
         issues.add(big)
         return None
@@ -195,7 +204,11 @@ def _read_json(path: Path, issues: IssueCollector):
         issues.add(Issue(path.name, "the file is empty", expected="a JSON document"))
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text, path.name)
+    except InputError as error:
+        for issue in error.issues:
+            issues.add(issue)
+        return None
     except json.JSONDecodeError as error:
         issues.add(Issue(path.name, f"invalid JSON: {error.msg}", row=error.lineno,
                          expected="valid JSON", found=f"line {error.lineno} column {error.colno}"))
@@ -265,7 +278,7 @@ ACTION_LIST_KEYS = ("carriers", "proposal_ids", "quotes")
 
 def read_actions(folder: Path, con, issues: IssueCollector) -> list[dict]:
     path = folder / "actions.json"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
     data = _read_json(path, issues)
     if data is None:
@@ -339,8 +352,10 @@ TEMPORAL = ("DATE", "TIMESTAMP")
 
 
 def _integer_outside(column: str, low: int, high: int) -> str:
+    # Digits only (a Parquet float column reads "25.0"): DuckDB's cast also takes
+    # "1e1", "+20" and "1_0", which no one means as an age or a count.
     number = f"TRY_CAST({column} AS DOUBLE)"
-    return (f"{column} IS NOT NULL AND ({number} IS NULL OR {number} <> floor({number}) "
+    return (f"{column} IS NOT NULL AND (NOT regexp_full_match({column}, '-?[0-9]+([.]0*)?') "
             f"OR {number} < {low} OR {number} > {high})")
 
 
@@ -445,6 +460,18 @@ def _check_all(con, raw: dict[str, RawTable], issues: IssueCollector,
             _check_table(con, raw[table], table, set(raw), issues, warnings)
 
 
+def _contract(table: str):
+    names = set(REQUIRED_COLUMNS[table]) | set(OPTIONAL_COLUMNS[table])
+    return names.__contains__
+
+
+def listed(names: list[str], shown: int = 20) -> str:
+    """At most `shown` names, each cut to 40 characters, then how many more."""
+    text = ", ".join(name if len(name) <= 40 else name[:37] + "..." for name in names[:shown])
+    more = len(names) - shown
+    return text + (f" and {more:,} more" if more > 0 else "")
+
+
 def _check_table(con, table: RawTable, name: str, present: set[str],
                  issues: IssueCollector, warnings: list[str]) -> None:
     file = table.path.name
@@ -453,13 +480,12 @@ def _check_table(con, table: RawTable, name: str, present: set[str],
     for column in missing:
         issues.add(Issue(file, "required column is missing", row=1, column=column,
                          expected=f"a column named {column}",
-                         found=", ".join(table.columns)))
+                         found=listed(table.columns + table.ignored)))
     if missing:
         return
-    unknown = sorted(columns - set(REQUIRED_COLUMNS[name]) - set(OPTIONAL_COLUMNS[name]))
-    if unknown:
-        warnings.append(f"{file}: column(s) {', '.join(unknown)} are not part of the contract "
-                        "and were ignored")
+    if table.ignored:
+        warnings.append(f"{file}: column(s) {listed(table.ignored)} are not part of the "
+                        "contract and were ignored")
     if table.rows == 0 and name in REQUIRED_TABLES:
         issues.add(Issue(file, "the table has a header but no records", row=2,
                          expected=f"at least one {name[:-1]}"))
@@ -572,6 +598,26 @@ def _warn_unknown_participants(con, warnings: list[str]) -> None:
     if unknown:
         warnings.append(f"{unknown} voter(s) are not in the participants table: they count as "
                         "participants with unknown gender, age and region")
+
+
+def _warn_unknown_codes(con, warnings: list[str]) -> None:
+    """French région and département codes that are no INSEE code: kept as written,
+    shown as their own place, and said here (a typo, or a code of another country)."""
+    from analytics import reference
+
+    for column, known, what in (
+            ("region_code", reference.is_french_region, "région"),
+            ("department_code", lambda c: c == reference.normalize_departement_code(c)
+             and c in reference._departement_codes(), "département")):
+        # The most frequent first; a hostile file of a million codes costs 1,000.
+        codes = con.execute(f"SELECT {column}, count(*) FROM participants WHERE {column} IS "
+                            "NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000").fetchall()
+        unknown = [(code, n) for code, n in codes if not known(code)]
+        if unknown:
+            warnings.append(
+                f"participants: {len(unknown):,}{'+' if len(codes) == 1000 else ''} unknown "
+                f"{what} code(s) (no INSEE {what}), kept as written: "
+                + listed([f"{code!r} ({n:,})" for code, n in unknown], 10))
 
 
 # -- normalised relations -------------------------------------------------------------------

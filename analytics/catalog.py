@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analytics import jsontext, limits
 from analytics.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,8 @@ def _kind(path: Path) -> str | None:
         if find_files(path) is not None:
             return "polis"
         return None
+    if limits.not_a_file(path) is not None:         # a pipe would hang the listing
+        return None
     if path.suffix == ".json" and path.stat().st_size > 0:
         return "published"
     if path.suffix == ".csv" and _looks_like_export(path):
@@ -116,10 +118,12 @@ def _title(path: Path, kind: str) -> str:
             meta_path = path / "consultation.json"
             if meta_path.stat().st_size > MAX_META_BYTES:   # read by validation, refused there
                 raise ValueError("too big")
-            meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
+            if limits.not_a_file(meta_path, path) is not None:   # a pipe would never end
+                raise ValueError("not a file")
+            meta = jsontext.loads(meta_path.read_text(encoding="utf-8-sig"), meta_path.name)
             if isinstance(meta, dict) and isinstance(meta.get("title"), str):
                 return meta["title"]
-        except (OSError, ValueError, RecursionError):
+        except (OSError, ValueError, RecursionError, InputError):
             pass
     from analytics import titles
 
@@ -145,8 +149,8 @@ def _published_head(path: Path) -> dict:
     try:
         if path.stat().st_size > MAX_META_BYTES:
             return {}
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+        data = jsontext.loads(path.read_text(encoding="utf-8-sig"), path.name)
+    except (OSError, ValueError, RecursionError, InputError):
         return {}
     if not isinstance(data, dict):
         return {}

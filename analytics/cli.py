@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,10 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an input; with --engine spark also a URI such as "
                               "s3a://bucket/consultation")
     results.add_argument("--format", choices=("json", "makeorg"), default="json")
-    results.add_argument("--min-votes", type=int, default=DEFAULT_MIN_VOTES,
+    results.add_argument("--min-votes", type=_count, default=DEFAULT_MIN_VOTES,
                          help="votes a proposal needs to enter the controversial and rejected "
                               f"lists (default {DEFAULT_MIN_VOTES})")
-    results.add_argument("--top", type=int, default=DEFAULT_TOP,
+    results.add_argument("--top", type=_positive_int, default=DEFAULT_TOP,
                          help=f"length of those lists (default {DEFAULT_TOP})")
     results.add_argument("--segment", default=None,
                          help="restrict to participants, e.g. gender=female,age_band=16-24")
@@ -179,8 +180,9 @@ def _results(args) -> int:
     if args.no_proposals:
         results.pop("proposals", None)
     output = to_makeorg(results) if args.format == "makeorg" else results
-    json.dump(output, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write("\n")
+    # Whole before written: a value JSON cannot hold fails here, not halfway through.
+    text = json.dumps(output, ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write(text + "\n")
     return 0
 
 
@@ -251,15 +253,19 @@ def _with_progress(compute, **kwargs):
             print(file=sys.stderr, flush=True)
 
 
+def _whole_number(text: str, low: int, words: str) -> int:
+    # Digits only: int() also takes "1_0" and " +5 ", and past 4,300 digits raises.
+    if not re.fullmatch(r"[0-9]{1,12}", text.strip()) or int(text) < low:
+        raise argparse.ArgumentTypeError(f"expected {words}, found {text[:40]!r}")
+    return int(text)
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}") \
-            from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}")
-    return value
+    return _whole_number(text, 1, "a whole number above 0")
+
+
+def _count(text: str) -> int:
+    return _whole_number(text, 0, "a whole number, 0 or more")
 
 
 def _input_path(text: str) -> Path | str:

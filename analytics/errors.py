@@ -3,6 +3,7 @@ what was expected, what was found."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 MAX_ISSUES_PER_FILE = 50
@@ -42,9 +43,20 @@ class Issue:
 
 def _show(value: str) -> str:
     value = str(value)
-    if len(value) > 60:
-        value = value[:57] + "..."
-    return repr(value)
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return repr(shown) + _code_points(shown)
+
+
+def _code_points(value: str) -> str:
+    """The code points of a value that reads like another one: not in its composed
+    (NFC) or compatible (NFKC) form, or holding invisible or combining characters, so
+    that "e\u0301" and "\u00e9" do not look the same in a message."""
+    if value.isascii() or (unicodedata.normalize("NFKC", value) == value and not any(
+            unicodedata.category(c) in ("Mn", "Cf", "Zs", "Co", "Cs") and c != " "
+            for c in value)):
+        return ""
+    return " [" + " ".join(f"U+{ord(c):04X}" for c in value[:20]) + (
+        " ..." if len(value) > 20 else "") + "]"
 
 
 class InputError(Exception):

@@ -12,6 +12,7 @@ Uploads in the app are bounded first by Streamlit's server.maxUploadSize
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from analytics.errors import InputError, Issue
@@ -45,5 +46,34 @@ def too_big(path: Path) -> Issue | None:
 def check_size(path: Path) -> None:
     """Raise InputError when `path` is too big to be read whole."""
     issue = too_big(path)
+    if issue is not None:
+        raise InputError([issue])
+
+
+def not_a_file(path: Path, root: Path | None = None) -> Issue | None:
+    """The issue for `path` when it is not a regular file, told without opening it (a
+    named pipe would block the reader forever, a device never end); with `root`, also
+    when it is a symbolic link leading out of that folder (a bundle's votes.csv linked
+    to /etc/passwd would have that file's lines quoted in the messages). None when fine."""
+    try:
+        if root is not None and path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return Issue(path.name, "the file is a symbolic link leading out of its folder",
+                             expected=f"a file inside {root.name}")
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as error:        # a dangling or looping link
+        return Issue(path.name, "the file cannot be read", found=type(error).__name__)
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return Issue(path.name, "not a regular file", expected="a file", found=kind)
+
+
+def check_file(path: Path, root: Path | None = None) -> None:
+    """Raise InputError when `path` is not a regular file (see not_a_file)."""
+    issue = not_a_file(path, root)
     if issue is not None:
         raise InputError([issue])

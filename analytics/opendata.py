@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import catalog
-from analytics.bundle import Rule, _apply_rules, _integer_outside, new_connection
+from analytics.bundle import Rule, _apply_rules, _integer_outside, listed, new_connection
 from analytics.engine import (
     DEFAULT_OPTIONS,
     Options,
@@ -213,7 +213,10 @@ def open_export(path: str | Path) -> ExportSource:
     issues = IssueCollector()
     con = new_connection()
     con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr
-    raw = read_table(con, path, "raw_export", issues)
+    # Only the export's own columns (any of their aliases) are read.
+    raw = read_table(con, path, "raw_export", issues,
+                     keep=lambda column: any(_normal(column) in a for a in ALIASES.values())
+                     or column in ("comment-id", "comment-body", "voter-id"))
     issues.raise_if_any()
     columns = map_columns(raw.columns)
     if "proposition" not in columns:
@@ -222,19 +225,20 @@ def open_export(path: str | Path) -> ExportSource:
             expected += " (this looks like a Polis file: give the folder, or a zip, holding " \
                         "comments.csv and votes.csv)"
         issues.add(Issue(path.name, "required column is missing", row=1, column="proposition",
-                         expected=expected, found=", ".join(raw.columns)))
+                         expected=expected, found=listed(raw.columns + raw.ignored)))
         issues.raise_if_any()
     warnings = []
-    unknown = [c for c in raw.columns if c not in columns.values()]
+    unknown = [c for c in raw.columns if c not in columns.values()] + raw.ignored
     if unknown:
-        warnings.append(f"{path.name}: column(s) {', '.join(unknown)} are not part of the "
+        warnings.append(f"{path.name}: column(s) {listed(unknown)} are not part of the "
                         "export and were ignored")
     if raw.rows == 0:
         issues.add(Issue(path.name, "the table has a header but no records", row=2,
                          expected="at least one proposal"))
     _apply_rules(con, raw, _rules(columns), issues)
     issues.raise_if_any()
-    scale = _scale(con, raw, columns, warnings)
+    scale = _scale(con, raw, columns, warnings, issues)
+    issues.raise_if_any()
     proposals = _proposals(con, columns, scale)
     meta = {
         "slug": catalog.slugify(path.stem),
@@ -286,17 +290,31 @@ def _rules(columns: dict[str, str]) -> list[Rule]:
     return rules
 
 
-def _scale(con, raw: RawTable, columns: dict[str, str], warnings: list[str]) -> float:
-    """1 when shares are fractions (as Make.org publishes them), 100 when percent."""
+def _scale(con, raw: RawTable, columns: dict[str, str], warnings: list[str],
+           issues: IssueCollector) -> float:
+    """1 when shares are fractions (as Make.org publishes them), 100 when percent. A
+    column mostly of fractions with a few values over 1 mixes both scales: refused at
+    its first value over 1 rather than read as percentages."""
     if "adhesion" not in columns:
         return 1.0
-    top = con.execute(f"SELECT max(TRY_CAST({quote(columns['adhesion'])} AS DOUBLE)) "
-                      f"FROM {raw.name}").fetchone()[0]
-    if top is not None and top > 1:
-        warnings.append("adhesion goes above 1: shares are read as percentages (Make.org's "
-                        "export gives fractions, 0.8 = 80 %)")
-        return 100.0
-    return 1.0
+    value = f"TRY_CAST({quote(columns['adhesion'])} AS DOUBLE)"
+    top, fractions, over, first = con.execute(
+        f"SELECT max({value}), count(*) FILTER (WHERE {value} > 0 AND {value} <= 1), "
+        f"count(*) FILTER (WHERE {value} > 1), min(_row) FILTER (WHERE {value} > 1) "
+        f"FROM {raw.name}").fetchone()
+    if top is None or top <= 1:
+        return 1.0
+    if fractions > over:
+        found = con.execute(f"SELECT {quote(columns['adhesion'])} FROM {raw.name} "
+                            f"WHERE _row = {first}").fetchone()[0]
+        issues.add(Issue(raw.path.name, "adhesion mixes fractions and percentages", row=first,
+                         column=columns["adhesion"],
+                         expected=f"fractions from 0 to 1 like the other {fractions:,} values",
+                         found=found))
+        return 1.0
+    warnings.append("adhesion goes above 1: shares are read as percentages (Make.org's "
+                    "export gives fractions, 0.8 = 80 %)")
+    return 100.0
 
 
 def _proposals(con, columns: dict[str, str], scale: float) -> list[dict]:

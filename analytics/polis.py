@@ -102,7 +102,8 @@ def find_files(folder: Path) -> dict[str, Path] | None:
         return None
     found: dict[str, list[Path]] = {name: [] for name in FILES}
     for path in folder.iterdir():
-        if not path.is_file() or path.suffix.lower() != ".csv":
+        # A pipe or a link is kept (read_table refuses it by name), a folder is not.
+        if path.is_dir() or path.suffix.lower() != ".csv":
             continue
         kind = _file_kind(path.stem.lower())
         if kind is not None:
@@ -131,9 +132,12 @@ def read_summary(path: Path | None) -> dict[str, str]:
     except OSError:
         return {}
     summary = {}
-    for row in csv.reader(io.StringIO(text)):
-        if len(row) >= 2 and row[0].strip():
-            summary[row[0].strip()] = row[1].strip()
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            if len(row) >= 2 and row[0].strip():
+                summary[row[0].strip()] = row[1].strip()
+    except csv.Error:       # a field over Python's 128 KB: the summary only names the topic
+        pass
     return summary
 
 
@@ -170,6 +174,20 @@ def _numeric(column: str) -> str:
     return (f"{_q(column)} IS NOT NULL AND TRY_CAST({_q(column)} AS DOUBLE) IS NULL")
 
 
+# Polis writes epoch milliseconds; past year 2100 (or inf, 1e20) is no time of a vote,
+# and DuckDB's epoch_ms cannot take it.
+LAST_TIMESTAMP = 4_102_444_800_000
+
+
+def _timestamp_rules() -> list[Rule]:
+    value = "TRY_CAST(timestamp AS DOUBLE)"
+    return [Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
+                 "milliseconds since 1970"),
+            Rule("timestamp", f"{value} IS NOT NULL AND (NOT isfinite({value}) OR "
+                              f"{value} < 0 OR {value} > {LAST_TIMESTAMP})",
+                 "timestamp is out of range", "milliseconds since 1970, up to the year 2100")]
+
+
 def _comment_rules(columns: list[str]) -> list[Rule]:
     # An empty comment-body is not an error: see _empty_comments.
     rules = [Rule("comment-id", f"{_q('comment-id')} IS NULL", "comment-id is empty",
@@ -181,8 +199,7 @@ def _comment_rules(columns: list[str]) -> list[Rule]:
         rules.append(Rule("moderated", _numeric("moderated"), "unknown moderation status",
                           "-1 (rejected), 0 or 1 (accepted)"))
     if "timestamp" in columns:
-        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
-                          "milliseconds since 1970"))
+        rules.extend(_timestamp_rules())
     return rules
 
 
@@ -195,8 +212,7 @@ def _vote_rules(columns: list[str]) -> list[Rule]:
                           "OR TRY_CAST(vote AS DOUBLE) NOT IN (-1, 0, 1)",
                   "unknown vote", "1 (agree), -1 (disagree) or 0 (pass)")]
     if "timestamp" in columns:
-        rules.append(Rule("timestamp", _numeric("timestamp"), "timestamp is not a number",
-                          "milliseconds since 1970"))
+        rules.extend(_timestamp_rules())
     return rules
 
 
@@ -300,9 +316,10 @@ def open_polis(path: str | Path) -> PolisSource:
     issues = IssueCollector()
     con = new_connection()
     con.execute("SET enable_progress_bar = false")     # no bar on the CLI's stderr
-    comments = read_table(con, files["comments"], "raw_comments", issues)
-    votes = read_table(con, files["votes"], "raw_votes", issues)
-    participants = (read_table(con, files["participants-votes"], "raw_participants", issues)
+    comments = read_table(con, files["comments"], "raw_comments", issues, root=folder)
+    votes = read_table(con, files["votes"], "raw_votes", issues, root=folder)
+    participants = (read_table(con, files["participants-votes"], "raw_participants", issues,
+                               root=folder)
                     if "participants-votes" in files else None)
     if comments is not None and _missing_columns(comments, "comments", issues):
         comments = None

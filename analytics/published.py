@@ -29,7 +29,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from analytics import catalog, reference
+from analytics import catalog, jsontext, reference
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.limits import check_size
@@ -254,7 +254,7 @@ def read_json(path: Path):
     if not text.strip():
         raise InputError([Issue(name, "the file is empty", expected="a JSON document")])
     try:
-        return json.loads(text), text
+        return jsontext.loads(text, name), text
     except json.JSONDecodeError as error:
         raise InputError([Issue(name, f"invalid JSON: {error.msg}", row=error.lineno,
                                 expected="valid JSON",
@@ -448,7 +448,7 @@ def _key_figures(figures, text: str, warnings: list[str]):
 def _exact_key_figures(text: str) -> dict[str, str]:
     """The key figures as written in the file (so that 4.744 is not lost as 4.744)."""
     try:
-        exact = json.loads(text, parse_float=Decimal).get("key_figures")
+        exact = json.loads(text, parse_float=Decimal).get("key_figures")   # read before
     except (ValueError, AttributeError, RecursionError):
         return {}
     if not isinstance(exact, dict):

@@ -55,6 +55,8 @@ WORDS = {
         "other": "{n} propositions ne ressemblent assez à aucune idée ; ce groupe n'est pas "
                  "une idée et n'est pas classé.",
         "no_map": "Pas de propositions à placer sur la carte.",
+        "more_tag_types": "{hidden} autres types d'étiquette ne sont pas dessinés (seuls ceux "
+                          "des propositions les plus étiquetées le sont).",
         "no_participation": "Pas de répartition des participants.",
         "map_caption": "Part de chaque région parmi les participants dont on connaît la région ; "
                        "en gris, moins de 10 participants (masqué).",
@@ -129,6 +131,8 @@ WORDS = {
         "other": "{n} proposals are not close enough to any idea; this group is not an idea "
                  "and is not ranked.",
         "no_map": "No proposals to place on the map.",
+        "more_tag_types": "{hidden} other tag types are not drawn (only those of the most "
+                          "tagged proposals are).",
         "no_participation": "No breakdown of participants.",
         "map_caption": "Each region's share of the participants whose region is known; grey: "
                        "fewer than 10 participants (hidden).",
@@ -553,6 +557,8 @@ def _debate_section(builder: Builder, results: dict) -> None:
     for group in debate.tag_groups(results):
         fig, data = debate.tag_chart(group, lang)
         parts.append(builder.figure(fig, data, name=f"themes-{group.get('tag_type') or ''}"))
+    if hidden := debate.hidden_tag_types(results):
+        parts.append(f"<p>{esc(w['more_tag_types'].format(hidden=f'{hidden:,}'))}</p>")
     published = debate.published_charts(results)
     for chart in published:
         fig, data = debate.published_chart(chart, lang, height=debate.pie_height(published))

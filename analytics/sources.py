@@ -18,6 +18,7 @@ from analytics.bundle import load_bundle
 from analytics.engine import DEFAULT_OPTIONS, FoundIdeas, Options, compute_results
 from analytics.errors import InputError, Issue
 from analytics.geography import add_per_inhabitant
+from analytics.limits import check_file
 
 if TYPE_CHECKING:
     from analytics.found_ideas import IdeaSet
@@ -294,6 +295,7 @@ def detect_kind(path: Path) -> str:
                                 or "an empty folder")])
     if not path.exists():
         raise InputError([Issue(str(path), "no such file or folder")])
+    check_file(path)        # a pipe or a device is refused before it is opened
     suffix = path.suffix.lower()
     kinds = {".json": "published", ".csv": "opendata", ".zip": "zip"}
     if suffix not in kinds:

@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from analytics import bundle as bundle_rules
+from analytics import jsontext
 from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.geography import normalise_commune_code
@@ -557,10 +558,17 @@ def _read_json(spark, location: str, issues: IssueCollector):
         issues.add(Issue(name, "the file is empty", expected="a JSON document"))
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text, name)
+    except InputError as error:         # NaN, a key twice... (as analytics.bundle)
+        for issue in error.issues:
+            issues.add(issue)
+        return None
     except json.JSONDecodeError as error:
         issues.add(Issue(name, f"invalid JSON: {error.msg}", row=error.lineno,
                          expected="valid JSON", found=f"line {error.lineno} column {error.colno}"))
+        return None
+    except RecursionError:
+        issues.add(Issue(name, "the JSON is nested too deeply", expected="valid JSON"))
         return None
 
 

@@ -10,12 +10,14 @@ import csv
 import io
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from analytics.errors import Issue, IssueCollector
+from analytics.limits import not_a_file
 
 FORMATS = (".csv", ".parquet")
 _ids = itertools.count()
@@ -31,11 +33,15 @@ class RawTable:
     columns: list[str]
     rows: int
     types: dict[str, str] = field(default_factory=dict)   # column -> type in the file
+    ignored: list[str] = field(default_factory=list)      # the file's columns not read
 
 
 def find_table(folder: Path, table: str, issues: IssueCollector) -> Path | None:
     """The file holding `table` (NAME.csv or NAME.parquet), None when absent."""
-    found = [folder / f"{table}{ext}" for ext in FORMATS if (folder / f"{table}{ext}").is_file()]
+    # Anything of that name (a folder, a pipe, a link) is the table: read_table says
+    # what is wrong with it rather than "missing".
+    found = [folder / f"{table}{ext}" for ext in FORMATS
+             if os.path.lexists(folder / f"{table}{ext}")]
     if len(found) > 1:
         issues.add(Issue(found[0].name, f"both {found[0].name} and {found[1].name} exist",
                          expected="one file per table"))
@@ -44,19 +50,29 @@ def find_table(folder: Path, table: str, issues: IssueCollector) -> Path | None:
 
 
 def read_table(con: duckdb.DuckDBPyConnection, path: Path, relation: str,
-               issues: IssueCollector) -> RawTable | None:
-    """Create `relation` in `con` from the file; None (with issues) when unreadable."""
+               issues: IssueCollector, keep=None, root: Path | None = None
+               ) -> RawTable | None:
+    """Create `relation` in `con` from the file; None (with issues) when unreadable.
+    `keep(column)` says which columns are read (default: all); the others are only
+    listed in RawTable.ignored, so that a file of thousands of columns costs what its
+    few useful ones cost. With `root` (the folder given), a link leading out of it is
+    refused."""
+    if (wrong := not_a_file(path, root)) is not None:
+        issues.add(wrong)
+        return None
     if path.stat().st_size == 0:
         issues.add(Issue(path.name, "the file is empty", expected="a header row and records"))
         return None
+    keep = keep or (lambda column: True)
     if path.suffix == ".csv":
-        return _read_csv(con, path, relation, issues)
-    return _read_parquet(con, path, relation, issues)
+        return _read_csv(con, path, relation, issues, keep)
+    return _read_parquet(con, path, relation, issues, keep)
 
 
-def _clean(column: str) -> str:
+def _clean(column: str, value: str | None = None) -> str:
     # Text columns: trimmed, empty string as NULL.
-    return f"NULLIF(TRIM(CAST({quote(column)} AS VARCHAR)), '') AS {quote(column)}"
+    value = value or f"CAST({quote(column)} AS VARCHAR)"
+    return f"NULLIF(TRIM({value}), '') AS {quote(column)}"
 
 
 # Types whose text never needs trimming (numbers, dates): only cast to text.
@@ -83,20 +99,31 @@ def _as_text(column: str, sql_type: str, untidy: set[str]) -> str:
     every value of a clean column of millions of ids cost several times its scan)."""
     if sql_type == "VARCHAR" and column not in untidy:
         return quote(column)
+    if sql_type.endswith("[]"):         # a list (Parquet tags): the contract's "a|b"
+        return _clean(column, f"array_to_string({quote(column)}, '|')")
     if sql_type.startswith(_CAST_ONLY):
         return f"CAST({quote(column)} AS VARCHAR) AS {quote(column)}"
+    if sql_type == "BLOB":              # checked UTF-8 by _utf8_blobs
+        return _clean(column, f"decode({quote(column)})")
     return _clean(column)
+
+
+# Columns checked by one query of _untidy: one query over thousands of columns takes
+# gigabytes (a Polis participants-votes file has a column per comment).
+_UNTIDY_BATCH = 64
 
 
 def _untidy(con, source: str, types: dict[str, str]) -> set[str]:
     """The text columns holding an empty value or one that TRIM would change."""
     text = [c for c, t in types.items() if t == "VARCHAR"]
-    if not text:
-        return set()
-    counts = con.execute("SELECT " + ", ".join(
-        f"count(*) FILTER (WHERE {quote(c)} = '' OR {quote(c)} <> trim({quote(c)}))"
-        for c in text) + f" FROM {source}").fetchone()
-    return {c for c, count in zip(text, counts, strict=True) if count}
+    found = set()
+    for start in range(0, len(text), _UNTIDY_BATCH):
+        batch = text[start:start + _UNTIDY_BATCH]
+        counts = con.execute("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE {quote(c)} = '' OR {quote(c)} <> trim({quote(c)}))"
+            for c in batch) + f" FROM {source}").fetchone()
+        found |= {c for c, count in zip(batch, counts, strict=True) if count}
+    return found
 
 
 def quote(identifier: str) -> str:
@@ -107,11 +134,14 @@ def literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTable | None:
+def _read_csv(con, path: Path, relation: str, issues: IssueCollector,
+              keep) -> RawTable | None:
     header = _csv_header(path, issues)
     if header is None:
         return None
     columns = {name: "VARCHAR" for name in header}
+    kept = [name for name in header if keep(name)]
+    ignored = [name for name in header if not keep(name)]
     rejects = f"_rejects_{next(_ids)}"
     scan = f"_rejects_scan_{next(_ids)}"
     options = (
@@ -122,7 +152,8 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTabl
     try:
         con.execute(
             f"CREATE OR REPLACE TABLE {relation}_file AS "
-            f"SELECT * FROM read_csv({literal(str(path))}, {options})"
+            f"SELECT {', '.join(map(quote, kept)) or 'NULL AS _none'} "
+            f"FROM read_csv({literal(str(path))}, {options})"
         )
         bad = con.execute(
             f"SELECT line, column_name, error_type, csv_line FROM {rejects} "
@@ -130,7 +161,14 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTabl
         ).fetchall()
         total_bad = con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]
     except duckdb.Error as error:
-        issues.add(Issue(path.name, f"cannot be read as CSV: {_first_line(error)}"))
+        row = _lone_cr_row(path) if "state machine" in str(error) else None
+        if row is not None:
+            issues.add(Issue(path.name, "a line holds a carriage return (CR) alone, outside "
+                                        "quotes", row=row,
+                             expected="line ends of LF or CR LF throughout, or the text in "
+                                      "quotes"))
+        else:
+            issues.add(Issue(path.name, f"cannot be read as CSV: {_first_line(error)}"))
         return None
     finally:
         for table in (rejects, scan):
@@ -138,16 +176,34 @@ def _read_csv(con, path: Path, relation: str, issues: IssueCollector) -> RawTabl
     if total_bad:
         _report_rejects(path, header, bad, total_bad, issues)
         return None
-    types = dict.fromkeys(header, "VARCHAR")
+    types = dict.fromkeys(kept, "VARCHAR")
     untidy = _untidy(con, f"{relation}_file", types)
-    select = ", ".join(_as_text(c, "VARCHAR", untidy) for c in header)
+    select = "".join(_as_text(c, "VARCHAR", untidy) + ", " for c in kept)
     # rowid keeps insertion (file) order in a freshly created table.
     con.execute(
         f"CREATE OR REPLACE VIEW {relation} AS "
-        f"SELECT {select}, rowid + 2 AS _row FROM {relation}_file"
+        f"SELECT {select}rowid + 2 AS _row FROM {relation}_file"
     )
     rows = con.execute(f"SELECT count(*) FROM {relation}_file").fetchone()[0]
-    return RawTable(relation, path, header, rows, types)
+    return RawTable(relation, path, kept, rows, types, ignored)
+
+
+def _lone_cr_row(path: Path) -> int | None:
+    """The line (1-based) of the first CR not followed by LF in a file whose lines end
+    with LF: DuckDB only says its parser "reached an invalid state". Streamed."""
+    lines, previous = 1, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if not previous and b"\n" not in chunk:
+                return None             # CR-only line ends (old Mac): not this problem
+            data = previous + chunk
+            # The last byte waits for the next chunk: a CR there may start a CR LF.
+            found = re.search(rb"\r(?!\n)", data[:-1])
+            if found is not None:
+                return lines + data.count(b"\n", 0, found.start())
+            lines += data[:-1].count(b"\n")
+            previous = data[-1:]
+    return None
 
 
 def _zero_byte(path: Path, head: bytes) -> int | None:
@@ -197,7 +253,7 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                              expected="UTF-8 text (save as \"CSV UTF-8\")",
                              found=f"a {encoding} byte order mark"))
             return None
-    if b"\n" not in head and len(head) == 1 << 20:
+    if b"\n" not in head and b"\r" not in head and len(head) == 1 << 20:
         issues.add(Issue(path.name, "the first line is longer than 1 MB: not a CSV header",
                          row=1, expected="a header row of column names"))
         return None
@@ -214,7 +270,8 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                                     "binary?)", expected="UTF-8 CSV text",
                          found=f"a zero byte at offset {zero:,}"))
         return None
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    # Lines end with LF, CR LF, or CR alone (old Mac files; DuckDB reads them too).
+    first = re.split(b"\r\n|\r|\n", head, maxsplit=1)[0]
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -222,7 +279,13 @@ def _csv_header(path: Path, issues: IssueCollector) -> list[str] | None:
                          expected="UTF-8 text",
                          found=f"byte 0x{first[error.start]:02x} (Latin-1 or Windows-1252?)"))
         return None
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:           # Python's limit of a field: 128 KB
+        issues.add(Issue(path.name, "a column name is longer than 128 KB", row=1,
+                         expected="a header row of column names",
+                         found=text[:60]))
+        return None
     header = [name.strip() for name in header]
     if len(header) == 1 and (";" in text or "\t" in text):
         separator = "';'" if ";" in text else "a tab"
@@ -268,28 +331,62 @@ def _report_rejects(path, header, bad, total, issues: IssueCollector) -> None:
     issues.count_more(path.name, total - len(shown))
 
 
-def _read_parquet(con, path: Path, relation: str, issues: IssueCollector) -> RawTable | None:
+# The column DuckDB adds for the row numbers: a file's own column of that name hides it.
+ROW_NUMBER = "file_row_number"
+
+
+def _read_parquet(con, path: Path, relation: str, issues: IssueCollector,
+                  keep) -> RawTable | None:
+    plain = f"read_parquet({literal(str(path))})"
     source = f"read_parquet({literal(str(path))}, file_row_number=true)"
     try:
-        types = {row[0]: row[1] for row in con.execute(
-            f"DESCRIBE SELECT * FROM {source}").fetchall() if row[0] != "file_row_number"}
-        columns = list(types)
+        described = con.execute(f"DESCRIBE SELECT * FROM {plain}").fetchall()
+    except duckdb.Error as error:
+        issues.add(Issue(path.name, "not a readable Parquet file (truncated or corrupt?)",
+                         expected="a Parquet file", found=_first_line(error)))
+        return None
+    every = [row[0] for row in described]
+    if ROW_NUMBER in every:
+        issues.add(Issue(path.name, f"a column is named {ROW_NUMBER}, the name the reader "
+                                    "gives the row numbers", row=1, column=ROW_NUMBER,
+                         expected="another name for that column (or leave it out)"))
+        return None
+    types = {row[0]: row[1] for row in described if keep(row[0])}
+    ignored = [name for name in every if name not in types]
+    columns = list(types)
+    try:
+        if not _utf8_blobs(con, path, source, types, issues):
+            return None
         untidy = _untidy(con, source, types)
-        select = ", ".join(_as_text(c, types[c], untidy) for c in columns)
+        select = "".join(_as_text(c, types[c], untidy) + ", " for c in columns)
         # Dates and times also keep their own type, beside the text the checks read:
         # a cast back from text costs five times the scan (analytics.bundle._voted_at).
-        native = "".join(f", {quote(c)} AS {quote(NATIVE + c)}" for c in columns
+        native = "".join(f"{quote(c)} AS {quote(NATIVE + c)}, " for c in columns
                          if types[c].startswith(("DATE", "TIMESTAMP")))
         con.execute(
             f"CREATE OR REPLACE VIEW {relation} AS "
-            f"SELECT {select}{native}, file_row_number + 2 AS _row FROM {source}"
+            f"SELECT {select}{native}file_row_number + 2 AS _row FROM {source}"
         )
         rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     except duckdb.Error as error:
         issues.add(Issue(path.name, "not a readable Parquet file (truncated or corrupt?)",
                          expected="a Parquet file", found=_first_line(error)))
         return None
-    return RawTable(relation, path, columns, rows, types)
+    return RawTable(relation, path, columns, rows, types, ignored)
+
+
+def _utf8_blobs(con, path: Path, source: str, types: dict, issues: IssueCollector) -> bool:
+    """Strings written as BINARY without the UTF-8 annotation (some writers do) are read
+    as text; False (with the row) when one is not UTF-8."""
+    for column in [c for c, kind in types.items() if kind == "BLOB"]:
+        row = con.execute(f"SELECT min(file_row_number) + 2 FROM {source} WHERE "
+                          f"{quote(column)} IS NOT NULL AND try(decode({quote(column)})) IS NULL"
+                          ).fetchone()[0]
+        if row is not None:
+            issues.add(Issue(path.name, "the text is not UTF-8", row=int(row), column=column,
+                             expected="UTF-8 text"))
+            return False
+    return True
 
 
 def _first_line(error: Exception) -> str:

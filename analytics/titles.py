@@ -10,6 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from analytics import jsontext
 from analytics.errors import InputError, Issue
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -44,7 +45,7 @@ def read_sidecar(path: Path) -> dict:
         raise InputError([Issue(file.name, "the file is too big for a title file",
                                 expected=f"at most {MAX_SIDECAR_BYTES // 1024} KB")])
     try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))
+        data = jsontext.loads(file.read_text(encoding="utf-8-sig"), file.name)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InputError([Issue(file.name, f"not valid JSON ({error})",
                                 expected="a JSON object")]) from None

@@ -42,6 +42,9 @@ TEXT = {
                   "propositions (un lot de votes ou un export Polis la permettrait).",
         "no_map_filter": "Aucune proposition n'a au moins {n} votes : baissez le minimum.",
         "cartography": "La cartographie du débat",
+        "more_tag_types": "Les {shown} types d'étiquette des propositions les plus étiquetées "
+                          "sont montrés ; {hidden} autres types ne le sont pas (les données "
+                          "complètes sont dans l'export des résultats).",
         "cartography_intro": "Pour chaque type d'étiquette, la part des propositions qui citent "
                              "chaque étiquette, parmi toutes les propositions et parmi les "
                              "propositions plébiscitées (zone Consensus).",
@@ -77,6 +80,9 @@ TEXT = {
                   "export would provide it).",
         "no_map_filter": "No proposal has at least {n} votes: lower the minimum.",
         "cartography": "The cartography of the debate",
+        "more_tag_types": "The {shown} tag types of the most tagged proposals are shown; "
+                          "{hidden} other types are not (the full data is in the results "
+                          "export).",
         "cartography_intro": "For each kind of tag, the share of proposals citing each label, "
                              "among all proposals and among the most supported ones (Consensus "
                              "zone).",
@@ -164,6 +170,9 @@ if groups:
         if fig is not None:
             ui.chart(fig, data, key=f"tags-{group['tag_type']}", view=view,
                      filename=f"{slug}-tags-{group['tag_type']}")
+    if hidden := charts.hidden_tag_types(results):
+        st.caption(text["more_tag_types"].format(
+            shown=len(groups), hidden=i18n.integer(hidden, lang)))
 elif published:
     st.caption(text["published"])
     columns = st.columns(2)

@@ -360,6 +360,52 @@ def segment_filters(lang: str) -> None:
 
 # -- page controls kept in the URL ----------------------------------------------------------
 
+# The address parameters read as whole numbers by a widget (bind="query-params"):
+# Streamlit converts them with int(float(...)), which raises on "inf", "1e400" or a
+# 5,000-digit number. The widgets themselves refuse an integer outside their range.
+ADDRESS_NUMBERS = ("top", "min_votes", "map_votes", "pv", "pa", "pe")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+# Longer values are no id, code or search anyone typed: dropped before any widget.
+ADDRESS_MAX_CHARS = 500
+
+
+def bound_address() -> None:
+    """Drops, once per run and before any widget reads it, every address value a
+    widget could not take: a number that is not a whole number of at most 9 digits,
+    a value over ADDRESS_MAX_CHARS characters. The page then shows its default."""
+    params = st.query_params
+    for key in list(params):
+        values = params.get_all(key)
+        kept = [value for value in values if len(value) <= ADDRESS_MAX_CHARS and (
+            key not in ADDRESS_NUMBERS or _WHOLE_NUMBER.fullmatch(value.strip()))]
+        if kept == values:
+            continue
+        if kept:
+            params[key] = kept
+        else:
+            del params[key]
+        _forget_initial(key, kept)
+
+
+def _forget_initial(key: str, kept: list[str]) -> None:
+    """A widget bound to the address is seeded from the address as the page was first
+    asked for (a copy Streamlit keeps apart from st.query_params): that copy is bounded
+    too. No public API reaches it; without it (another Streamlit) nothing is done."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as state:
+        initial = getattr(state, "_initial_query_params", None)
+        if isinstance(initial, dict) and key in initial:
+            if kept:
+                initial[key] = list(kept)
+            else:
+                del initial[key]
+
+
+
 def in_url(key: str, options: list, default=None, multi: bool = False) -> dict:
     """Widget arguments that keep its value in the URL under `key` as the option itself
     (`list=rejection`, `zones=limbo`), the same in every language. (bind="query-params"

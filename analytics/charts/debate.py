@@ -301,16 +301,36 @@ def map_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 # -- the cartography ------------------------------------------------------------------------
 
-def tag_groups(results: dict) -> list[dict]:
+# Charts one input may ask for: 10,000 tag types would be 10,000 charts (minutes to draw,
+# a page no one reads). The tag types of the most tagged proposals are drawn.
+MAX_TAG_TYPES = 12
+
+
+def tag_groups(results: dict, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
     """The engine's cartography by tag type: [{tag_type, all, consensus}] in data order
-    (vote-level inputs; items carrying tag_type and scope)."""
+    (vote-level inputs; items carrying tag_type and scope); at most `limit` of them,
+    those whose labels are carried by the most proposals (see hidden_tag_types)."""
     groups: dict[str, dict] = {}
     for item in results.get("cartography") or []:
         kind, scope = item.get("tag_type"), item.get("scope")
         if kind is None or scope not in ("all", "consensus"):
             continue
         groups.setdefault(kind, {"tag_type": kind, "all": None, "consensus": None})[scope] = item
-    return [group for group in groups.values() if group["all"] or group["consensus"]]
+    found = [group for group in groups.values() if group["all"] or group["consensus"]]
+    if limit is None or len(found) <= limit:
+        return found
+    kept = sorted(range(len(found)), key=lambda i: -_tagged(found[i]))[:limit]
+    return [found[i] for i in sorted(kept)]
+
+
+def hidden_tag_types(results: dict) -> int:
+    """How many tag types tag_groups leaves out."""
+    return len(tag_groups(results, None)) - len(tag_groups(results))
+
+
+def _tagged(group: dict) -> int:
+    item = group["all"] or group["consensus"]
+    return max((entry.get("proposals") or 0 for entry in item.get("data") or []), default=0)
 
 
 def published_charts(results: dict) -> list[dict]:
