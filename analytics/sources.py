@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 from analytics.bundle import load_bundle
@@ -256,11 +257,76 @@ def idea_notes(results: dict, options: Options, choice: str | None) -> None:
     results["notes"] = [{"code": "no_ideas", "message": message}, *notes]
 
 
-def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:
+def open_bundle(path: Path, *, materialize: bool = True, cached: bool = False) -> VoteSource:
+    """`cached`: validated once, then kept as a DuckDB file (analytics.store)."""
+    if cached and materialize:
+        return open_cached_bundle(Path(path))
     bundle = load_bundle(path, materialize=materialize)
+    return _bundle_source(bundle)
+
+
+def _bundle_source(bundle) -> VoteSource:
     return VoteSource("bundle", bundle.path, bundle.meta, bundle.con, actions=bundle.actions,
                       has_ideas=bundle.has_ideas, has_participants=bundle.has_participants,
                       warnings=bundle.warnings)
+
+
+def open_cached_bundle(folder: Path) -> VoteSource:
+    """The bundle from the consultation cache when its files are unchanged; else
+    validated (InputError as always), written to the cache, and read from there."""
+    from analytics import store
+
+    root, problem = store.writable_folder()
+    if root is None:
+        source = open_bundle(folder)
+        if problem:
+            store.log.warning("%s", problem)
+            source.warnings.append(problem)
+        return source
+    key = store.fingerprint(folder)
+    target = store.cache_path(root, folder, key)
+    source = _cached_source(folder, target, key)
+    if source is not None:
+        return source
+    with store.build_lock(target):
+        # Built meanwhile by another server? Else a bad file is deleted here.
+        source = _cached_source(folder, target, key, discard=True)
+        if source is not None:
+            return source
+        bundle = load_bundle(folder)
+        if store.fingerprint(folder) != key:     # changed while read: not kept under key
+            return _bundle_source(bundle)
+        document = {"meta": bundle.meta, "actions": bundle.actions,
+                    "warnings": bundle.warnings,
+                    "tables": {t: p.name for t, p in bundle.tables.items()}}
+        try:
+            store.write(bundle.con, target, key, document)
+        except (OSError, duckdb.Error) as error:
+            store.log.warning("the consultation cache %s could not be written: %s",
+                              target, error)
+            return _bundle_source(bundle)
+        store.remove_stale(target)
+    source = _cached_source(folder, target, key)
+    if source is None:
+        return _bundle_source(bundle)
+    bundle.con.close()
+    return source
+
+
+def _cached_source(folder: Path, target: Path, key: str, *,
+                   discard: bool = False) -> VoteSource | None:
+    from analytics import store
+    from analytics.bundle import new_connection
+
+    con = new_connection()
+    document = store.attach(con, target, key, discard=discard)
+    if document is None:
+        con.close()
+        return None
+    tables = document["tables"]
+    return VoteSource("bundle", folder, document["meta"], con, actions=document["actions"],
+                      has_ideas="ideas" in tables, has_participants="participants" in tables,
+                      warnings=document["warnings"])
 
 
 def looks_like_bundle(folder: Path) -> bool:
@@ -297,11 +363,12 @@ def detect_kind(path: Path) -> str:
     return kinds[suffix]
 
 
-def open_source(path: str | Path, *, materialize: bool = True) -> Source:
+def open_source(path: str | Path, *, materialize: bool = True, cached: bool = False) -> Source:
+    """`cached` (the app): a bundle is validated once and kept (analytics.store)."""
     path = Path(path)
     kind = detect_kind(path)
     if kind == "bundle":
-        return open_bundle(path, materialize=materialize)
+        return open_bundle(path, materialize=materialize, cached=cached)
     if kind == "polis":
         from analytics.polis import open_polis
 

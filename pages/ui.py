@@ -104,7 +104,8 @@ def consultations() -> list[catalog.Entry]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _source(path: str, version: float):
-    return open_source(path)
+    # A bundle is validated once and kept as a DuckDB file (analytics.store).
+    return open_source(path, cached=True)
 
 
 # A resource, not data: st.cache_data would hand each rerun a copy (unpickling the
