@@ -158,15 +158,15 @@ elif maps:
     st.markdown(explanation)
     ranked = frame[frame["code"].notna() | frame["suppressed"]]
     beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
-    fig, data = charts.choropleth(frame, view.lang, metric, level, published=published,
-                                  wide=not beside)
+    fig, data = ui.figure(charts.choropleth, frame, view.lang, metric, level,
+                          published=published, wide=not beside)
     if beside:
         left, right = st.columns([3, 2])
         with left:
             ui.chart(fig, data, key=f"map-{level}-{metric}", view=view,
                      filename=f"{slug}-participation-{level}")
         with right:
-            st.plotly_chart(charts.ranking(frame, view.lang, metric), width="stretch",
+            st.plotly_chart(ui.figure(charts.ranking, frame, view.lang, metric), width="stretch",
                             key=f"ranking-{level}-{metric}", theme=None,
                             config={"displaylogo": False})
     else:
@@ -181,9 +181,9 @@ elif maps:
 elif participation.get("region") or participation.get("department"):
     dimension = "region" if participation.get("region") else "department"
     st.markdown(text["outside"])
-    fig, data = charts.comparison_bars(participation[dimension], view.lang, dimension,
-                                       horizontal=True,
-                                       population_name=population_name(dimension))
+    fig, data = ui.figure(charts.comparison_bars, participation[dimension], view.lang,
+                          dimension, horizontal=True,
+                          population_name=population_name(dimension))
     ui.chart(fig, data, key=f"bars-{dimension}", view=view,
              filename=f"{slug}-participation-{dimension}")
     unknown_caption(dimension)
@@ -213,8 +213,8 @@ for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
             st.info(text["no_breakdown"].format(dimension=text["dimension_word"][dimension]),
                     icon=":material/info:")
             continue
-        fig, data = charts.comparison_bars(items, view.lang, dimension, by,
-                                           population_name=population_name(dimension))
+        fig, data = ui.figure(charts.comparison_bars, items, view.lang, dimension, by,
+                              population_name=population_name(dimension))
         ui.chart(fig, data, key=f"bars-{dimension}-{by}", view=view,
                  filename=f"{slug}-participation-{dimension}")
         unknown_caption(dimension)
@@ -224,7 +224,8 @@ if french and not published:
 # Published charts that are none of the above ("Participation par catégorie"...).
 for name, items in (participation.get("other") or {}).items():
     if items:
-        fig, data = charts.comparison_bars(items, view.lang, "other", by, horizontal=True,
-                                           title=name, population_name=population_name(name))
+        fig, data = ui.figure(charts.comparison_bars, items, view.lang, "other", by,
+                              horizontal=True, title=name,
+                              population_name=population_name(name))
         ui.chart(fig, data, key=f"bars-other-{name}", view=view,
                  filename=f"{slug}-participation-other")

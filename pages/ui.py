@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import catalog, i18n
@@ -530,14 +531,48 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
     return event
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+class FrozenFigure(go.Figure):
+    """A figure shared by every reader of a view (ui.figure, ui.derived): the dict that
+    st.plotly_chart serialises at each page run is made once (it cost more than the
+    JSON itself: the maps carry their GeoJSON). Never changed once frozen."""
+
+    def to_dict(self):
+        return self._frozen_dict
+
+
+def freeze(built):
+    """The figure of `built` (a figure, or (figure, data)) made a FrozenFigure in place."""
+    fig = built[0] if isinstance(built, tuple) and built else built
+    if isinstance(fig, go.Figure) and not isinstance(fig, FrozenFigure):
+        frozen = go.Figure.to_dict(fig)
+        fig.__class__ = FrozenFigure
+        fig._frozen_dict = frozen
+    return built
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
+def _figure(name: str, args: tuple, kwargs: tuple, _builder=None):
+    # `name` and the arguments (small frames and values, hashed by Streamlit) are the key.
+    return freeze(_builder(*args, **dict(kwargs)))
+
+
+def figure(builder, *args, **kwargs):
+    """builder(*args, **kwargs) (a figure, or (figure, data)), built once per arguments
+    and shared by every reader: a rerun that changes nothing rebuilds nothing. The
+    arguments must be small (Streamlit hashes them); a builder of the whole results
+    goes through `derived`."""
+    return _figure(f"{builder.__module__}.{builder.__qualname__}", args,
+                   tuple(sorted(kwargs.items())), _builder=builder)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def _derived(path: str, version: float, segment: tuple, weighted: bool, name: str,
              args: tuple, kwargs: tuple, ideas_hash: str = "", _builder=None,
              _idea_set=None):
     # `name` (the builder's module and name) is the key; `_builder` is not hashed.
     results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted,
                        "auto", ideas_hash, _idea_set=_idea_set)
-    return _builder(results, *args, **dict(kwargs))
+    return freeze(_builder(results, *args, **dict(kwargs)))
 
 
 def derived(view: View, builder, *args, **kwargs):
