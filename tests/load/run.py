@@ -133,8 +133,9 @@ class CpuMeter:
     """CPU seconds used by the server, by this load client (itself, the Playwright driver
     and Chromium: its descendants other than the server) and by the whole machine."""
 
-    def __init__(self, server_pid: int | None):
+    def __init__(self, server_pid):
         self.server_pid = server_pid
+        self.server_pids = set(pids_of(server_pid))
         self.client_seen: dict[int, float] = {}     # descendant pid -> last CPU seconds
         self.start = self._read()
 
@@ -149,14 +150,15 @@ class CpuMeter:
         while changed:          # descendants of this process, except the server
             changed = False
             for pid, (ppid, _) in table.items():
-                if ppid in mine and pid not in mine and pid != self.server_pid:
+                if ppid in mine and pid not in mine and pid not in self.server_pids:
                     mine.add(pid)
                     changed = True
-        for pid in mine - {os.getpid()}:
+        for pid in mine - {os.getpid()} - self.server_pids:
             self.client_seen[pid] = table[pid][1]
         own = os.times()
         busy, total = machine_busy()
-        server = table.get(self.server_pid, (0, None))[1] if self.server_pid else None
+        found = [table[pid][1] for pid in self.server_pids if pid in table]
+        server = sum(found) if found else None
         return {"t": time.monotonic(), "server": server, "busy": busy, "total": total,
                 "client": own.user + own.system + sum(self.client_seen.values())}
 
@@ -398,9 +400,23 @@ def pause(think: tuple[float, float], rng: random.Random) -> float:
     return low + (high - low) * rng.random()
 
 
-def server_cpu(pid: int | None) -> float | None:
-    stat = _stat(pid) if pid else None
-    return stat[1] if stat else None
+def pids_of(pid) -> tuple[int, ...]:
+    """The server's processes: one pid, or several (app processes behind a proxy)."""
+    if not pid:
+        return ()
+    return tuple(pid) if isinstance(pid, (tuple, list)) else (pid,)
+
+
+def server_cpu(pid) -> float | None:
+    """CPU seconds of the server's processes, summed."""
+    stats = [_stat(p) for p in pids_of(pid)]
+    return sum(stat[1] for stat in stats if stat) if any(stats) else None
+
+
+def server_rss(pid) -> float | None:
+    """Resident memory of the server's processes, summed (MB)."""
+    sizes = [rss_mb(p) for p in pids_of(pid)]
+    return sum(size for size in sizes if size is not None) if any(sizes) else None
 
 
 async def ws_visit(base: str, phase: Phase, page: str, params: dict, then: list[str],
@@ -644,7 +660,7 @@ async def sample_rss(phase: Phase, pid: int | None, meter: CpuMeter | None,
                      stop: asyncio.Event) -> None:
     while not stop.is_set():
         if pid:
-            value = rss_mb(pid)
+            value = server_rss(pid)
             if value is not None:
                 phase.rss.append((round(time.monotonic() - phase.started, 1), value))
         if meter:
@@ -897,8 +913,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                              "view (0: skip)")
     parser.add_argument("--url", help="attach to a running app (loopback only) instead of "
                                       "starting one")
-    parser.add_argument("--pid", type=int, help="server process (default: the one listening "
-                                                "on the URL's port)")
+    parser.add_argument("--pid", type=int, action="append",
+                        help="server process (default: the one listening on the URL's port); "
+                             "repeat for several app processes behind a proxy")
+    parser.add_argument("--proxy", type=int, default=0, metavar="APPS",
+                        help="start APPS app processes behind HAProxy with sticky sessions "
+                             "(deploy.proxy) and load the proxy")
+    parser.add_argument("--ports", type=int, metavar="FIRST",
+                        help="with --proxy: the proxy on FIRST, the apps on FIRST+1... "
+                             "(default: free ports)")
     parser.add_argument("--no-warmup", action="store_true",
                         help="measure a cold server (first loads compute everything)")
     parser.add_argument("--max-slope", type=float, default=10.0,
@@ -931,6 +954,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     options.browsers = min(options.browsers, options.sessions)
     if any("=" not in item for item in options.server_env):
         parser.error("--server-env takes NAME=VALUE")
+    if options.url and options.proxy:
+        parser.error("--proxy starts its own servers: not with --url")
+    if options.proxy and not 1 <= options.proxy <= 8:
+        parser.error("--proxy must be between 1 and 8 app processes")
     if options.url and options.server_env:
         parser.error("--server-env applies to the server this command starts, not to --url")
     if options.url:
@@ -949,14 +976,14 @@ async def measure(options: argparse.Namespace, base: str, pid: int | None) -> di
     report = {"machine": machine(), "url": base, "server_pid": pid,
               "options": {k: (str(v) if isinstance(v, Path) else v)
                           for k, v in vars(options).items()},
-              "rss": {"start": rss_mb(pid) if pid else None}}
+              "rss": {"start": server_rss(pid) if pid else None}}
     if not options.no_warmup:
         report["warm_up"] = await warm_up(base)
     if options.cpu_views and pid:
         report["cpu_per_view"] = await cpu_per_view(base, pid, options.cpu_views,
                                                     options.seed)
     ws_count = options.sessions - options.browsers
-    report["rss"]["before"] = rss_mb(pid) if pid else None
+    report["rss"]["before"] = server_rss(pid) if pid else None
     phases = {}
     if options.seconds:
         phases["load"] = phase_report(await run_phase(
@@ -969,7 +996,7 @@ async def measure(options: argparse.Namespace, base: str, pid: int | None) -> di
         phases["soak"]["rss_every_10s"] = every(soak.rss, SOAK_EVERY)
         phases["soak"].update(verdict(phases["soak"]["rss_every_10s"], options.max_slope))
     await asyncio.sleep(SETTLE)
-    report["rss"]["after"] = rss_mb(pid) if pid else None
+    report["rss"]["after"] = server_rss(pid) if pid else None
     peaks = [p["rss_peak"] for p in phases.values() if p["rss_peak"] is not None]
     report["rss"]["peak"] = max(peaks) if peaks else None
     report["rss"]["end"] = next((p["rss_end"] for p in reversed(phases.values())), None)
@@ -1067,13 +1094,27 @@ def main(argv: list[str] | None = None) -> int:
     # and serve_app stops the server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with contextlib.ExitStack() as stack:
+        app_ports = []
         if options.url:
             base = options.url
+        elif options.proxy:
+            from deploy import proxy
+
+            ensure_demo()
+            env = dict(item.split("=", 1) for item in options.server_env)
+            port, *app_ports = (range(options.ports, options.ports + options.proxy + 1)
+                                if options.ports else
+                                [harness.free_port() for _ in range(options.proxy + 1)])
+            base = stack.enter_context(proxy.serve(options.proxy, port, env=env,
+                                                   app_ports=app_ports))
         else:
             ensure_demo()
             env = dict(item.split("=", 1) for item in options.server_env)
             base = stack.enter_context(harness.serve_app(env))
-        pid = options.pid or pid_listening_on(urllib.parse.urlsplit(base).port or 80)
+        # The server's processes: the apps behind the proxy, else the one on the port.
+        pid = (tuple(options.pid) if options.pid else
+               tuple(filter(None, map(pid_listening_on, app_ports))) if app_ports else
+               pid_listening_on(urllib.parse.urlsplit(base).port or 80))
         print(f"server {base}, pid {pid}", file=sys.stderr, flush=True)  # for kill -USR1
         report = asyncio.run(measure(options, base, pid))
     print_report(report)
