@@ -115,6 +115,9 @@ class VoteSource(Source):
         self.has_ideas = has_ideas
         self.has_participants = has_participants
         self.extra = extra or {}        # kind-specific keys merged into the results
+        # The default view's results, pickled when the consultation cache was built
+        # (analytics.store): a restarted server's first page reads them.
+        self.default_results: bytes | None = None
         self._lock = threading.Lock()
         self._raking = None             # analytics.weighting.Raking, computed once
         self._raking_lock = threading.Lock()
@@ -227,6 +230,12 @@ class VoteSource(Source):
 
     def results(self, options: Options = DEFAULT_OPTIONS,
                 idea_set: IdeaSet | None = None) -> dict:
+        if self.default_results is not None and idea_set is None and options == DEFAULT_OPTIONS:
+            import pickle
+
+            results = pickle.loads(self.default_results)    # a copy of its own each time
+            results["source"] = self.describe()
+            return results
         if not options.segment.is_everyone and not self.has_participants:
             raise InputError([Issue(self.path.name, "segments need a participants table",
                                     expected="participants.csv in the bundle")])
@@ -300,7 +309,7 @@ def open_cached_bundle(folder: Path) -> VoteSource:
                     "warnings": bundle.warnings,
                     "tables": {t: p.name for t, p in bundle.tables.items()}}
         try:
-            store.write(bundle.con, target, key, document)
+            store.write(bundle.con, target, key, document, _default_results(bundle))
         except (OSError, duckdb.Error) as error:
             store.log.warning("the consultation cache %s could not be written: %s",
                               target, error)
@@ -311,6 +320,17 @@ def open_cached_bundle(folder: Path) -> VoteSource:
         return _bundle_source(bundle)
     bundle.con.close()
     return source
+
+
+def _default_results(bundle) -> bytes | None:
+    """The default view's results, computed once with the cache (the page a reader opens
+    first); not when the bundle has no ideas of its own (the default then finds ideas in
+    the texts, which the app does with a progress bar)."""
+    if not bundle.has_ideas:
+        return None
+    import pickle
+
+    return pickle.dumps(_bundle_source(bundle).results(), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _cached_source(folder: Path, target: Path, key: str, *,
@@ -324,9 +344,11 @@ def _cached_source(folder: Path, target: Path, key: str, *,
         con.close()
         return None
     tables = document["tables"]
-    return VoteSource("bundle", folder, document["meta"], con, actions=document["actions"],
-                      has_ideas="ideas" in tables, has_participants="participants" in tables,
-                      warnings=document["warnings"])
+    source = VoteSource("bundle", folder, document["meta"], con, actions=document["actions"],
+                        has_ideas="ideas" in tables, has_participants="participants" in tables,
+                        warnings=document["warnings"])
+    source.default_results = document.get("default_results")
+    return source
 
 
 def looks_like_bundle(folder: Path) -> bool:

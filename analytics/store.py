@@ -15,6 +15,12 @@ of validating and copying every vote again.
 - A folder that cannot be written: the bundle is validated in memory as before, with
   a warning (logged, and in the source's warnings).
 
+The file also holds the default view's results (everyone, no weighting, the input's
+own ideas), pickled when it is built: a restarted server's first page reads them
+instead of computing them (1.6 CPU-seconds at 10M votes). The cache folder is trusted
+like the code that reads it (a pickle runs code when loaded): it is the user's own
+cache directory, or a folder the deployment names.
+
 The app opens a cached file as an in-memory DuckDB database that ATTACHes it read-only
 and names its tables through views: what the app creates later (raking weights, the
 links of ideas found in the texts) goes into memory, never into the shared file."""
@@ -35,7 +41,7 @@ from analytics.tables import literal
 
 CACHE_VARIABLE = "CONSULTATIONS_CACHE"
 # Bump when the cached relations change shape: older files then miss.
-FORMAT = 1
+FORMAT = 2
 RELATIONS = ("proposals", "ideas", "participants", "votes", "participation_cells")
 EDGE_BYTES = 64 * 1024
 ALIAS = "consultation_cache"
@@ -89,9 +95,11 @@ def cache_path(root: Path, folder: Path, key: str) -> Path:
 
 # -- writing --------------------------------------------------------------------------------
 
-def write(con: duckdb.DuckDBPyConnection, target: Path, key: str, document: dict) -> None:
+def write(con: duckdb.DuckDBPyConnection, target: Path, key: str, document: dict,
+          default_results: bytes | None = None) -> None:
     """Copy the validated relations of `con` into `target` (via a private temporary file
-    renamed over it); `document` (meta, actions, warnings...) is kept beside them."""
+    renamed over it); `document` (meta, actions, warnings...) and `default_results` (the
+    default view's results, pickled) are kept beside them."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
     counts = {}
     try:
@@ -102,10 +110,11 @@ def write(con: duckdb.DuckDBPyConnection, target: Path, key: str, document: dict
                 counts[name] = con.execute(f"SELECT count(*) FROM cache_build.{name}"
                                            ).fetchone()[0]
             con.execute("CREATE TABLE cache_build.cache_document (key VARCHAR, format INTEGER, "
-                        "document VARCHAR)")
-            con.execute("INSERT INTO cache_build.cache_document VALUES (?, ?, ?)",
+                        "document VARCHAR, default_results BLOB)")
+            con.execute("INSERT INTO cache_build.cache_document VALUES (?, ?, ?, ?)",
                         [key, FORMAT, json.dumps({**document, "counts": counts},
-                                                 ensure_ascii=False, default=str)])
+                                                 ensure_ascii=False, default=str),
+                         default_results])
             con.execute("CHECKPOINT cache_build")
         finally:
             con.execute("DETACH cache_build")
@@ -167,11 +176,12 @@ def attach(con: duckdb.DuckDBPyConnection, target: Path, key: str, *,
         if not _sealed(target, key):
             raise ValueError("not the file that was written (size, time or seal differ)")
         con.execute(f"ATTACH {literal(str(target))} AS {ALIAS} (READ_ONLY)")
-        row = con.execute(f"SELECT key, format, document FROM {ALIAS}.cache_document"
-                          ).fetchall()
+        row = con.execute(f"SELECT key, format, document, default_results "
+                          f"FROM {ALIAS}.cache_document").fetchall()
         if len(row) != 1 or row[0][0] != key or row[0][1] != FORMAT:
             raise ValueError("another key or format")
         document = json.loads(row[0][2])
+        document["default_results"] = row[0][3]
         for name in RELATIONS:
             found = con.execute(f"SELECT count(*) FROM {ALIAS}.{name}").fetchone()[0]
             if found != document["counts"][name]:

@@ -11,6 +11,8 @@ import pytest
 from builders import votes_for, write_bundle
 
 from analytics import sources, store
+from analytics.engine import Options
+from analytics.segment import Segment
 
 
 @pytest.fixture
@@ -163,3 +165,22 @@ def test_the_default_folder_is_under_the_user_cache(monkeypatch, tmp_path):
     assert store.cache_folder() == tmp_path / "consultation-dashboard"
     monkeypatch.setenv(store.CACHE_VARIABLE, "off")
     assert store.cache_folder() is None
+
+
+def test_the_default_view_is_read_from_the_cache(tmp_path, cache, monkeypatch):
+    bundle = make_bundle(tmp_path / "bundle")
+    expected = sources.open_source(bundle).results()
+    reopened = sources.open_source(bundle, cached=True)
+    reopened = sources.open_source(bundle, cached=True)      # a restarted server
+
+    def computed(*args, **kwargs):
+        raise AssertionError("the default view was computed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sources, "compute_results", computed)
+        first = reopened.results()
+        assert first == expected
+        first["key_figures"]["votes"] = -1               # each caller gets its own copy
+        assert reopened.results() == expected
+    female = reopened.results(Options(segment=Segment(gender="female")))
+    assert female["key_figures"]["votes"] < expected["key_figures"]["votes"]
