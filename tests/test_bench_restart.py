@@ -55,7 +55,8 @@ def test_bench_prints_the_restart_figures(tmp_path, capsys):
     lines = out.splitlines()
     for step in ("cache_build", "cache_open", "cache_results", "polars"):
         line = next(line for line in lines if line.startswith(step + " "))
-        assert float(line.split()[1]) > 0
+        seconds = float(line.split()[1])        # opening the cache may round to 0.00
+        assert seconds > 0 if step in ("cache_build", "polars") else seconds >= 0
     assert any(line.startswith("cache build (first start only): ") for line in lines)
     assert any(line.startswith("cache open (restarted server): ") for line in lines)
     assert any(line.startswith("results vs Polars: ") for line in lines)
