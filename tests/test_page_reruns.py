@@ -35,3 +35,12 @@ def test_a_frozen_figure_serialises_like_the_figure():
     assert frozen.to_dict() is frozen.to_dict()         # made once
     assert frozen.to_json() == expected
     assert ui.freeze(frozen) is frozen
+
+
+def test_no_full_garbage_collection_after_each_page_run():
+    """It walked every cached object at each page view (README, "What the profiles
+    showed"): the project's Streamlit settings turn it off."""
+    import tomllib
+
+    settings = tomllib.loads((apptest.ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["runner"]["postScriptGC"] is False
