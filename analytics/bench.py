@@ -68,9 +68,22 @@ STEPS = (
                    "results (no validation)"),
     Step("timeline", "the results' timeline alone (analytics.timeline.daily_timeline) on the "
                      "opened source: what it adds to `results`"),
+    Step("polars", "Polars reference: lazy scans, streaming aggregations, the same results "
+                   "(no validation; analytics.bench_polars)"),
+    Step("cache_build", "app path, first start: validate, copy into DuckDB and write the "
+                        "consultation cache file (open_source(path, cached=True), empty cache)"),
+    Step("cache_open", "app path, restarted server: open the cached file read-only "
+                       "(open_source(path, cached=True), warm cache)"),
+    Step("cache_results", "full results object from the cached file (the first page's "
+                          "computation after a restart)"),
+    Step("restart", "a server started on a warm cache: the first page (overview) in "
+                    "headless Chromium, from navigation to the last chart drawn"),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)
-LARGE_STEPS = ("scan", "open", "results", "cli", "timeline")
+LARGE_STEPS = ("scan", "open", "results", "cli", "timeline", "polars", "cache_build",
+               "cache_open", "cache_results", "restart")
+# The consultation cache of the bench (analytics.store), beside its bundles.
+CACHE_STEPS = ("cache_build", "cache_open", "cache_results")
 
 
 # -- bundles --------------------------------------------------------------------------------
@@ -217,31 +230,37 @@ def _people(participants: pd.DataFrame | None, french: bool) -> pd.DataFrame:
 
 
 def _participation(votes: pd.DataFrame, people: pd.DataFrame, country: str) -> dict:
-    from analytics import reference
-
     per_voter = votes.groupby("participant_id").size().rename("votes").reset_index()
     voters = per_voter.merge(people, on="participant_id", how="left")
     result = {}
     for dimension in ("gender", "age_band", "region", "department"):
         rows = (voters.dropna(subset=[dimension]).groupby(dimension)["votes"]
                 .agg(["size", "sum"]).rename(columns={"size": "participants"}))
-        order = {"gender": list(GENDERS), "age_band": [b[0] for b in AGE_BANDS]}.get(
-            dimension, [])
-        labels = ([x for x in order if x in rows.index]
-                  + sorted(x for x in rows.index if x not in order))
-        population = reference.population_shares(dimension, labels, country=country)
-        items = []
-        for label in labels:
-            participants, count = int(rows.at[label, "participants"]), int(rows.at[label, "sum"])
-            item = {"label": label, "participants": None, "votes": None}
-            if participants >= MIN_SEGMENT_PARTICIPANTS:
-                item = {"label": label, "participants": participants, "votes": count,
-                        "participants_share": 100.0 * participants / rows["participants"].sum(),
-                        "votes_share": 100.0 * count / rows["sum"].sum()}
-            item["population_share"] = population.get(label)
-            items.append(item)
-        result[dimension] = items
+        result[dimension] = participation_items(rows, dimension, country)
     return {"participation": result, "participants": len(per_voter)}
+
+
+def participation_items(rows: pd.DataFrame, dimension: str, country: str) -> list[dict]:
+    """SPEC's participation items of one dimension from `rows` (index: the label;
+    participants, sum: the voters and their votes)."""
+    from analytics import reference
+
+    order = {"gender": list(GENDERS), "age_band": [b[0] for b in AGE_BANDS]}.get(
+        dimension, [])
+    labels = ([x for x in order if x in rows.index]
+              + sorted(x for x in rows.index if x not in order))
+    population = reference.population_shares(dimension, labels, country=country)
+    items = []
+    for label in labels:
+        participants, count = int(rows.at[label, "participants"]), int(rows.at[label, "sum"])
+        item = {"label": label, "participants": None, "votes": None}
+        if participants >= MIN_SEGMENT_PARTICIPANTS:
+            item = {"label": label, "participants": participants, "votes": count,
+                    "participants_share": 100.0 * participants / rows["participants"].sum(),
+                    "votes_share": 100.0 * count / rows["sum"].sum()}
+        item["population_share"] = population.get(label)
+        items.append(item)
+    return items
 
 
 def reference_results(path, min_votes: int = 100, top: int = 10) -> dict:
@@ -441,9 +460,25 @@ def _cli(path: Path):
             sys.stdout = stdout
 
 
+def cache_dir(bundle: Path) -> Path:
+    return Path(bundle).parent / "cache"
+
+
 def _prepare(name: str, path: Path):
+    from analytics import store
     from analytics.sources import open_source
 
+    if name in CACHE_STEPS:
+        os.environ[store.CACHE_VARIABLE] = str(cache_dir(path))
+        root = store.cache_folder()
+        root.mkdir(parents=True, exist_ok=True)
+        target = store.cache_path(root, path, store.fingerprint(path))
+        if name == "cache_build":           # an empty cache: the first start
+            for old in (target, store.seal_path(target)):
+                old.unlink(missing_ok=True)
+            return None
+        source = open_source(path, cached=True)     # built once when missing
+        return source if name == "cache_results" else None
     if name in ("results", "timeline"):
         return open_source(path, materialize=False)
     if name == "app_results":
@@ -460,7 +495,13 @@ def _work(name: str, path: Path, prepared):
         return open_source(path, materialize=False)
     if name == "app_open":
         return open_source(path)
-    if name in ("results", "app_results"):
+    if name in ("cache_build", "cache_open"):
+        return open_source(path, cached=True)
+    if name == "polars":
+        from analytics.bench_polars import polars_results
+
+        return polars_results(path)
+    if name in ("results", "app_results", "cache_results"):
         return prepared.results()
     if name == "cli":
         return _cli(path)
@@ -512,13 +553,15 @@ def run_step(name: str, path: Path) -> dict:
     value = _work(name, path, prepared)
     measured = {"step": name, "seconds": time.perf_counter() - start,
                 "cpu": _cpu_seconds() - cpu, "peak_mb": _peak_mb()}
-    if name == "pandas":
+    if name in ("pandas", "polars"):
         from analytics.sources import open_source
 
         differences = compare(open_source(path, materialize=False).results(), value)
         measured["differences"] = differences[:10]
         measured["difference_count"] = len(differences)
         measured["proposals"] = len(value["proposals"])
+    if name in ("cache_build", "cache_open") and value.warnings:
+        measured["warnings"] = value.warnings[-1:]
     if name == "cli" and value != 0:
         raise RuntimeError(f"python -m analytics results exited with {value}")
     if name == "timeline":
@@ -621,7 +664,8 @@ def page_times(bundle: Path, pages=PAGES, echo=None) -> list[dict]:
         return [{"page": page, "error": "no Chromium (apt-get install chromium)"}
                 for page in pages]
     rows = []
-    env = {"CONSULTATIONS_PATH": str(bundle.parent)}
+    env = {"CONSULTATIONS_PATH": str(bundle.parent),
+           "CONSULTATIONS_CACHE": str(cache_dir(bundle))}
     with harness.browser() as chrome:
         for name in pages:
             with harness.serve_app(env) as base:
@@ -644,6 +688,33 @@ def page_times(bundle: Path, pages=PAGES, echo=None) -> list[dict]:
             if echo:
                 echo(json.dumps(rows[-1]))
     return rows
+
+
+def restart_page(bundle: Path) -> dict:
+    """A server started on a warm consultation cache: seconds from its start to its
+    health check answering, and its first page (overview) from navigation to drawn.
+    ANALYTICS_BENCH_PORT: the port it listens on (default: a free one)."""
+    harness = _harness()
+    if harness.chromium_path() is None:
+        return {"step": "restart", "error": "no Chromium (apt-get install chromium)"}
+    warm = spawn_step("cache_open", bundle)         # builds the cache file when missing
+    if "error" in warm:
+        return {"step": "restart", "error": warm["error"]}
+    env = {"CONSULTATIONS_PATH": str(bundle.parent),
+           "CONSULTATIONS_CACHE": str(cache_dir(bundle))}
+    port = int(os.environ.get("ANALYTICS_BENCH_PORT") or 0) or None
+    with harness.browser() as chrome:
+        start = time.perf_counter()
+        with harness.serve_app(env, port=port) as base:
+            started = time.perf_counter() - start
+            context = chrome.new_context(viewport={"width": 1400, "height": 900})
+            context.add_init_script(WATCH_DRAWING)
+            try:
+                first = _open_timed(context.new_page(), f"{base}/?c={bundle.name}")
+            finally:
+                context.close()
+    return {"step": "restart", "seconds": first["seconds"], "server_start": started,
+            "problems": first["problems"]}
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -682,7 +753,7 @@ def _sizes(bundle: Path) -> str:
 
 
 def _step_lines(results: dict[str, dict]) -> list[str]:
-    lines = [f"{'step':<12} {'time (s)':>9} {'CPU (s)':>8} {'peak RSS (MB)':>14}  "
+    lines = [f"{'step':<13} {'time (s)':>8} {'CPU (s)':>8} {'peak RSS (MB)':>14}  "
              "what it includes"]
     for step in STEPS:
         found = results.get(step.name)
@@ -691,8 +762,13 @@ def _step_lines(results: dict[str, dict]) -> list[str]:
         if "error" in found:
             lines.append(f"{step.name:<12} {'failed':>9} {'':>8} {'':>14}  {found['error']}")
             continue
-        lines.append(f"{step.name:<12} {found['seconds']:>9.2f} {found['cpu']:>8.2f} "
-                     f"{found['peak_mb']:>14,.0f}  {step.what}")
+        if found.get("seconds") is None:
+            lines.append(f"{step.name:<12} {'no page':>9} {'':>8} {'':>14}  "
+                         f"{found.get('problems')}")
+            continue
+        cpu = f"{found['cpu']:>8.2f}" if "cpu" in found else f"{'':>8}"
+        peak = f"{found['peak_mb']:>14,.0f}" if "peak_mb" in found else f"{'':>14}"
+        lines.append(f"{step.name:<13} {found['seconds']:>8.2f} {cpu} {peak}  {step.what}")
     return lines
 
 
@@ -724,15 +800,49 @@ def _ratio_lines(results: dict[str, dict]) -> list[str]:
                      f"{timeline['cells_with_day']:.2f} s (CPU "
                      f"{timeline['cells_without_day_cpu']:.2f} s -> "
                      f"{timeline['cells_with_day_cpu']:.2f} s)")
-    check = results.get("pandas") or {}
-    if "difference_count" in check:
+    if seconds("results") and seconds("polars"):
+        lines.append(both("polars", "results", "results vs Polars:     engine {:.2f}x as fast")
+                     + "; goal: at least 1x (no slower than Polars)")
+    if seconds("cli") and seconds("polars"):
+        lines.append(f"cli (validation included) vs Polars (no validation): "
+                     f"{seconds('cli') / seconds('polars'):.2f}x Polars's time; goal: within 3x")
+    lines += _restart_lines(results)
+    for name in ("pandas", "polars"):
+        check = results.get(name) or {}
+        if "difference_count" not in check:
+            continue
         if check["difference_count"]:
-            lines.append(f"check: pandas and engine DIFFER ({check['difference_count']}):")
+            lines.append(f"check: {name} and engine DIFFER ({check['difference_count']}):")
             lines += [f"  {d}" for d in check["differences"]]
         else:
-            lines.append(f"check: pandas and engine give the same numbers "
+            lines.append(f"check: {name} and engine give the same numbers "
                          f"({check['proposals']:,} proposals, ideas, both lists, "
                          "participation)")
+    return lines
+
+
+def _restart_lines(results: dict[str, dict]) -> list[str]:
+    """A restarted server: before (validate and copy at every start) and after (the
+    consultation cache)."""
+    def seconds(name):
+        return (results.get(name) or {}).get("seconds")
+
+    lines = []
+    if seconds("cache_build") is not None:
+        lines.append(f"cache build (first start only): {seconds('cache_build'):.2f} s")
+    if seconds("cache_open") is not None:
+        lines.append(f"cache open (restarted server): {seconds('cache_open'):.2f} s; goal: "
+                     "under 1 s")
+    if seconds("cache_results") is not None and seconds("cache_open") is not None:
+        lines.append(f"open + results from the cache: "
+                     f"{seconds('cache_open') + seconds('cache_results'):.2f} s")
+    restart = results.get("restart") or {}
+    if restart.get("seconds") is not None:
+        lines.append(f"first page after restart: {restart['seconds']:.2f} s in Chromium "
+                     f"(server up in {restart['server_start']:.1f} s before); goal: under 3 s")
+    if seconds("app_open") is not None and seconds("app_results") is not None:
+        lines.append(f"before the cache, each start validated and copied: app_open + "
+                     f"app_results = {seconds('app_open') + seconds('app_results'):.2f} s")
     return lines
 
 
@@ -775,7 +885,7 @@ def run(votes: int, *, root: Path = BENCH_DIR, steps=None, pages=None, progress=
         steps = STEP_NAMES if votes <= LARGE else LARGE_STEPS
     results = {}
     for name in steps:
-        results[name] = spawn_step(name, bundle)
+        results[name] = restart_page(bundle) if name == "restart" else spawn_step(name, bundle)
         if echo:
             echo(json.dumps(results[name]))
     rows = page_times(bundle, [*pages, FLOOR_PAGE], echo) if pages else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 from analytics.bundle import load_bundle
@@ -117,6 +118,9 @@ class VoteSource(Source):
         self.has_participants = has_participants
         self.extra = extra or {}        # kind-specific keys merged into the results
         self.geography = geography      # own boundaries and populations (analytics.geography)
+        # The default view's results, pickled when the consultation cache was built
+        # (analytics.store): a restarted server's first page reads them.
+        self.default_results: bytes | None = None
         self._lock = threading.Lock()
         self._raking = None             # analytics.weighting.Raking, computed once
         self._raking_lock = threading.Lock()
@@ -229,6 +233,12 @@ class VoteSource(Source):
 
     def results(self, options: Options = DEFAULT_OPTIONS,
                 idea_set: IdeaSet | None = None) -> dict:
+        if self.default_results is not None and idea_set is None and options == DEFAULT_OPTIONS:
+            import pickle
+
+            results = pickle.loads(self.default_results)    # a copy of its own each time
+            results["source"] = self.describe()
+            return results
         if not options.segment.is_everyone and not self.has_participants:
             raise InputError([Issue(self.path.name, "segments need a participants table",
                                     expected="participants.csv in the bundle")])
@@ -264,11 +274,102 @@ def idea_notes(results: dict, options: Options, choice: str | None) -> None:
     results["notes"] = [{"code": "no_ideas", "message": message}, *notes]
 
 
-def open_bundle(path: Path, *, materialize: bool = True) -> VoteSource:
+def open_bundle(path: Path, *, materialize: bool = True, cached: bool = False) -> VoteSource:
+    """`cached`: validated once, then kept as a DuckDB file (analytics.store)."""
+    if cached and materialize:
+        return open_cached_bundle(Path(path))
     bundle = load_bundle(path, materialize=materialize)
+    return _bundle_source(bundle)
+
+
+def _bundle_source(bundle) -> VoteSource:
     return VoteSource("bundle", bundle.path, bundle.meta, bundle.con, actions=bundle.actions,
                       has_ideas=bundle.has_ideas, has_participants=bundle.has_participants,
                       warnings=bundle.warnings, geography=bundle.geography)
+
+
+def open_cached_bundle(folder: Path) -> VoteSource:
+    """The bundle from the consultation cache when its files are unchanged; else
+    validated (InputError as always), written to the cache, and read from there."""
+    from analytics import store
+
+    root, problem = store.writable_folder()
+    if root is None:
+        source = open_bundle(folder)
+        if problem:
+            store.log.warning("%s", problem)
+            source.warnings.append(problem)
+        return source
+    key = store.fingerprint(folder)
+    target = store.cache_path(root, folder, key)
+    source = _cached_source(folder, target, key)
+    if source is not None:
+        return source
+    with store.build_lock(target):
+        # Built meanwhile by another server? Else a bad file is deleted here.
+        source = _cached_source(folder, target, key, discard=True)
+        if source is not None:
+            return source
+        bundle = load_bundle(folder)
+        if store.fingerprint(folder) != key:     # changed while read: not kept under key
+            return _bundle_source(bundle)
+        document = {"meta": bundle.meta, "actions": bundle.actions,
+                    "warnings": bundle.warnings,
+                    "tables": {t: p.name for t, p in bundle.tables.items()}}
+        try:
+            store.write(bundle.con, target, key, document, _default_results(bundle))
+        except (OSError, duckdb.Error) as error:
+            store.log.warning("the consultation cache %s could not be written: %s",
+                              target, error)
+            return _bundle_source(bundle)
+        store.remove_stale(target)
+    source = _cached_source(folder, target, key)
+    if source is None:
+        return _bundle_source(bundle)
+    bundle.con.close()
+    return source
+
+
+def _default_results(bundle) -> bytes | None:
+    """The default view's results, computed once with the cache (the page a reader opens
+    first); not when the bundle has no ideas of its own (the default then finds ideas in
+    the texts, which the app does with a progress bar)."""
+    if not bundle.has_ideas:
+        return None
+    import pickle
+
+    return pickle.dumps(_bundle_source(bundle).results(), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _cached_source(folder: Path, target: Path, key: str, *,
+                   discard: bool = False) -> VoteSource | None:
+    from analytics import store
+    from analytics.bundle import new_connection
+
+    con = new_connection()
+    document = store.attach(con, target, key, discard=discard)
+    if document is None:
+        con.close()
+        return None
+    tables = document["tables"]
+    geography = None
+    spec = document["meta"].get("boundaries")
+    if isinstance(spec, dict):
+        # Own outlines are not in the database: read again (checked when the cache was
+        # built; the key covers their files). Any problem: validated again from scratch.
+        from analytics.errors import IssueCollector
+        from analytics.geography import read_geography
+
+        geography = read_geography(folder, spec, IssueCollector(),
+                                   french=document["meta"].get("country", "FR") == "FR")
+        if geography is None:
+            con.close()
+            return None
+    source = VoteSource("bundle", folder, document["meta"], con, actions=document["actions"],
+                        has_ideas="ideas" in tables, has_participants="participants" in tables,
+                        warnings=document["warnings"], geography=geography)
+    source.default_results = document.get("default_results")
+    return source
 
 
 def looks_like_bundle(folder: Path) -> bool:
@@ -316,11 +417,12 @@ def _titled(source: Source) -> Source:
     return source
 
 
-def open_source(path: str | Path, *, materialize: bool = True) -> Source:
+def open_source(path: str | Path, *, materialize: bool = True, cached: bool = False) -> Source:
+    """`cached` (the app): a bundle is validated once and kept (analytics.store)."""
     path = Path(path)
     kind = detect_kind(path)
     if kind == "bundle":
-        return open_bundle(path, materialize=materialize)
+        return open_bundle(path, materialize=materialize, cached=cached)
     if kind == "polis":
         from analytics.polis import open_polis
 

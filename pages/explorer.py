@@ -219,10 +219,12 @@ def bin_label(start, end, digits: int = 0) -> str:
     return text["from_to"].format(start=number(start, digits), end=number(end, digits))
 
 
-def histogram(bins: pd.DataFrame, title: str, axis: str, *, threshold: float | None = None,
+def histogram(bins: pd.DataFrame, title: str, axis: str, *, lang: str,
+              threshold: float | None = None,
               color: str = style.BLUE) -> tuple[go.Figure, pd.DataFrame]:
     """Bars of `bins` (start, end, count) on a numeric axis; the open last bin is
     drawn one step wide; a dashed line marks the plébiscite threshold."""
+    text = TEXT[lang]       # (shared by readers: the language is an argument, the key)
     step = float((bins["end"] - bins["start"]).dropna().iloc[0]) if len(bins) else 1.0
     ends = bins["end"].where(bins["end"].notna(), bins["start"] + step)
     labels = [bin_label(s, e) for s, e in zip(bins["start"], bins["end"], strict=True)]
@@ -311,7 +313,8 @@ else:
     with left:
         bins = opendata.binned(votes, step, start=np.floor(votes.min() / step) * step,
                                cap=cap if votes.max() >= cap else None)
-        fig, data = histogram(bins, text["votes_title"], text["votes_axis"])
+        fig, data = ui.figure(histogram, bins, text["votes_title"], text["votes_axis"],
+                              lang=lang)
         ui.chart(fig, data, key="hist-votes", view=view, filename=f"{slug}-votes")
     with right:
         bins = opendata.binned(frame["adhesion"], 5, start=0, stop=100)
@@ -319,12 +322,13 @@ else:
             st.caption(text["no_adhesion"])
         else:
             title = text["adhesion_title"] if exported else text["agreement_title"]
-            fig, data = histogram(bins, title, text["adhesion_axis"],
+            fig, data = ui.figure(histogram, bins, title, text["adhesion_axis"], lang=lang,
                                   color=style.VOTE_COLORS["agree"])
             ui.chart(fig, data, key="hist-adhesion", view=view, filename=f"{slug}-adhesion")
     if has_engagement:
         bins = opendata.binned(frame["engagement"], 5)
-        fig, data = histogram(bins, text["engagement_title"], text["engagement_axis"],
+        fig, data = ui.figure(histogram, bins, text["engagement_title"], text["engagement_axis"],
+                              lang=lang,
                               color=style.QUALIFICATION_COLORS["like_it"])
         ui.chart(fig, data, key="hist-engagement", view=view, filename=f"{slug}-engagement")
     else:
@@ -439,7 +443,8 @@ st.header(text["age"], anchor=False)
 if has_age:
     ages = frame["author_age"].dropna().astype("float64")
     bins = opendata.binned(ages, 5, start=np.floor(ages.min() / 5) * 5)
-    fig, data = histogram(bins, text["age_title"], text["age_axis"], color=style.GREEN)
+    fig, data = ui.figure(histogram, bins, text["age_title"], text["age_axis"], lang=lang,
+                          color=style.GREEN)
     ui.chart(fig, data, key="hist-age", view=view, filename=f"{slug}-author-age")
     st.caption(text["age_caption"].format(n=i18n.integer(len(ages), lang),
                                           total=i18n.integer(len(frame), lang)))

@@ -491,14 +491,14 @@ if ranked:
     order = sorted(ideas, key=lambda idea: idea["rank"])
     names = {idea["idea_id"]: f"{idea['rank']}. {idea.get('idea') or ''}" for idea in order}
     picked = picked_idea(list(names))
-    fig, data = charts.ideas_chart(results, lang, overall=overall, selected=picked)
+    fig, data = ui.derived(view, charts.ideas_chart, lang, overall=overall, selected=picked)
     # One chart key per selected idea: a click opens the idea, and the chart comes back
     # without a lingering selection (plotly would dim every other bar).
     chart_key = f"{CHART_KEY}-{picked}"
     ui.chart(fig, data, key=chart_key, view=view, filename=f"{slug}-ideas",
              on_select=functools.partial(_clicked, chart_key))
 else:
-    fig, data = charts.ideas_chart(results, lang, overall=overall)
+    fig, data = ui.derived(view, charts.ideas_chart, lang, overall=overall)
     ui.chart(fig, data, key=CHART_KEY, view=view, filename=f"{slug}-ideas")
 
 

@@ -216,15 +216,15 @@ elif maps:
     st.markdown(explanation)
     ranked = frame[frame["code"].notna() | frame["suppressed"]]
     beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
-    fig, data = charts.choropleth(frame, view.lang, metric, published=published,
-                                  wide=not beside, layer=layer)
+    fig, data = ui.figure(charts.choropleth, frame, view.lang, metric, published=published,
+                          wide=not beside, layer=layer)
     if beside:
         left, right = st.columns([3, 2])
         with left:
             ui.chart(fig, data, key=f"map-{level}-{metric}", view=view,
                      filename=f"{slug}-participation-{level}")
         with right:
-            st.plotly_chart(charts.ranking(frame, view.lang, metric), width="stretch",
+            st.plotly_chart(ui.figure(charts.ranking, frame, view.lang, metric), width="stretch",
                             key=f"ranking-{level}-{metric}", theme=None,
                             config={"displaylogo": False})
     else:
@@ -248,9 +248,9 @@ elif maps:
 elif participation.get("region") or participation.get("department"):
     dimension = "region" if participation.get("region") else "department"
     st.markdown(text["outside"])
-    fig, data = charts.comparison_bars(participation[dimension], view.lang, dimension,
-                                       horizontal=True,
-                                       population_name=population_name(dimension))
+    fig, data = ui.figure(charts.comparison_bars, participation[dimension], view.lang,
+                          dimension, horizontal=True,
+                          population_name=population_name(dimension))
     ui.chart(fig, data, key=f"bars-{dimension}", view=view,
              filename=f"{slug}-participation-{dimension}")
     unknown_caption(dimension)
@@ -292,10 +292,10 @@ for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
                 st.info(text["no_breakdown"].format(
                     dimension=text["dimension_word"][dimension]), icon=":material/info:")
                 continue
-            fig, data = charts.per_inhabitant_bars(items, view.lang, dimension)
+            fig, data = ui.figure(charts.per_inhabitant_bars, items, view.lang, dimension)
         else:
-            fig, data = charts.comparison_bars(
-                items, view.lang, dimension, by,
+            fig, data = ui.figure(
+                charts.comparison_bars, items, view.lang, dimension, by,
                 population_name=population_name(dimension) or own_population_name)
         ui.chart(fig, data, key=f"bars-{dimension}-{by}", view=view,
                  filename=f"{slug}-participation-{dimension}")
@@ -307,7 +307,8 @@ if french and not published:
 for name, items in (participation.get("other") or {}).items():
     if items:
         share_of = "participants" if by == "per_10k" else by
-        fig, data = charts.comparison_bars(items, view.lang, "other", share_of, horizontal=True,
-                                           title=name, population_name=population_name(name))
+        fig, data = ui.figure(charts.comparison_bars, items, view.lang, "other", share_of,
+                              horizontal=True, title=name,
+                              population_name=population_name(name))
         ui.chart(fig, data, key=f"bars-other-{name}", view=view,
                  filename=f"{slug}-participation-other")

@@ -270,9 +270,9 @@ for column, dimension in zip(columns, segments.DIMENSIONS, strict=True):
     significant = set(pairs.loc[pairs["significant"].astype(bool), "value_a"]) | set(
         pairs.loc[pairs["significant"].astype(bool), "value_b"]) if len(pairs) else set()
     with column:
-        fig, data = charts.comparison_chart(item.cells, dimension, share, lang,
-                                            overall=overall, significant=significant,
-                                            weighted=weighted, xrange=xrange)
+        fig, data = ui.figure(charts.comparison_chart, item.cells, dimension, share, lang,
+                              overall=overall, significant=frozenset(significant),
+                              weighted=weighted, xrange=xrange)
         ui.chart(fig, data, key=f"seg-{dimension}", view=view, narrow=True,
                  filename=f"{slug}-{kind}-{item_id}-{dimension}")
         if item.fixed:
@@ -336,7 +336,8 @@ st.markdown(text["ranking_intro"].format(
 if ranked.empty:
     st.info(text["ranking_empty"], icon=":material/info:")
 else:
-    fig, data = charts.ranking_chart(ranked, names, share, lang, level=level, top=RANKED)
+    fig, data = ui.figure(charts.ranking_chart, ranked, names, share, lang, level=level,
+                          top=RANKED)
     ui.chart(fig, data, key=RANKING_CHART, view=view, filename=f"{slug}-segments-{level}",
              on_select=clicked)
     st.caption(text["ranking_rest"].format(n=i18n.integer(max(total - len(ranked), 0), lang),

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import catalog, i18n, provenance
+from analytics.charts import participation as participation_charts
 from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.errors import InputError
@@ -108,7 +109,8 @@ def consultations() -> list[catalog.Entry]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _source(path: str, version: float):
-    return open_source(path)
+    # A bundle is validated once and kept as a DuckDB file (analytics.store).
+    return open_source(path, cached=True)
 
 
 # A resource, not data: st.cache_data would hand each rerun a copy (unpickling the
@@ -676,8 +678,8 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
     as a table with CSV and Parquet downloads."""
     if view.entry is not None:
         # A chart in a third of the page: its source wraps shorter.
-        fig = style.with_source(go.Figure(fig), source_lines(view),
-                                chars=style.SOURCE_CHARS * 2 // 3 if narrow else None)
+        fig = sourced(fig, source_lines(view),
+                      chars=style.SOURCE_CHARS * 2 // 3 if narrow else None)
     with st.container(key=f"chart-{_css_name(key)}"):
         event = st.plotly_chart(
             fig, width="stretch", key=key, theme=None,
@@ -685,7 +687,7 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
             config={"displaylogo": False,
                     "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}})
     if embedded_chart() is None:
-        embed_button(view, key, fig.layout.height)
+        embed_button(view, key, fig.to_dict()["layout"].get("height"))
         data_table(data, key=f"{key}-data", view=view, filename=filename)
     return event
 
@@ -753,14 +755,66 @@ def embed_mode() -> None:
 </style>""")
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+class FrozenFigure(go.Figure):
+    """A figure shared by every reader of a view (ui.figure, ui.derived): the dict that
+    st.plotly_chart serialises at each page run is made once (it cost more than the
+    JSON itself: the maps carry their GeoJSON). Never changed once frozen."""
+
+    def to_dict(self):
+        return self._frozen_dict
+
+
+def sourced(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
+    """A figure of this run: `fig` (often shared, frozen) with its source line under it.
+    Made on the figure's dict, so a frozen figure is neither copied nor changed."""
+    base = fig.to_dict()
+    layout = base.get("layout") or {}
+    out = FrozenFigure()
+    out._frozen_dict = {**base, "layout": {**layout, **style.source_changes(layout, lines,
+                                                                            chars)}}
+    return out
+
+
+def freeze(built):
+    """The figure of `built` (a figure, or (figure, data)) made a FrozenFigure in place."""
+    fig = built[0] if isinstance(built, tuple) and built else built
+    if isinstance(fig, go.Figure) and not isinstance(fig, FrozenFigure):
+        frozen = go.Figure.to_dict(fig)
+        fig.__class__ = FrozenFigure
+        fig._frozen_dict = frozen
+    return built
+
+
+def _layer_key(layer) -> tuple:
+    # A map's layer carries its outlines (large) and a function: known by its level, its
+    # areas and its outlines' identity (loaded once per process or per source).
+    return (layer.key, layer.dimension, id(layer.geojson), tuple(layer.names.items()))
+
+
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False,
+                   hash_funcs={participation_charts.Layer: _layer_key})
+def _figure(name: str, args: tuple, kwargs: tuple, _builder=None):
+    # `name` and the arguments (small frames and values, hashed by Streamlit) are the key.
+    return freeze(_builder(*args, **dict(kwargs)))
+
+
+def figure(builder, *args, **kwargs):
+    """builder(*args, **kwargs) (a figure, or (figure, data)), built once per arguments
+    and shared by every reader: a rerun that changes nothing rebuilds nothing. The
+    arguments must be small (Streamlit hashes them); a builder of the whole results
+    goes through `derived`."""
+    return _figure(f"{builder.__module__}.{builder.__qualname__}", args,
+                   tuple(sorted(kwargs.items())), _builder=builder)
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def _derived(path: str, version: float, segment: tuple, weighted: bool, name: str,
              args: tuple, kwargs: tuple, ideas_hash: str = "", _builder=None,
              _idea_set=None):
     # `name` (the builder's module and name) is the key; `_builder` is not hashed.
     results = _results(path, version, segment, DEFAULT_MIN_VOTES, DEFAULT_TOP, weighted,
                        "auto", ideas_hash, _idea_set=_idea_set)
-    return _builder(results, *args, **dict(kwargs))
+    return freeze(_builder(results, *args, **dict(kwargs)))
 
 
 def derived(view: View, builder, *args, **kwargs):

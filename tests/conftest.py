@@ -26,3 +26,19 @@ def fresh_streamlit_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_consultation_cache(tmp_path_factory):
+    """The app keeps validated bundles in CONSULTATIONS_CACHE (analytics.store): a
+    folder of this test run's own, so that runs never share nor need a warm cache (the
+    servers the browser tests start inherit it)."""
+    import os
+
+    previous = os.environ.get("CONSULTATIONS_CACHE")
+    os.environ["CONSULTATIONS_CACHE"] = str(tmp_path_factory.mktemp("consultations-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CONSULTATIONS_CACHE", None)
+    else:
+        os.environ["CONSULTATIONS_CACHE"] = previous

@@ -100,31 +100,39 @@ SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
 SOURCE_CHARS = 46         # characters of a source line (10 px) across a phone's chart
 
 
-def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
-    """The source under the chart, inside the figure: it is in every PNG (plotly's camera
-    button) and every embed. Lines are escaped; the bottom margin grows to hold them,
-    and a legend set at the bottom of the figure moves up above them."""
-    # Wrapped (escaped) at a phone's width: a long title or address cannot widen it.
+def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> dict:
+    """The layout keys to change (height, margin, legend, annotations) so that the source
+    `lines` sit under the chart, inside the figure: in every PNG (plotly's camera button)
+    and every embed. Lines are wrapped (escaped) at a phone's width, so that a long title
+    or address cannot widen the chart; a legend set at the bottom moves up above them.
+    Works on the figure's dict: a shared figure is never changed."""
     text = "<br>".join(wrap(line, chars or SOURCE_CHARS, 5) for line in lines if line)
     if not text:
-        return fig
-    count = text.count("<br>") + 1
-    extra = SOURCE_LINE_PX * count + 8
-    height = fig.layout.height or 450
-    margin = fig.layout.margin
-    top = margin.t if margin.t is not None else 100
-    bottom = (margin.b if margin.b is not None else 80) + extra
-    fig.update_layout(height=height + extra, margin={"b": bottom})
-    legend = fig.layout.legend
-    if legend.yref == "container" and legend.y is not None and legend.y < 0.2:
-        fig.update_layout(legend={"y": legend.y + extra / (height + extra)})
+        return {}
+    extra = SOURCE_LINE_PX * (text.count("<br>") + 1) + 8
+    height = layout.get("height") or 450
+    margin = dict(layout.get("margin") or {})
+    top = margin.get("t", 100)
+    left = margin.get("l", 80)
+    margin["b"] = margin.get("b", 80) + extra
+    changes = {"height": height + extra, "margin": margin}
+    legend = dict(layout.get("legend") or {})
+    if legend.get("yref") == "container" and legend.get("y") is not None and legend["y"] < 0.2:
+        legend["y"] += extra / (height + extra)
+        changes["legend"] = legend
     # Annotations have no "container" reference: the figure's bottom edge in paper units.
-    plot = max(height + extra - top - bottom, 1)
-    fig.add_annotation(text=text, showarrow=False,
-                       xref="paper", x=0, xanchor="left", yref="paper",
-                       xshift=-(margin.l if margin.l is not None else 80) + 6,
-                       y=-(bottom - 4) / plot, yanchor="bottom", align="left",
-                       font=SOURCE_FONT, name="source")
+    plot = max(height + extra - top - margin["b"], 1)
+    source = {"text": text, "showarrow": False, "xref": "paper", "x": 0, "xanchor": "left",
+              "xshift": -left + 6, "yref": "paper", "y": -(margin["b"] - 4) / plot,
+              "yanchor": "bottom", "align": "left", "font": SOURCE_FONT, "name": "source"}
+    changes["annotations"] = [*(layout.get("annotations") or []), source]
+    return changes
+
+
+def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
+    """`fig` with its source under it (source_changes), changed in place."""
+    layout = fig.layout.to_plotly_json()
+    fig.update_layout(source_changes(layout, lines, chars))
     return fig
 
 

@@ -75,6 +75,10 @@ CONTROLS = {
 
 # Hard caps: whatever the options say, a run stays bounded in count and time.
 MAX_SESSIONS, MAX_BROWSERS = 60, 4
+# Readers who pause 5 to 30 s between pages load the server far less than clickers.
+MAX_READING_SESSIONS = 200
+PROFILES = {"clicking": {"sessions": 25, "seconds": 60, "think": 0.0, "think_min": 0.0},
+            "reading": {"sessions": 100, "seconds": 600, "think": 30.0, "think_min": 5.0}}
 MAX_SECONDS, MAX_SOAK = 900, 1800
 PAGE_TIMEOUT = 60.0             # one page load; longer is an error ("timeout")
 SAMPLE_EVERY, SOAK_EVERY = 1.0, 10.0
@@ -129,8 +133,9 @@ class CpuMeter:
     """CPU seconds used by the server, by this load client (itself, the Playwright driver
     and Chromium: its descendants other than the server) and by the whole machine."""
 
-    def __init__(self, server_pid: int | None):
+    def __init__(self, server_pid):
         self.server_pid = server_pid
+        self.server_pids = set(pids_of(server_pid))
         self.client_seen: dict[int, float] = {}     # descendant pid -> last CPU seconds
         self.start = self._read()
 
@@ -145,14 +150,15 @@ class CpuMeter:
         while changed:          # descendants of this process, except the server
             changed = False
             for pid, (ppid, _) in table.items():
-                if ppid in mine and pid not in mine and pid != self.server_pid:
+                if ppid in mine and pid not in mine and pid not in self.server_pids:
                     mine.add(pid)
                     changed = True
-        for pid in mine - {os.getpid()}:
+        for pid in mine - {os.getpid()} - self.server_pids:
             self.client_seen[pid] = table[pid][1]
         own = os.times()
         busy, total = machine_busy()
-        server = table.get(self.server_pid, (0, None))[1] if self.server_pid else None
+        found = [table[pid][1] for pid in self.server_pids if pid in table]
+        server = sum(found) if found else None
         return {"t": time.monotonic(), "server": server, "busy": busy, "total": total,
                 "client": own.user + own.system + sum(self.client_seen.values())}
 
@@ -173,8 +179,10 @@ class CpuMeter:
                         / max(end["total"] - self.start["total"], 1e-9), 1)
         server, client = percent("server"), percent("client")
         others = None if server is None else round(max(machine - server - client, 0), 1)
+        server_seconds = (None if end["server"] is None or self.start["server"] is None
+                          else round(end["server"] - self.start["server"], 2))
         return {"server": server, "client": client, "machine": machine, "others": others,
-                "cores": cores, "unit": "% of one core"}
+                "cores": cores, "unit": "% of one core", "server_seconds": server_seconds}
 
 
 # -- what was measured ------------------------------------------------------------------------
@@ -191,6 +199,7 @@ class Load:
     detail: str = ""
     charts: int = 0
     bytes: int = 0
+    server_cpu: float | None = None     # server CPU seconds of this load (cpu phase)
 
 
 @dataclass
@@ -372,74 +381,119 @@ class PageRun:
 
 
 async def ws_reader(index: int, base: str, phase: Phase, rng: random.Random,
-                    think: float) -> None:
+                    think: tuple[float, float]) -> None:
+    returning = False
+    while time.monotonic() < phase.deadline:
+        page, params, then = plan_visit(rng)
+        if returning:                   # a reader reads a while before coming back
+            await asyncio.sleep(pause(think, rng))
+            if time.monotonic() >= phase.deadline:
+                break
+        returning = True
+        phase.readers += 1
+        await ws_visit(base, phase, page, params, then, think, rng)
+
+
+def pause(think: tuple[float, float], rng: random.Random) -> float:
+    """A reader's pause between two pages: uniform in [low, high] seconds."""
+    low, high = think
+    return low + (high - low) * rng.random()
+
+
+def pids_of(pid) -> tuple[int, ...]:
+    """The server's processes: one pid, or several (app processes behind a proxy)."""
+    if not pid:
+        return ()
+    return tuple(pid) if isinstance(pid, (tuple, list)) else (pid,)
+
+
+def server_cpu(pid) -> float | None:
+    """CPU seconds of the server's processes, summed."""
+    stats = [_stat(p) for p in pids_of(pid)]
+    return sum(stat[1] for stat in stats if stat) if any(stats) else None
+
+
+def server_rss(pid) -> float | None:
+    """Resident memory of the server's processes, summed (MB)."""
+    sizes = [rss_mb(p) for p in pids_of(pid)]
+    return sum(size for size in sizes if size is not None) if any(sizes) else None
+
+
+async def ws_visit(base: str, phase: Phase, page: str, params: dict, then: list[str],
+                   think: tuple[float, float], rng: random.Random,
+                   cpu_pid: int | None = None) -> None:
+    """One reader: a deep link, then 2 to 4 links of the navigation in the same session.
+    `cpu_pid`: the server's CPU seconds of each page load are recorded (meaningful when
+    this reader is alone)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidStatus
     from websockets.typing import Subprotocol
 
     stream = base.replace("http://", "ws://", 1) + "/_stcore/stream"
-    while time.monotonic() < phase.deadline:
-        page, params, then = plan_visit(rng)
-        phase.readers += 1
-        lang = "en" if params.get("lang") == "en" else "fr"
-        query = urllib.parse.urlencode(params)
-        start = time.monotonic()
-        # What a browser fetches before the websocket (its scripts are cached).
-        statuses = await asyncio.gather(*(asyncio.to_thread(http_get, url) for url in (
-            f"{base}/{page}?{query}", f"{base}/_stcore/health", f"{base}/_stcore/host-config")))
-        if any(status != 200 for status in statuses):
-            phase.record(Load(phase.name, "ws", page, "open", time.monotonic() - start,
-                              start - phase.started, "http", f"HTTP {statuses}"))
-            await asyncio.sleep(1)
-            continue
-        hashes: dict[str, str] = {}
-        sidebar: dict[str, object] = {}
-        target, how = page, "open"
-        try:
-            async with connect(stream, subprotocols=[Subprotocol("streamlit")],
-                               max_size=2**26, open_timeout=PAGE_TIMEOUT,
-                               close_timeout=5) as ws:
-                steps = [(page, "open")] + [(p, "nav") for p in then]
-                for number, (target, how) in enumerate(steps):
-                    if number and time.monotonic() >= phase.deadline:
-                        break
-                    if number:
-                        await asyncio.sleep(think * rng.random())
-                        start = time.monotonic()
-                    message = BackMsg()
-                    if how == "open":           # the browser's first message
-                        message.rerun_script.query_string = query
-                        message.rerun_script.page_name = target
-                    else:       # a click in the navigation: what the browser sends then
-                        # (the navigation links the first page as "/")
-                        message.rerun_script.page_script_hash = hashes.get(
-                            "" if target == PAGES[0] else target, "")
-                        # (no query string: the sidebar's values go as widget states)
-                        message.rerun_script.widget_states.widgets.extend(sidebar.values())
-                    run = PageRun(sidebar)
-                    await ws.send(message.SerializeToString())
-                    try:
-                        async with asyncio.timeout(PAGE_TIMEOUT - (time.monotonic() - start)):
-                            while not run.read(await ws.recv()):
-                                pass
-                    except TimeoutError:
-                        run.fail("timeout", f"no complete page within {PAGE_TIMEOUT:.0f} s")
-                    hashes.update(run.pages)
-                    sidebar = {k: v for k, v in run.sidebar.items() if k in run.seen}
-                    expected = page_title(target, lang)
-                    if run.error is None and run.title != expected:
-                        run.fail("no_title", f"h1 {run.title!r}, expected {expected!r}")
-                    phase.record(Load(phase.name, "ws", target, how, time.monotonic() - start,
-                                      start - phase.started, run.error, run.detail,
-                                      run.charts, run.bytes))
-                    if run.error == "timeout":
-                        break
-        except (ConnectionClosed, InvalidStatus, OSError, TimeoutError) as error:
-            phase.record(Load(phase.name, "ws", target, how, time.monotonic() - start,
-                              start - phase.started, "disconnect",
-                              f"{type(error).__name__}: {error}"))
-            await asyncio.sleep(1)
+    lang = "en" if params.get("lang") == "en" else "fr"
+    query = urllib.parse.urlencode(params)
+    start, cpu = time.monotonic(), server_cpu(cpu_pid)
+    # What a browser fetches before the websocket (its scripts are cached).
+    statuses = await asyncio.gather(*(asyncio.to_thread(http_get, url) for url in (
+        f"{base}/{page}?{query}", f"{base}/_stcore/health", f"{base}/_stcore/host-config")))
+    if any(status != 200 for status in statuses):
+        phase.record(Load(phase.name, "ws", page, "open", time.monotonic() - start,
+                          start - phase.started, "http", f"HTTP {statuses}"))
+        await asyncio.sleep(1)
+        return
+    hashes: dict[str, str] = {}
+    sidebar: dict[str, object] = {}
+    target, how = page, "open"
+    try:
+        async with connect(stream, subprotocols=[Subprotocol("streamlit")],
+                           max_size=2**26, open_timeout=PAGE_TIMEOUT,
+                           close_timeout=5) as ws:
+            steps = [(page, "open")] + [(p, "nav") for p in then]
+            for number, (target, how) in enumerate(steps):
+                if number and time.monotonic() >= phase.deadline:
+                    break
+                if number:
+                    await asyncio.sleep(pause(think, rng))
+                    start, cpu = time.monotonic(), server_cpu(cpu_pid)
+                message = BackMsg()
+                if how == "open":           # the browser's first message
+                    message.rerun_script.query_string = query
+                    message.rerun_script.page_name = target
+                else:       # a click in the navigation: what the browser sends then
+                    # (the navigation links the first page as "/")
+                    message.rerun_script.page_script_hash = hashes.get(
+                        "" if target == PAGES[0] else target, "")
+                    # (no query string: the sidebar's values go as widget states)
+                    message.rerun_script.widget_states.widgets.extend(sidebar.values())
+                run = PageRun(sidebar)
+                await ws.send(message.SerializeToString())
+                try:
+                    async with asyncio.timeout(PAGE_TIMEOUT - (time.monotonic() - start)):
+                        while not run.read(await ws.recv()):
+                            pass
+                except TimeoutError:
+                    run.fail("timeout", f"no complete page within {PAGE_TIMEOUT:.0f} s")
+                hashes.update(run.pages)
+                sidebar = {k: v for k, v in run.sidebar.items() if k in run.seen}
+                expected = page_title(target, lang)
+                if run.error is None and run.title != expected:
+                    run.fail("no_title", f"h1 {run.title!r}, expected {expected!r}")
+                load = Load(phase.name, "ws", target, how, time.monotonic() - start,
+                            start - phase.started, run.error, run.detail, run.charts,
+                            run.bytes)
+                if cpu is not None:
+                    # The run's last messages arrive as it ends: let the server finish.
+                    await asyncio.sleep(0.05)
+                    load.server_cpu = server_cpu(cpu_pid) - cpu
+                phase.record(load)
+                if run.error == "timeout":
+                    break
+    except (ConnectionClosed, InvalidStatus, OSError, TimeoutError) as error:
+        phase.record(Load(phase.name, "ws", target, how, time.monotonic() - start,
+                          start - phase.started, "disconnect",
+                          f"{type(error).__name__}: {error}"))
+        await asyncio.sleep(1)
 
 
 # -- readers in Chromium ----------------------------------------------------------------------
@@ -538,9 +592,15 @@ class Watch:
 
 
 async def browser_reader(index: int, base: str, phase: Phase, rng: random.Random,
-                         chrome, think: float) -> None:
+                         chrome, think: tuple[float, float]) -> None:
+    returning = False
     while time.monotonic() < phase.deadline:
         page_key, params, then = plan_visit(rng)
+        if returning:
+            await asyncio.sleep(pause(think, rng))
+            if time.monotonic() >= phase.deadline:
+                break
+        returning = True
         phase.readers += 1
         lang = "en" if params.get("lang") == "en" else "fr"
         context = await chrome.new_context(viewport={"width": 1400, "height": 900})
@@ -553,7 +613,7 @@ async def browser_reader(index: int, base: str, phase: Phase, rng: random.Random
                 if number and time.monotonic() >= phase.deadline:
                     break
                 if number:
-                    await asyncio.sleep(think * rng.random())
+                    await asyncio.sleep(pause(think, rng))
                 start = time.monotonic()
                 error, detail, charts = None, "", 0
                 try:
@@ -600,7 +660,7 @@ async def sample_rss(phase: Phase, pid: int | None, meter: CpuMeter | None,
                      stop: asyncio.Event) -> None:
     while not stop.is_set():
         if pid:
-            value = rss_mb(pid)
+            value = server_rss(pid)
             if value is not None:
                 phase.rss.append((round(time.monotonic() - phase.started, 1), value))
         if meter:
@@ -610,7 +670,7 @@ async def sample_rss(phase: Phase, pid: int | None, meter: CpuMeter | None,
 
 
 async def run_phase(name: str, seconds: float, base: str, pid: int | None, ws_count: int,
-                    browser_count: int, think: float, seed: int) -> Phase:
+                    browser_count: int, think: tuple[float, float], seed: int) -> Phase:
     phase = Phase(name, seconds)
     phase.started = time.monotonic()
     phase.deadline = phase.started + seconds
@@ -684,6 +744,42 @@ async def warm_up(base: str) -> dict:
         if run.error:
             times[f"{page} error"] = f"{run.error}: {run.detail}"
     return times
+
+
+async def cpu_per_view(base: str, pid: int, views: int, seed: int) -> dict:
+    """The server's CPU seconds per page view, one reader alone (so that the CPU the server
+    uses between the request and the complete page is that page's): visits (a deep link
+    then links of the navigation) until `views` page views, then the same visits again.
+    "first": the first view of each address (what a cache miss costs after the warm-up);
+    "warm": the same views again (what a reader costs once the view was seen)."""
+    rng = random.Random(f"{seed}-cpu")
+    visits, planned = [], 0
+    while planned < views:
+        page, params, then = plan_visit(rng)
+        visits.append((page, params, then[: views - planned - 1]))
+        planned += 1 + len(visits[-1][2])
+    found = {}
+    for name in ("first", "warm"):
+        phase = Phase(f"cpu-{name}", 0)
+        phase.started = time.monotonic()
+        phase.deadline = math.inf
+        for page, params, then in visits:
+            await ws_visit(base, phase, page, params, then, (0.0, 0.0), rng, cpu_pid=pid)
+        cpu = [load.server_cpu for load in phase.loads
+               if load.error is None and load.server_cpu is not None]
+        found[name] = {"views": len(phase.loads), "errors": sum(1 for x in phase.loads
+                                                               if x.error),
+                       "median_ms": _ms(percentile(cpu, 50)), "p95_ms": _ms(percentile(cpu, 95)),
+                       "max_ms": _ms(max(cpu) if cpu else None),
+                       "by_page_median_ms": {page: _ms(percentile(
+                           [x.server_cpu for x in phase.loads if x.page == page
+                            and x.error is None and x.server_cpu is not None], 50))
+                           for page in PAGES}}
+    return found
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(1000 * seconds)
 
 
 # -- report -------------------------------------------------------------------------------------
@@ -762,6 +858,10 @@ def print_phase(title: str, report: dict, out=sys.stdout) -> None:
         print(f"  error: {sample['client']} {sample['page']} ({sample['how']}) "
               f"{sample['error']}: {sample['detail'][:160]}", file=out)
     cpu = report["cpu"] or {}
+    if cpu.get("server_seconds") is not None and report["loads"]:
+        print(f"server CPU per page view: {1000 * cpu['server_seconds'] / report['loads']:.0f} "
+              f"ms on average ({cpu['server_seconds']:.1f} CPU s / {report['loads']} page "
+              "loads)", file=out)
     print(f"CPU (% of one core): server {fmt(cpu.get('server'), 0)}, load client "
           f"{fmt(cpu.get('client'), 0)}, others {fmt(cpu.get('others'), 0)}; machine "
           f"{fmt(cpu.get('machine'), 0)} of {100 * cpu.get('cores', 1)}", file=out)
@@ -789,21 +889,39 @@ def machine() -> dict:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.load.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", type=int, default=25,
-                        help=f"concurrent readers, browsers included (max {MAX_SESSIONS})")
+    parser.add_argument("--profile", choices=tuple(PROFILES), default="clicking",
+                        help="clicking: readers click without pause (the worst case; "
+                             "defaults 25 readers, 60 s); reading: pauses of 5 to 30 s "
+                             "between pages (defaults 100 readers, 600 s)")
+    parser.add_argument("--sessions", type=int,
+                        help=f"concurrent readers, browsers included (max {MAX_SESSIONS}; "
+                             f"{MAX_READING_SESSIONS} reading)")
     parser.add_argument("--browsers", type=int, default=1,
                         help=f"of which real Chromium pages (max {MAX_BROWSERS}; 0 when "
                              "Chromium is missing)")
-    parser.add_argument("--seconds", type=float, default=60,
+    parser.add_argument("--seconds", type=float,
                         help=f"duration of the load (max {MAX_SECONDS})")
     parser.add_argument("--soak", type=float, default=0,
                         help=f"then this many seconds of soak, RSS every 10 s (max {MAX_SOAK})")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="pause between two pages of a reader: random in [0, THINK] s")
+    parser.add_argument("--think", type=float,
+                        help="pause between two pages of a reader: random in [THINK_MIN, "
+                             "THINK] s (profile's default)")
+    parser.add_argument("--think-min", type=float, help="(profile's default)")
+    parser.add_argument("--cpu-views", type=int, default=24,
+                        help="after the warm-up, one reader alone opens this many page views "
+                             "twice (first view, then warm), the server's CPU measured per "
+                             "view (0: skip)")
     parser.add_argument("--url", help="attach to a running app (loopback only) instead of "
                                       "starting one")
-    parser.add_argument("--pid", type=int, help="server process (default: the one listening "
-                                                "on the URL's port)")
+    parser.add_argument("--pid", type=int, action="append",
+                        help="server process (default: the one listening on the URL's port); "
+                             "repeat for several app processes behind a proxy")
+    parser.add_argument("--proxy", type=int, default=0, metavar="APPS",
+                        help="start APPS app processes behind HAProxy with sticky sessions "
+                             "(deploy.proxy) and load the proxy")
+    parser.add_argument("--ports", type=int, metavar="FIRST",
+                        help="with --proxy: the proxy on FIRST, the apps on FIRST+1... "
+                             "(default: free ports)")
     parser.add_argument("--no-warmup", action="store_true",
                         help="measure a cold server (first loads compute everything)")
     parser.add_argument("--max-slope", type=float, default=10.0,
@@ -816,11 +934,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the full report (JSON) there")
     options = parser.parse_args(argv)
-    for name, cap in (("sessions", MAX_SESSIONS), ("browsers", MAX_BROWSERS),
-                      ("seconds", MAX_SECONDS), ("soak", MAX_SOAK), ("think", 30)):
+    for name, value in PROFILES[options.profile].items():
+        if getattr(options, name) is None:
+            setattr(options, name, value)
+    reading = options.profile == "reading"
+    for name, cap in (("sessions", MAX_READING_SESSIONS if reading else MAX_SESSIONS),
+                      ("browsers", MAX_BROWSERS), ("seconds", MAX_SECONDS),
+                      ("soak", MAX_SOAK), ("think", 30), ("think_min", options.think),
+                      ("cpu_views", 200)):
         value = getattr(options, name)
         if value < 0 or value > cap:
-            parser.error(f"--{name} must be between 0 and {cap} (found {value})")
+            parser.error(f"--{name.replace('_', '-')} must be between 0 and {cap} "
+                         f"(found {value})")
     if options.sessions < 1:
         parser.error("--sessions must be at least 1")
     if options.browsers and not harness.chromium_path():
@@ -829,6 +954,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     options.browsers = min(options.browsers, options.sessions)
     if any("=" not in item for item in options.server_env):
         parser.error("--server-env takes NAME=VALUE")
+    if options.url and options.proxy:
+        parser.error("--proxy starts its own servers: not with --url")
+    if options.proxy and not 1 <= options.proxy <= 8:
+        parser.error("--proxy must be between 1 and 8 app processes")
     if options.url and options.server_env:
         parser.error("--server-env applies to the server this command starts, not to --url")
     if options.url:
@@ -847,29 +976,34 @@ async def measure(options: argparse.Namespace, base: str, pid: int | None) -> di
     report = {"machine": machine(), "url": base, "server_pid": pid,
               "options": {k: (str(v) if isinstance(v, Path) else v)
                           for k, v in vars(options).items()},
-              "rss": {"start": rss_mb(pid) if pid else None}}
+              "rss": {"start": server_rss(pid) if pid else None}}
     if not options.no_warmup:
         report["warm_up"] = await warm_up(base)
+    if options.cpu_views and pid:
+        report["cpu_per_view"] = await cpu_per_view(base, pid, options.cpu_views,
+                                                    options.seed)
     ws_count = options.sessions - options.browsers
-    report["rss"]["before"] = rss_mb(pid) if pid else None
+    report["rss"]["before"] = server_rss(pid) if pid else None
     phases = {}
     if options.seconds:
         phases["load"] = phase_report(await run_phase(
-            "load", options.seconds, base, pid, ws_count, options.browsers, options.think,
-            options.seed))
+            "load", options.seconds, base, pid, ws_count, options.browsers,
+            (options.think_min, options.think), options.seed))
     if options.soak:
         soak = await run_phase("soak", options.soak, base, pid, ws_count, options.browsers,
-                               options.think, options.seed)
+                               (options.think_min, options.think), options.seed)
         phases["soak"] = phase_report(soak)
         phases["soak"]["rss_every_10s"] = every(soak.rss, SOAK_EVERY)
         phases["soak"].update(verdict(phases["soak"]["rss_every_10s"], options.max_slope))
     await asyncio.sleep(SETTLE)
-    report["rss"]["after"] = rss_mb(pid) if pid else None
+    report["rss"]["after"] = server_rss(pid) if pid else None
     peaks = [p["rss_peak"] for p in phases.values() if p["rss_peak"] is not None]
     report["rss"]["peak"] = max(peaks) if peaks else None
     report["rss"]["end"] = next((p["rss_end"] for p in reversed(phases.values())), None)
     report["phases"] = phases
-    report["errors"] = sum(p["errors"] for p in phases.values())
+    report["errors"] = (sum(p["errors"] for p in phases.values())
+                        + sum(v["errors"] for v in (report.get("cpu_per_view") or {}).values()))
+    report["loadavg_after"] = os.getloadavg()
     for key, value in report["rss"].items():
         report["rss"][key] = None if value is None else round(value, 1)
     return report
@@ -911,7 +1045,8 @@ def print_report(report: dict, out=sys.stdout) -> None:
     browsers = options["browsers"]
     print(f"Load test of {report['url']} (server pid {report['server_pid']}): "
           f"{options['sessions']} concurrent readers ({options['sessions'] - browsers} "
-          f"websocket + {browsers} Chromium), think time 0-{options['think']} s"
+          f"websocket + {browsers} Chromium), profile {options['profile']}, pauses "
+          f"{options['think_min']:g}-{options['think']:g} s between pages"
           + (f"; server environment {' '.join(options['server_env'])}"
              if options["server_env"] else ""), file=out)
     print(f"machine: {box['cores']} cores {box['cpu']}, {box['memory_gib']} GiB, "
@@ -920,6 +1055,13 @@ def print_report(report: dict, out=sys.stdout) -> None:
     if report.get("warm_up"):
         print("warm-up (cold, one reader, s): " + ", ".join(
             f"{k} {v}" for k, v in report["warm_up"].items()), file=out)
+    for name, item in (report.get("cpu_per_view") or {}).items():
+        pages = ", ".join(f"{k} {v}" for k, v in item["by_page_median_ms"].items()
+                          if v is not None)
+        print(f"server CPU per page view, one reader alone, {name} views: median "
+              f"{fmt(item['median_ms'], 0)} ms, p95 {fmt(item['p95_ms'], 0)} ms, max "
+              f"{fmt(item['max_ms'], 0)} ms over {item['views']} views ({item['errors']} "
+              f"errors); median by page (ms): {pages}", file=out)
     for name, phase in report["phases"].items():
         print_phase(f"== {name}: {phase['seconds']:.0f} s; page time in seconds "
                     "(ws: request -> page complete on the websocket; browser: navigation -> "
@@ -934,7 +1076,8 @@ def print_report(report: dict, out=sys.stdout) -> None:
             f"{t}: {mb:.0f}" for t, mb in soak["rss_every_10s"]), file=out)
         print(f"soak slope: {fmt(soak['slope_mb_per_min'], 1)} MB/min overall -> "
               f"{soak['verdict']}", file=out)
-    print(f"errors: {report['errors']}", file=out)
+    print(f"errors: {report['errors']}; load average (1, 5, 15 min) at the end: "
+          + ", ".join(f"{x:.2f}" for x in report.get("loadavg_after") or ()), file=out)
 
 
 def ensure_demo() -> None:
@@ -951,13 +1094,27 @@ def main(argv: list[str] | None = None) -> int:
     # and serve_app stops the server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with contextlib.ExitStack() as stack:
+        app_ports = []
         if options.url:
             base = options.url
+        elif options.proxy:
+            from deploy import proxy
+
+            ensure_demo()
+            env = dict(item.split("=", 1) for item in options.server_env)
+            port, *app_ports = (range(options.ports, options.ports + options.proxy + 1)
+                                if options.ports else
+                                [harness.free_port() for _ in range(options.proxy + 1)])
+            base = stack.enter_context(proxy.serve(options.proxy, port, env=env,
+                                                   app_ports=app_ports))
         else:
             ensure_demo()
             env = dict(item.split("=", 1) for item in options.server_env)
             base = stack.enter_context(harness.serve_app(env))
-        pid = options.pid or pid_listening_on(urllib.parse.urlsplit(base).port or 80)
+        # The server's processes: the apps behind the proxy, else the one on the port.
+        pid = (tuple(options.pid) if options.pid else
+               tuple(filter(None, map(pid_listening_on, app_ports))) if app_ports else
+               pid_listening_on(urllib.parse.urlsplit(base).port or 80))
         print(f"server {base}, pid {pid}", file=sys.stderr, flush=True)  # for kill -USR1
         report = asyncio.run(measure(options, base, pid))
     print_report(report)

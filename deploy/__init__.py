@@ -1,0 +1,1 @@
+"""Serving the dashboard to more readers than one process serves (deploy.proxy)."""
