@@ -97,6 +97,7 @@ def labels_above(fig: go.Figure, categories: list, labels: list[str], *, top: in
 
 SOURCE_LINE_PX = 16       # height of one line of the source under a chart
 SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
+LEGEND_BELOW_PX = 110     # axis labels and title, then up to two rows of legend
 SOURCE_CHARS = 46         # characters of a source line (10 px) across a phone's chart
 
 
@@ -114,10 +115,20 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> 
     margin = dict(layout.get("margin") or {})
     top = margin.get("t", 100)
     left = margin.get("l", 80)
-    margin["b"] = margin.get("b", 80) + extra
-    changes = {"height": height + extra, "margin": margin}
     legend = dict(layout.get("legend") or {})
-    if legend.get("yref") == "container" and legend.get("y") is not None and legend["y"] < 0.2:
+    below = (legend.get("yref") != "container" and legend.get("y") is not None
+             and legend["y"] < 0)
+    # A legend under the plot (paper units, so its distance grows with the plot) is set
+    # in pixels from the figure's bottom, just above the source, with room for the axis
+    # labels and two rows of legend above it: nothing under the plot can overlap.
+    base = max(margin.get("b", 80), LEGEND_BELOW_PX) if below else margin.get("b", 80)
+    margin["b"] = base + extra
+    changes = {"height": height + extra, "margin": margin}
+    if below:
+        legend.update(yref="container", y=(extra + 2) / (height + extra), yanchor="bottom")
+        changes["legend"] = legend
+    elif legend.get("yref") == "container" and legend.get("y") is not None \
+            and legend["y"] < 0.2:
         legend["y"] += extra / (height + extra)
         changes["legend"] = legend
     # Annotations have no "container" reference: the figure's bottom edge in paper units.
