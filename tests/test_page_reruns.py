@@ -14,7 +14,7 @@ def test_a_rerun_that_changes_nothing_rebuilds_no_figure(monkeypatch):
     original = charts.choropleth
 
     def counted(*args, **kwargs):
-        built.append(args[3])
+        built.append(kwargs["layer"].key)       # the map's level
         return original(*args, **kwargs)
 
     monkeypatch.setattr(charts, "choropleth", counted)
