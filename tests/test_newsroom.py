@@ -121,6 +121,12 @@ def test_data_version_follows_the_bytes(tmp_path):
     (second / "votes.csv").write_text("x\n2\n")
     assert provenance.data_version(first) != provenance.data_version(second)
     assert len(provenance.data_version(first)) == 16
+    # A large file: its two ends and its size make the version.
+    big = first / "votes.csv"
+    big.write_bytes(b"a" * (3 << 20))
+    before = provenance.data_version(first)
+    big.write_bytes(b"a" * ((3 << 20) - 1) + b"b")
+    assert provenance.data_version(first) != before
 
 
 def test_downloads_carry_their_stamp():
