@@ -589,6 +589,20 @@ def comparison_frame(rows: list[dict], lang: str, dimension: str,
     return table.dropna(axis=1, how="all")
 
 
+def _bar_axes(fig: go.Figure, title: str, top: float, horizontal: bool, **value_axis) -> None:
+    """The value axis (from 0, room above the longest bar for its label) and the category
+    axis of participation bars, across or down the page."""
+    axis = {"title": title, "range": [0, top * 1.18], "fixedrange": True, "automargin": True,
+            **value_axis}
+    category = {"type": "category", "automargin": True, "fixedrange": True}
+    if horizontal:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(autorange="reversed", **category)
+    else:
+        fig.update_yaxes(**axis)
+        fig.update_xaxes(tickangle=0, **category)
+
+
 def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "participants",
                     horizontal: bool = False, title: str | None = None,
                     population_name: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
@@ -650,15 +664,7 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
     n = len(rows)
     style.apply(fig, lang, title, height=max(320, 110 + 44 * n) if horizontal else 380)
     top = max([v for v in (*shares, *population) if v is not None] or [10])
-    axis = {"title": w["axis_share"], "range": [0, top * 1.18], "ticksuffix": "",
-            "fixedrange": True, "automargin": True}
-    category = {"type": "category", "automargin": True, "fixedrange": True}
-    if horizontal:
-        fig.update_xaxes(**axis)
-        fig.update_yaxes(autorange="reversed", **category)
-    else:
-        fig.update_yaxes(**axis)
-        fig.update_xaxes(tickangle=0, **category)
+    _bar_axes(fig, w["axis_share"], top, horizontal, ticksuffix="")
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     return fig, comparison_frame(rows, lang, dimension, base)
 
@@ -713,15 +719,7 @@ def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
     title = PER_TITLES[i18n.language_of(lang)].get(dimension, w["per_10k"])
     style.apply(fig, lang, title, height=max(320, 110 + 44 * len(rows)) if horizontal else 380)
     top = max([v for v in values if v is not None] or [1])
-    axis = {"title": w["short_per_10k"], "range": [0, top * 1.18], "fixedrange": True,
-            "automargin": True}
-    category = {"type": "category", "automargin": True, "fixedrange": True}
-    if horizontal:
-        fig.update_xaxes(**axis)
-        fig.update_yaxes(autorange="reversed", **category)
-    else:
-        fig.update_yaxes(**axis)
-        fig.update_xaxes(tickangle=0, **category)
+    _bar_axes(fig, w["short_per_10k"], top, horizontal)
     table = pd.DataFrame({
         (w["label"] if dimension == "other" else i18n.word(dimension, lang)):
             [_label(row, dimension, lang) for row in rows],
