@@ -6,22 +6,9 @@ from analytics import i18n
 from analytics.summary import summarise
 from pages import ui
 
-TEXT = {
-    "fr": {"question": "La question posée", "dates": "Du {start} au {end}",
-           "ended": "Fin de la consultation : {end}", "partners": "Partenaires",
-           "context": "Le contexte", "actions": "Le plan d'actions",
-           "objective": "Objectif", "carriers": "Porteurs", "quotes": "Les propositions citoyennes",
-           "of_target": "sur {target} ({percent})", "summary": "En bref"},
-    "en": {"question": "The question", "dates": "From {start} to {end}",
-           "ended": "Consultation closed: {end}", "partners": "Partners",
-           "context": "Context", "actions": "The action plan",
-           "objective": "Objective", "carriers": "Carried by", "quotes": "Citizens' proposals",
-           "of_target": "of {target} ({percent})", "summary": "In short"},
-}
-
 view = ui.current_view()
 results = view.results()
-text = TEXT[view.lang]
+_ = i18n.translator(view.lang)
 consultation = results["consultation"]
 figures = results["key_figures"]
 
@@ -33,9 +20,9 @@ if consultation.get("question"):
 start = i18n.long_date(consultation.get("start_date"), view.lang)
 end = i18n.long_date(consultation.get("end_date"), view.lang)
 if start and end:
-    st.markdown(text["dates"].format(start=start, end=end))
+    st.markdown(_("From {start} to {end}").format(start=start, end=end))
 elif end:
-    st.markdown(text["ended"].format(end=end))
+    st.markdown(_("Consultation closed: {end}").format(end=end))
 
 
 def votes_against_target() -> str | None:
@@ -43,7 +30,7 @@ def votes_against_target() -> str | None:
     votes, target = figures.get("votes"), figures.get("votes_target")
     if votes is None or not target:
         return None
-    return text["of_target"].format(target=i18n.integer(target, view.lang),
+    return _("of {target} ({percent})").format(target=i18n.integer(target, view.lang),
                                     percent=i18n.percent(100 * votes / target, view.lang))
 
 
@@ -55,20 +42,20 @@ columns[2].metric(view.t("votes"), i18n.integer(figures.get("votes"), view.lang)
 
 facts = summarise(results, view.lang)
 if facts:
-    st.subheader(text["summary"], anchor="summary")
+    st.subheader(_("In short"), anchor="summary")
     st.markdown("\n".join(f"- {ui.linked(view, fact)}" for fact in facts))
 ui.how_to_read(view)
 
 if consultation.get("partners"):
-    st.markdown(f"**{text['partners']}**")
+    st.markdown("**" + _("Partners") + "**")
     st.markdown(" · ".join(ui.plain(partner) for partner in consultation["partners"]))
 if consultation.get("context"):
-    with st.expander(text["context"], expanded=True):
+    with st.expander(_("Context"), expanded=True):
         st.markdown(ui.plain(consultation["context"]))
 
 actions = results.get("actions") or []
 if actions:
-    st.header(text["actions"], anchor=False)
+    st.header(_("The action plan"), anchor=False)
     axes: dict[str, list] = {}
     for action in actions:
         axes.setdefault(action.get("axis") or "", []).append(action)
@@ -80,16 +67,16 @@ if actions:
                 if action.get("description"):
                     st.markdown(ui.plain(action["description"]))
                 if action.get("objective"):
-                    st.markdown(f"**{text['objective']}**")
+                    st.markdown("**" + _("Objective") + "**")
                     st.markdown(ui.plain(action["objective"]))
                 if action.get("carriers"):
-                    st.markdown(f"**{text['carriers']}**")
+                    st.markdown("**" + _("Carried by") + "**")
                     st.markdown(ui.plain("\n".join(action["carriers"])))
                 if action.get("quotes"):
-                    st.markdown(f"**{text['quotes']}**")
+                    st.markdown("**" + _("Citizens' proposals") + "**")
                     for quote in action["quotes"]:
-                        st.markdown(ui.plain(f"« {quote} »" if view.lang == "fr"
-                                             else f"“{quote}”"))
+                        # TRANSLATORS: a citizen's quote in the language's quotation marks.
+                        st.markdown(ui.plain(_("“{quote}”").format(quote=quote)))
 else:
     ui.notes(results, view.lang, ("no_actions",))
 

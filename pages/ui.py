@@ -319,9 +319,11 @@ def _url_choice(widget, label: str, options: list, *, key: str, default=None,
 
 
 def language_picker() -> str:
-    names = {"fr": "Français", "en": "English"}
-    _url_choice(st.sidebar.segmented_control, "Langue · Language", list(i18n.LANGUAGES),
-                key="lang", default=i18n.DEFAULT_LANGUAGE, format_func=names.get,
+    # Labelled in every language, so that anyone finds it.
+    label = " · ".join(dict.fromkeys(i18n.translator(lang)("Language")
+                                     for lang in i18n.LANGUAGES))
+    _url_choice(st.sidebar.segmented_control, label, list(i18n.LANGUAGES),
+                key="lang", default=i18n.DEFAULT_LANGUAGE, format_func=i18n.language_name,
                 required=True)
     return i18n.language_of(st.session_state.get("lang"))
 
@@ -591,7 +593,7 @@ def page_link(view: View, page: str, params: tuple = ()) -> str:
     """A relative link to `page` of this view's consultation and language."""
     from urllib.parse import urlencode
 
-    query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != "fr" else {}),
+    query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {}),
              **dict(params)}
     return f"{page}?{urlencode(query)}"
 
@@ -656,7 +658,7 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
     if here or view.entry is None:
         link = anchor
     else:
-        query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != "fr" else {})}
+        query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {})}
         link = f"ideas?{urlencode(query)}{anchor}"
     label = idea_charts.FOUND[view.lang]["link"]
     st.info(f"{plain(sentence)} [{plain(label)}]({link})", icon=":material/auto_awesome:")
