@@ -96,3 +96,13 @@ def test_effective_sample_size_by_hand():
     assert stats.effective_sample_size([1, 1, 2, 2]) == pytest.approx(3.6)
     assert stats.effective_sample_size([0.7] * 25) == pytest.approx(25)
     assert stats.effective_sample_size([]) == 0.0
+
+
+def test_holm_gives_statsmodels_values():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.005, 0.049, 0.5])
+    adjusted, rejected = stats.holm(p)
+    expected_rejected, expected_adjusted = multipletests(p, alpha=0.05, method="holm")[:2]
+    np.testing.assert_allclose(adjusted, expected_adjusted)
+    np.testing.assert_array_equal(rejected, expected_rejected)
