@@ -11,9 +11,9 @@ import re
 import sys
 from pathlib import Path
 
-from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
-from analytics.errors import InputError
-from analytics.segment import Segment
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
+from analytics.metrics.segment import Segment
 
 EXIT_INVALID = 2
 
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
 
     source = open_source(args.path, materialize=False)
     for warning in source.warnings:
@@ -159,8 +159,8 @@ def _validate(args) -> int:
 
 
 def _results(args) -> int:
-    from analytics.makeorg import to_makeorg
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
+    from analytics.present.makeorg import to_makeorg
 
     segment = _segment(args)
     options = Options(min_votes=args.min_votes, top=args.top, segment=segment,
@@ -187,7 +187,7 @@ def _results(args) -> int:
 
 
 def _ideas(args) -> int:
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
 
     source = open_source(args.path, materialize=False)
     idea_set = _with_progress(source.found_ideas, n_ideas=args.ideas)
@@ -214,8 +214,8 @@ def _segment(args) -> Segment:
 
 
 def _groups(args) -> int:
-    from analytics import groups
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
+    from analytics.metrics import groups
 
     segment = _segment(args)
     source = open_source(args.path)
@@ -286,8 +286,8 @@ def _open_spark(args):
 
 
 def _report(args) -> int:
-    from analytics.report import build_report
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
+    from analytics.present.report import build_report
 
     segment = _segment(args)
     source = open_source(args.path)
@@ -309,7 +309,7 @@ def _demo(args) -> int:
 
 
 def _bench(args) -> int:
-    from analytics import bench
+    from analytics.bench import votes as bench
 
     if args.groups:
         _bench_groups(args)
@@ -337,7 +337,7 @@ def _bench(args) -> int:
 
 
 def _bench_ideas(args) -> None:
-    from analytics import bench_ideas
+    from analytics.bench import ideas as bench_ideas
 
     if args.show < 0:
         raise UsageError(f"--show expects 0 or more, found {args.show}")
@@ -352,7 +352,7 @@ def _bench_ideas(args) -> None:
 
 
 def _bench_groups(args) -> None:
-    from analytics import bench_groups
+    from analytics.bench import groups as bench_groups
 
     # The app's start (k-means++) first, then a from-scratch Polis start in Polis's row
     # order, for comparison (README, Opinion groups).

@@ -1,9 +1,9 @@
 """Vote-level bundles on Apache Spark (`python -m analytics results PATH --engine spark`).
 
-The analytics are written once: `analytics.engine.compute_results` runs its
+The analytics are written once: `analytics.metrics.engine.compute_results` runs its
 aggregation queries (plain SQL) through `run_sql` and does everything else in
 numpy on one row per proposal, idea or segment. This module gives it a Spark
-session holding the four relations `analytics.bundle` gives DuckDB, with the same
+session holding the four relations `analytics.inputs.bundle` gives DuckDB, with the same
 columns and types:
 
   proposals(proposal_id, content, author_name, author_age, idea_id, tags, created_at, ord)
@@ -14,17 +14,17 @@ columns and types:
 
 Spark reads the bundle's files (CSV or Parquet, on the local disk or on shared
 storage: hdfs://, s3a://, abfss://, gs://, file://) and normalises them like
-analytics.bundle: text trimmed (Unicode spaces, as DuckDB's TRIM), empty as NULL,
+analytics.inputs.bundle: text trimmed (Unicode spaces, as DuckDB's TRIM), empty as NULL,
 age bands from ages, région and département codes normalised in Python on the
-few distinct codes (analytics.reference).
+few distinct codes (analytics.inputs.reference).
 
 Validation (SPEC section 2), chosen by where the bundle is:
-- a local folder is validated by DuckDB first (analytics.bundle.validate_bundle over
+- a local folder is validated by DuckDB first (analytics.inputs.bundle.validate_bundle over
   views of the files, nothing is copied): every rule, the messages of the default
   engine; Spark then reads the same files.
 - a URI (scheme://...) is validated by Spark: consultation.json and actions.json,
   required tables and columns, the header row of CSV files, and every row rule of
-  analytics.bundle (empty required values, unknown votes, qualifications, genders,
+  analytics.inputs.bundle (empty required values, unknown votes, qualifications, genders,
   ages, tags, dates, unknown ideas and proposals, duplicates, voters missing from
   participants) run as Spark SQL, with the same messages and row numbers. What
   differs: a CSV record with the wrong number of fields or a broken quote makes
@@ -46,14 +46,14 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from analytics import bundle as bundle_rules
-from analytics import jsontext
-from analytics.engine import PARTICIPATION_CELLS_SQL
-from analytics.errors import InputError, Issue, IssueCollector
-from analytics.geography import normalise_commune_code
-from analytics.sources import VoteSource
-from analytics.tables import RawTable, literal
-from analytics.timeline import local_time_sql, timezone_of
+from analytics.consultations.source import VoteSource
+from analytics.inputs import bundle as bundle_rules
+from analytics.inputs import jsontext
+from analytics.inputs.errors import InputError, Issue, IssueCollector
+from analytics.inputs.geography import normalise_commune_code
+from analytics.inputs.tables import RawTable, literal
+from analytics.metrics.engine import PARTICIPATION_CELLS_SQL
+from analytics.metrics.timeline import local_time_sql, timezone_of
 
 # PySpark warns on every toPandas() that it does not fully support pandas 3 (and uses
 # a deprecated pandas keyword); the conversions used here (strings, integers, doubles,
@@ -154,11 +154,11 @@ class SparkSource(VoteSource):
         return described
 
     def weighting(self):
-        """Raking weights (analytics.weighting) computed on the voters' cells and
+        """Raking weights (analytics.metrics.weighting) computed on the voters' cells and
         kept as a `weights` view in Spark."""
         if not self.has_participants:
             return None
-        from analytics import weighting
+        from analytics.metrics import weighting
 
         with self._raking_lock:
             if self._raking is None:
@@ -246,11 +246,11 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
 
 def _local_bundle(path: Path) -> Path:
     """A local bundle folder (a .zip is extracted); InputError for other inputs."""
-    from analytics.sources import detect_kind
+    from analytics.consultations.source import detect_kind
 
     kind = detect_kind(path)
     if kind == "zip":
-        from analytics import archive
+        from analytics.inputs import archive
 
         content = archive.extract_for_reading(path)
         return _local_bundle(content)
@@ -262,7 +262,7 @@ def _local_bundle(path: Path) -> Path:
 
 
 def _configure(spark) -> None:
-    """Settings of a source's own session: analytics.bundle's validation SQL quotes
+    """Settings of a source's own session: analytics.inputs.bundle's validation SQL quotes
     identifiers with double quotes (ANSI SQL); timestamps in Parquet files are
     written in DuckDB's time zone (the machine's), nanosecond ones read as numbers."""
     import duckdb
@@ -444,7 +444,7 @@ class _Rows:
 
 
 class _DuckDBDialect:
-    """Enough of a DuckDB connection (execute -> fetchone/fetchall) for analytics.bundle's
+    """Enough of a DuckDB connection (execute -> fetchone/fetchall) for analytics.inputs.bundle's
     validation to run its SQL on Spark; Spark errors surface as duckdb.Error, which
     the validation reports as unreadable files."""
 
@@ -467,7 +467,7 @@ FULL_MATCH = "regexp_full_match("
 
 
 def spark_dialect(query: str) -> str:
-    """DuckDB SQL of analytics.bundle's validation, as Spark runs it: backslashes
+    """DuckDB SQL of analytics.inputs.bundle's validation, as Spark runs it: backslashes
     in string literals doubled (Spark reads them as escapes), TIMESTAMPTZ as
     TIMESTAMP, `count(*) FILTER (WHERE c)` as `count(CASE WHEN c THEN 1 END)`
     (Spark refuses subqueries in an aggregate's FILTER; the count is the same) and
@@ -559,7 +559,7 @@ def _read_json(spark, location: str, issues: IssueCollector):
         return None
     try:
         return jsontext.loads(text, name)
-    except InputError as error:         # NaN, a key twice... (as analytics.bundle)
+    except InputError as error:         # NaN, a key twice... (as analytics.inputs.bundle)
         for issue in error.issues:
             issues.add(issue)
         return None
@@ -573,7 +573,7 @@ def _read_json(spark, location: str, issues: IssueCollector):
 
 
 def _validate(spark, location: str):
-    """analytics.bundle.validate_bundle's checks, on Spark: (raw tables, meta, actions,
+    """analytics.inputs.bundle.validate_bundle's checks, on Spark: (raw tables, meta, actions,
     warnings); InputError listing every problem."""
     location = location.rstrip("/")
     folder_name = PurePosixPath(location).name
@@ -690,7 +690,7 @@ def _normalise(spark, raw: dict[str, RawTable], *, french: bool, cache: bool,
                CAST(NULL AS STRING) AS axis, CAST(NULL AS INT) AS ord WHERE false""")
     create("participants", _participants_sql(spark, raw.get("participants"), french))
     v = raw["votes"]
-    # voted_at: the consultation's local time, as analytics.bundle makes it (TIMESTAMP_NTZ).
+    # voted_at: the consultation's local time, as analytics.inputs.bundle makes it (TIMESTAMP_NTZ).
     voted_at = (local_time_sql(_ident("voted_at"), zone, engine="spark")
                 if "voted_at" in v.columns else "CAST(NULL AS TIMESTAMP_NTZ)")
     create("votes", f"""

@@ -5,9 +5,9 @@ shares), then every proposal with its shares and scores, searchable and sortable
 import streamlit as st
 
 from analytics import i18n
-from analytics.charts import proposals as charts
-from analytics.charts import style
-from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP
+from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP
+from analytics.present.charts import proposals as charts
+from analytics.present.charts import style
 from pages import ui
 
 TEXT = {

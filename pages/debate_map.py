@@ -5,7 +5,7 @@ solutions...), overall and among Consensus proposals."""
 import streamlit as st
 
 from analytics import i18n
-from analytics.charts import debate as charts
+from analytics.present.charts import debate as charts
 from analytics.vocabulary import ZONES
 from pages import ui
 

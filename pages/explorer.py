@@ -11,9 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import i18n, opendata
-from analytics.charts import style
-from analytics.export import csv_bytes
+from analytics import i18n
+from analytics.consultations import opendata
+from analytics.present.charts import style
+from analytics.present.export import csv_bytes
 from pages import ui
 
 TEXT = {

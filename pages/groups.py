@@ -3,10 +3,10 @@ vote matrix, k-means), what sets each group apart and what every group agrees on
 
 import streamlit as st
 
-from analytics import groups as opinion
 from analytics import i18n
-from analytics.groups import GroupOptions
-from analytics.segment import Segment
+from analytics.metrics import groups as opinion
+from analytics.metrics.groups import GroupOptions
+from analytics.metrics.segment import Segment
 from pages import ui
 
 TEXT = {

@@ -6,7 +6,7 @@ import functools
 import streamlit as st
 
 from analytics import i18n
-from analytics.charts import ideas as charts
+from analytics.present.charts import ideas as charts
 from pages import ui
 
 TEXT = {
@@ -312,8 +312,8 @@ def _set_axis(idea_set) -> None:
 def _upload(idea_set) -> None:
     """Corrected files back: checked against this consultation's proposals; their
     problems (file, row, column) shown, never a traceback."""
-    from analytics.errors import InputError
-    from analytics.found_ideas import IdeaSet
+    from analytics.inputs.errors import InputError
+    from analytics.metrics.found_ideas import IdeaSet
 
     ideas_file = st.session_state.get("ideas-upload")
     links_file = st.session_state.get("ideas-links-upload")

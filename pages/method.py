@@ -1,8 +1,8 @@
-"""Méthode / Method: every figure of the product with its formula (analytics.method)."""
+"""Méthode / Method: every figure of the product with its formula (analytics.present.method)."""
 
 import streamlit as st
 
-from analytics import method
+from analytics.present import method
 from pages import ui
 
 view = ui.current_view()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import i18n
-from analytics.summary import summarise
+from analytics.present.summary import summarise
 from pages import ui
 
 view = ui.current_view()

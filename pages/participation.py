@@ -5,9 +5,10 @@ as Make.org shows them. Segment filters of the sidebar apply."""
 
 import streamlit as st
 
-from analytics import i18n, reference
-from analytics.charts import participation as charts
-from analytics.summary import who_took_part
+from analytics import i18n
+from analytics.inputs import reference
+from analytics.present.charts import participation as charts
+from analytics.present.summary import who_took_part
 from pages import ui
 
 TEXT = {

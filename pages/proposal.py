@@ -5,7 +5,8 @@ its figures, its zone, its idea and, where vote data exists, its shares by segme
 import pandas as pd
 import streamlit as st
 
-from analytics import i18n, segments
+from analytics import i18n
+from analytics.metrics import segments
 from pages import ui
 
 TEXT = {

@@ -3,13 +3,14 @@ shares by gender, age band and région side by side, with 95 % Wilson intervals
 and the significant differences marked (Holm's correction, stated); then the
 ideas (or proposals) where segments disagree most. Raw or weighted, as the
 sidebar says. Privacy: cells under 10 participants are "< 10" here and absent
-from downloads (analytics.segments)."""
+from downloads (analytics.metrics.segments)."""
 
 import streamlit as st
 
-from analytics import i18n, segments
-from analytics.charts import segments as charts
-from analytics.engine import DEFAULT_MIN_VOTES
+from analytics import i18n
+from analytics.metrics import segments
+from analytics.metrics.engine import DEFAULT_MIN_VOTES
+from analytics.present.charts import segments as charts
 from pages import ui
 
 TEXT = {

@@ -9,9 +9,10 @@ give the timeline."""
 import pandas as pd
 import streamlit as st
 
-from analytics import i18n, timeline
-from analytics.charts import timeline as charts
-from analytics.segment import Segment
+from analytics import i18n
+from analytics.metrics import timeline
+from analytics.metrics.segment import Segment
+from analytics.present.charts import timeline as charts
 from pages import ui
 
 TEXT = {

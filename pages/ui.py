@@ -15,14 +15,16 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import catalog, i18n, provenance
-from analytics.charts import participation as participation_charts
-from analytics.charts import style
-from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
-from analytics.errors import InputError
-from analytics.export import csv_bytes, parquet_bytes
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics import i18n
+from analytics.consultations import catalog
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
+from analytics.metrics.segment import Segment
+from analytics.present import provenance
+from analytics.present.charts import participation as participation_charts
+from analytics.present.charts import style
+from analytics.present.export import csv_bytes, parquet_bytes
 
 PAGE_TITLES = {
     "overview": {"fr": "Vue d'ensemble", "en": "Overview"},
@@ -109,7 +111,7 @@ def consultations() -> list[catalog.Entry]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _source(path: str, version: float):
-    # A bundle is validated once and kept as a DuckDB file (analytics.store).
+    # A bundle is validated once and kept as a DuckDB file (analytics.store.cache).
     return open_source(path, cached=True)
 
 
@@ -556,7 +558,7 @@ def view_address() -> str:
 
 
 def stamp(view: View) -> list[str]:
-    """The lines at the head of every download of this view (analytics.provenance)."""
+    """The lines at the head of every download of this view (analytics.present.provenance)."""
     return provenance.stamp(_whole(view), view.lang,
                             version=_data_version(str(view.entry.path), view.entry.version),
                             segment=segment_text(view), address=view_address())
@@ -568,7 +570,7 @@ def segment_text(view: View) -> str | None:
 
 
 def source_lines(view: View) -> list[str]:
-    """The source under each chart of this view (analytics.provenance.source_lines)."""
+    """The source under each chart of this view (analytics.present.provenance.source_lines)."""
     try:
         return provenance.source_lines(_whole(view), view.lang, segment=segment_text(view),
                                        address=view_address())
@@ -599,7 +601,7 @@ def page_link(view: View, page: str, params: tuple = ()) -> str:
 
 
 def linked(view: View, fact: tuple) -> str:
-    """A summary fact (analytics.summary) as markdown: its figures linked to their page."""
+    """A summary fact (analytics.present.summary) as markdown: its figures linked to their page."""
     return "".join(plain(part) if isinstance(part, str)
                    else f"[{plain(part.text)}]({page_link(view, part.page, part.params)})"
                    for part in fact)
@@ -610,7 +612,7 @@ HOW_TO_READ = {"fr": "Méthode détaillée", "en": "Full method"}
 
 def how_to_read(view: View) -> None:
     """The "how to read these results" note, with a link to the method page."""
-    from analytics import method
+    from analytics.present import method
 
     reading = method.sections(view.lang)[0]
     with st.expander(reading.title, icon=":material/help:"):
@@ -649,7 +651,7 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
     results' ideas were not found in the texts."""
     from urllib.parse import urlencode
 
-    from analytics.charts import ideas as idea_charts
+    from analytics.present.charts import ideas as idea_charts
 
     sentence = idea_charts.found_note(results, view.lang)
     if sentence is None:
@@ -872,7 +874,7 @@ REPORT = {"fr": {"label": "Télécharger le rapport complet (HTML)",
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool,
             ideas_hash: str = "", _idea_set=None) -> bytes:
-    from analytics.report import build_report
+    from analytics.present.report import build_report
 
     options = Options(segment=Segment(**dict(segment)), weighted=weighted)
     return build_report(_source(path, version), lang, options,
@@ -880,7 +882,7 @@ def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool
 
 
 def report_button(view: View) -> None:
-    """The "rapport complet" download (analytics.report), built when clicked."""
+    """The "rapport complet" download (analytics.present.report), built when clicked."""
     source = view.source()
     segment = view.segment if "segments" in source.capabilities else Segment()
     weighted = view.weighted and "participants" in source.capabilities

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics import archive, catalog, i18n
-from analytics.errors import InputError
+from analytics import i18n
+from analytics.consultations import catalog
+from analytics.inputs import archive
+from analytics.inputs.errors import InputError
 from pages import ui
 
 TEXT = {

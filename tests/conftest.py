@@ -30,7 +30,7 @@ def fresh_streamlit_caches():
 
 @pytest.fixture(scope="session", autouse=True)
 def private_consultation_cache(tmp_path_factory):
-    """The app keeps validated bundles in CONSULTATIONS_CACHE (analytics.store): a
+    """The app keeps validated bundles in CONSULTATIONS_CACHE (analytics.store.cache): a
     folder of this test run's own, so that runs never share nor need a warm cache (the
     servers the browser tests start inherit it)."""
     import os

@@ -16,7 +16,7 @@ from builders import votes_for, write_bundle
 from corpus.build import EXPORT
 from streamlit.testing.v1 import AppTest
 
-from analytics import catalog
+from analytics.consultations import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import archive
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs import archive
+from analytics.inputs.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,11 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import bench, cli
+from analytics import cli
+from analytics.bench import votes as bench
+from analytics.consultations.source import open_source
 from analytics.demo import generate
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +188,7 @@ def test_pages_leave_the_shared_results_untouched(tmp_path, monkeypatch):
     for page in bench.PAGES:
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
-    from analytics.catalog import discover
+    from analytics.consultations.catalog import discover
 
     entry = next(e for e in discover([root]) if e.id == "hand")
     cached = ui._results(str(entry.path), entry.version, (), 100, 10, False)

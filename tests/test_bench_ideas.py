@@ -1,4 +1,4 @@
-"""`python -m analytics bench --ideas` (analytics.bench_ideas): the inputs it
+"""`python -m analytics bench --ideas` (analytics.bench.ideas): the inputs it
 prepares, the figures it computes, the table it prints, the CLI wiring. Small
 hand-made inputs; no timing or quality goal is asserted here (the bench prints
 them)."""
@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from test_found_ideas import ENGLISH, FRENCH, corpus
 
-from analytics import bench_ideas, cli
-from analytics.found_ideas.finder import default_ideas
+from analytics import cli
+from analytics.bench import ideas as bench_ideas
+from analytics.metrics.found_ideas.finder import default_ideas
 
 
 @pytest.fixture()

@@ -3,10 +3,11 @@
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import bench, cli
+from analytics import cli
+from analytics.bench import votes as bench
+from analytics.consultations.source import open_source
 from analytics.demo import generate
-from analytics.engine import Options
-from analytics.sources import open_source
+from analytics.metrics.engine import Options
 
 polars = pytest.importorskip("polars", reason="polars is a test dependency "
                                               "(pip install -e '.[test]')")
@@ -18,7 +19,7 @@ def generated(tmp_path_factory):
 
 
 def test_polars_reference_gives_the_engines_numbers(generated):
-    from analytics.bench_polars import polars_results
+    from analytics.bench.polars_reference import polars_results
 
     reference = polars_results(generated)
     assert bench.compare(open_source(generated, materialize=False).results(), reference) == []
@@ -28,7 +29,7 @@ def test_polars_reference_gives_the_engines_numbers(generated):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_polars_reference_on_a_hand_made_bundle(tmp_path, fmt):
-    from analytics.bench_polars import polars_results
+    from analytics.bench.polars_reference import polars_results
 
     proposals = [{"proposal_id": "007", "content": "Il faut A", "idea_id": "i1"},
                  {"proposal_id": "7", "content": "Il faut B", "idea_id": ""}]

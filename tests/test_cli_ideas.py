@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import cli, found_ideas
-from analytics.found_ideas import IdeaSet
+from analytics import cli
+from analytics.metrics import found_ideas
+from analytics.metrics.found_ideas import IdeaSet
 
 TOPICS = {
     "vélo": ["Il faut créer plus de pistes cyclables sécurisées en ville",

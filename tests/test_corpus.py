@@ -21,10 +21,12 @@ from corpus.build import CASES, GB2, RESULTS, build_case, upload_payload
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from analytics import archive, catalog, cli
+from analytics import cli
+from analytics.consultations import catalog
+from analytics.consultations.source import open_source
 from analytics.demo import DEFAULT_DEMO_DIR
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.inputs import archive
+from analytics.inputs.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

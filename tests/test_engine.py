@@ -8,10 +8,10 @@ import sys
 import pytest
 from builders import write_bundle
 
-from analytics import reference
-from analytics.engine import Options
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs import reference
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
 
 # 30 participants: u0-u14 female, u15-u26 male, u27-u29 other; u0-u19 aged 20,
 # u20-u29 aged 40; u0-u24 in Île-de-France (11), u25-u29 in Auvergne-Rhône-Alpes (84).

@@ -1,4 +1,4 @@
-"""Exports (analytics.export): CSV cells a spreadsheet would run as formulas are
+"""Exports (analytics.present.export): CSV cells a spreadsheet would run as formulas are
 neutralised, numbers stay numbers, Parquet keeps the data as it is."""
 
 import csv
@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from analytics.export import csv_bytes, neutralise, parquet_bytes
+from analytics.present.export import csv_bytes, neutralise, parquet_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "=HYPERLINK(\"http://x\",\"y\")", "+33 6 12",

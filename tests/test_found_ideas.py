@@ -1,4 +1,4 @@
-"""Ideas found in the texts (analytics.found_ideas): the finding itself on small
+"""Ideas found in the texts (analytics.metrics.found_ideas): the finding itself on small
 hand-written corpora (French, English, German, Chinese), the "other" group, tiny
 inputs, the on-disk store, the editor's round trip through CSV, and the real
 exports (skipped when ../shared/data is absent).
@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analytics.errors import InputError
-from analytics.found_ideas import IdeaFinder, IdeaSet, find_ideas, store
+from analytics.inputs.errors import InputError
+from analytics.metrics.found_ideas import IdeaFinder, IdeaSet, find_ideas, store
 
 # -- corpora ---------------------------------------------------------------------------------
 # topic -> (cores, words one of which the idea's name must hold). Each proposal is an

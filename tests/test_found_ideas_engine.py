@@ -1,7 +1,7 @@
 """Ideas found in the proposals' texts, through the engine (SPEC section 3, "Ideas
 found in the texts"): the figures of found ideas are pooled exactly as given ones.
 
-The idea sets here are built by hand (analytics.found_ideas.IdeaSet), so that the
+The idea sets here are built by hand (analytics.metrics.found_ideas.IdeaSet), so that the
 figures are checked against hand-computed values whatever the finding algorithm
 returns; `find_ideas` is replaced by a fake where a source would call it."""
 
@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import found_ideas
-from analytics.engine import Options
-from analytics.found_ideas import IdeaSet
-from analytics.makeorg import to_makeorg
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics import found_ideas
+from analytics.metrics.engine import Options
+from analytics.metrics.found_ideas import IdeaSet
+from analytics.metrics.segment import Segment
+from analytics.present.makeorg import to_makeorg
 
 NAN = float("nan")
 

@@ -1,4 +1,4 @@
-"""A bundle's own boundaries and populations (analytics.geography): each file format, the
+"""A bundle's own boundaries and populations (analytics.inputs.geography): each file format, the
 checks (CRS, invalid polygons, codes, populations), figures per 10,000 inhabitants worked
 out by hand, the privacy floor per area, and France's communes."""
 
@@ -14,11 +14,11 @@ import pytest
 import shapely
 from builders import write_bundle, write_table
 
-from analytics import reference
-from analytics.bundle import load_bundle
-from analytics.charts import participation as charts
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs import reference
+from analytics.inputs.bundle import load_bundle
+from analytics.inputs.errors import InputError
+from analytics.present.charts import participation as charts
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "musterstadt"
@@ -243,8 +243,8 @@ def test_the_privacy_floor_holds_in_every_area(tmp_path):
     assert data.set_index("Code").at["C", "Note"] == "< 10 participants"
     assert data[data["Code"] == "C"]["Participants per 10,000 inhabitants"].isna().all()
     # A segment of women only: A has 6 (under 10) and loses its figures too.
-    from analytics.engine import Options
-    from analytics.segment import Segment
+    from analytics.metrics.engine import Options
+    from analytics.metrics.segment import Segment
 
     women = source.results(Options(segment=Segment(gender="female")))
     by_area = {row["label"]: row for row in women["participation"]["commune"]}
@@ -327,8 +327,8 @@ def test_laender_and_europe_outlines_are_valid(loader, count):
 def test_outlines_over_the_web_budget_are_simplified(tmp_path):
     import shutil
 
-    from analytics.errors import IssueCollector
-    from analytics.geography import read_geography
+    from analytics.inputs.errors import IssueCollector
+    from analytics.inputs.geography import read_geography
 
     folder = tmp_path / "m"
     shutil.copytree(EXAMPLE, folder)

@@ -1,4 +1,4 @@
-"""Opinion groups (analytics.groups): planted groups are recovered, Polis's formulas by
+"""Opinion groups (analytics.metrics.groups): planted groups are recovered, Polis's formulas by
 hand, determinism, privacy (small groups, segments, no participant ids), sampling."""
 
 import csv
@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from builders import write_bundle
 
-from analytics import groups, polis_report
-from analytics.groups import GroupOptions, Matrix
-from analytics.polis_clusters import PolisClustering
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics import groups, polis_report
+from analytics.metrics.groups import GroupOptions, Matrix
+from analytics.metrics.polis_clusters import PolisClustering
+from analytics.metrics.segment import Segment
 
 VOTE_NAMES = {1: "agree", -1: "disagree", 0: "neutral"}
 
@@ -171,7 +171,7 @@ def test_pca_imputes_the_proposal_mean_and_projects_like_polis():
 
 
 def test_sparse_and_dense_pca_agree(tmp_path, monkeypatch):
-    from analytics import polis_clusters
+    from analytics.metrics import polis_clusters
 
     truth = planted_bundle(tmp_path / "b", (40, 35, 30))
     loaded = groups.load(open_source(tmp_path / "b"), Segment(), GroupOptions())

@@ -23,11 +23,11 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from analytics import catalog
-from analytics.charts import ideas as idea_charts
-from analytics.charts import style
-from analytics.export import FORMULA_STARTS, csv_bytes
-from analytics.sources import open_source
+from analytics.consultations import catalog
+from analytics.consultations.source import open_source
+from analytics.present.charts import ideas as idea_charts
+from analytics.present.charts import style
+from analytics.present.export import FORMULA_STARTS, csv_bytes
 from pages import ui
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -323,7 +323,7 @@ class Elements(HTMLParser):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_escapes_hostile_text(source, lang):
-    from analytics.report import build_report
+    from analytics.present.report import build_report
 
     document = build_report(source, lang)
     for payload in (hostile.SCRIPT, hostile.IMG, hostile.SVG, hostile.BOLD,

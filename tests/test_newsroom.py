@@ -14,12 +14,14 @@ import pyarrow.parquet as pq
 import pytest
 from apptest import ROOT, open_page, text_of
 
-from analytics import catalog, method, provenance, titles
+from analytics.consultations import catalog
+from analytics.consultations.source import open_source
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
-from analytics.errors import InputError
-from analytics.export import STAMP_KEY, csv_bytes, parquet_bytes
-from analytics.sources import open_source
-from analytics.summary import Link, summarise
+from analytics.inputs import titles
+from analytics.inputs.errors import InputError
+from analytics.present import method, provenance
+from analytics.present.export import STAMP_KEY, csv_bytes, parquet_bytes
+from analytics.present.summary import Link, summarise
 
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py")
                if p.name not in ("__init__.py", "ui.py", "upload.py", "method.py"))

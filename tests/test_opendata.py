@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import opendata
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.consultations import opendata
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "proposition,auteur,age,votes,adhesion,engagement,score\n"

@@ -9,11 +9,11 @@ import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.charts import proposals as charts
-from analytics.charts import style
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
+from analytics.present.charts import proposals as charts
+from analytics.present.charts import style
 from tests import apptest
 from tests.apptest import charts_of
 

@@ -1,4 +1,4 @@
-"""The "Debate map" page and its chart builders (analytics/charts/debate.py), on a
+"""The "Debate map" page and its chart builders (analytics/present/charts/debate.py), on a
 small bundle whose zones and tag shares are worked out by hand."""
 
 import json
@@ -10,9 +10,9 @@ from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
 from analytics import i18n
-from analytics.charts import debate as charts
-from analytics.charts import style
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.present.charts import debate as charts
+from analytics.present.charts import style
 from analytics.vocabulary import ZONES
 from tests.apptest import charts_of, metrics_of
 

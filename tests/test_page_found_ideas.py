@@ -14,9 +14,9 @@ import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.charts import ideas as idea_charts
-from analytics.found_ideas import IdeaSet
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics.found_ideas import IdeaSet
+from analytics.present.charts import ideas as idea_charts
 from pages import ui
 from tests.apptest import charts_of
 
@@ -162,7 +162,7 @@ def test_ideas_page_in_english(app):
 
 
 def test_first_computation_is_kept_for_every_rerun(folder, monkeypatch):
-    import analytics.found_ideas
+    import analytics.metrics.found_ideas
 
     monkeypatch.setenv("CONSULTATIONS_PATH", str(folder))
     at = open_app(folder, "pages/ideas.py")
@@ -172,7 +172,7 @@ def test_first_computation_is_kept_for_every_rerun(folder, monkeypatch):
 
     def again(*args, **kwargs):
         raise AssertionError("the ideas were found a second time")
-    monkeypatch.setattr(analytics.found_ideas, "find_ideas", again)
+    monkeypatch.setattr(analytics.metrics.found_ideas, "find_ideas", again)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert ui._source(str(entry.path), entry.version).found_ideas() is first
@@ -278,7 +278,7 @@ def test_a_bad_upload_is_shown_with_file_row_and_column(app):
 def test_a_bad_upload_is_reported_with_file_row_and_column(results):
     ideas_csv = b"idea_id,name,axis\nidea-01,Un,\nidea-01,Deux,\n"
     links_csv = b"proposal_id,idea_id\nvelo00,idea-09\n"
-    from analytics.errors import InputError
+    from analytics.inputs.errors import InputError
 
     with pytest.raises(InputError) as caught:
         IdeaSet.from_csv(ideas_csv, links_csv, ["velo00"])
@@ -314,7 +314,7 @@ def test_segments_compare_a_found_idea(app, results):
 
 
 def test_report_says_the_ideas_were_found(folder, results):
-    from analytics.report import build_report
+    from analytics.present.report import build_report
 
     html = build_report(open_source(folder / FOUND), "fr", groups=False)
     assert "trouvées automatiquement dans les textes" in html
@@ -323,7 +323,7 @@ def test_report_says_the_ideas_were_found(folder, results):
 
 
 def test_report_uses_the_corrected_ideas(folder, results):
-    from analytics.report import build_report
+    from analytics.present.report import build_report
 
     source = open_source(folder / FOUND)
     first = results["found_ideas"]["ideas"][0]["idea_id"]
@@ -341,7 +341,7 @@ def polis(shared_data, monkeypatch):
     if not folder.is_dir():
         pytest.skip(f"real Polis conversation not available: {folder} is absent")
     monkeypatch.setenv("CONSULTATIONS_PATH", str(folder.parent))
-    from analytics import catalog
+    from analytics.consultations import catalog
 
     entry = next(e for e in catalog.discover([folder.parent]) if e.path == folder)
     return folder, entry

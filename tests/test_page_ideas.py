@@ -1,4 +1,4 @@
-"""The "Big ideas" page and its chart builders (analytics/charts/ideas.py), on a
+"""The "Big ideas" page and its chart builders (analytics/present/charts/ideas.py), on a
 small bundle whose figures are worked out by hand."""
 
 import json
@@ -9,8 +9,8 @@ import streamlit as st
 from builders import unescape, votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.charts import ideas as charts
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.present.charts import ideas as charts
 from tests.apptest import charts_of, metrics_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,7 +277,7 @@ def test_page_given_ideas_can_be_compared_with_found_ones(app):
 
 def open_published(folder: Path, stem: str, page: str) -> AppTest:
     """The app on one input of `folder`, opened by its link id (?c=...)."""
-    from analytics import catalog
+    from analytics.consultations import catalog
 
     entry = next(e for e in catalog.discover([folder]) if e.path.stem == stem)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

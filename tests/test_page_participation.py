@@ -12,11 +12,11 @@ import streamlit as st
 from builders import write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.charts import participation as charts
-from analytics.charts import style
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
+from analytics.present.charts import participation as charts
+from analytics.present.charts import style
 from tests import apptest
 from tests.apptest import charts_of
 from tests.apptest import values as array
@@ -302,7 +302,7 @@ def test_page_outside_france_lander_are_mapped(app):
 
 def test_page_outside_france_bars_by_label(app, monkeypatch):
     # Labels that are no known places: bars by label, no map.
-    from analytics import reference
+    from analytics.inputs import reference
 
     monkeypatch.setattr(reference, "land_code_from_name", lambda label: None)
     at = app(ABROAD)

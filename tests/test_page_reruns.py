@@ -3,7 +3,7 @@ that changes nothing rebuilds none, and the frozen figure draws the same chart."
 
 import plotly.graph_objects as go
 
-from analytics.charts import participation as charts
+from analytics.present.charts import participation as charts
 from pages import ui
 from tests import apptest
 from tests.apptest import charts_of

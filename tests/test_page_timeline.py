@@ -15,11 +15,11 @@ import pytest
 from builders import write_table
 from streamlit.testing.v1 import AppTest
 
-from analytics import timeline
-from analytics.charts import timeline as charts
-from analytics.engine import Options
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics import timeline
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
+from analytics.present.charts import timeline as charts
 from tests import apptest
 from tests.apptest import charts_of, values
 

@@ -13,7 +13,7 @@ from builders import unescape, votes_for, write_bundle
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from analytics import archive
+from analytics.inputs import archive
 from pages import ui
 
 ROOT = Path(__file__).resolve().parent.parent

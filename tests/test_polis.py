@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.polis import ATTRIBUTION, find_files
-from analytics.sources import open_source
+from analytics.consultations.polis import ATTRIBUTION, find_files
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 

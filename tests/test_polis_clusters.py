@@ -1,10 +1,10 @@
-"""PolisClustering on small planted matrices (analytics/polis_clusters.py)."""
+"""PolisClustering on small planted matrices (analytics/metrics/polis_clusters.py)."""
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analytics.polis_clusters import (
+from analytics.metrics.polis_clusters import (
     PolisClustering,
     dated_options,
     in_conversation,

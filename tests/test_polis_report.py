@@ -1,4 +1,4 @@
-"""Polis's report statistics (analytics/polis_report.py) against values computed by hand on
+"""Polis's report statistics (analytics/metrics/polis_report.py) against values computed by hand on
 a small planted conversation: three groups of 20 voters, ten statements.
 
 Every group saw every statement (20 votes per cell). Votes per cell, (agree, disagree,
@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pytest
 
-from analytics import groups, polis_report
+from analytics.metrics import groups, polis_report
 
 A = [(18, 1, 1), (17, 2, 1), (2, 16, 2), (14, 4, 2), (6, 4, 10), (4, 14, 2), (1, 18, 1),
      (16, 2, 2), (3, 15, 2), (14, 2, 4)]
@@ -233,7 +233,7 @@ def test_areas_of_uncertainty_by_hand():
     assert polis_report.uncertainty(PASSED, SEEN, excluded=[4])[0]["index"] == 3
 
 
-# -- hulls and the statement table (analytics/groups.py) -------------------------------------
+# -- hulls and the statement table (analytics/metrics/groups.py) -----------------------------
 
 def test_hulls_outline_each_group():
     positions = {"x": [0, 2, 2, 0, 1, 5, 6, 7], "y": [0, 0, 2, 2, 1, 5, 5, 5],

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.errors import InputError
-from analytics.makeorg import to_makeorg
-from analytics.published import detect_language, join_label
-from analytics.sources import open_source
+from analytics.consultations.published import detect_language, join_label
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.present.makeorg import to_makeorg
 
 ROOT = Path(__file__).resolve().parent.parent
 

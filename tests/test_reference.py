@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analytics import reference
+from analytics.inputs import reference
 from analytics.vocabulary import AGE_BANDS
 
 REGIONS = {

@@ -1,4 +1,4 @@
-"""The full report (analytics.report): one self-contained HTML file, every piece of user
+"""The full report (analytics.present.report): one self-contained HTML file, every piece of user
 text escaped, the key figures, both languages, privacy, the CLI; and, when Chromium is
 available, the file opened offline with every chart drawn and no request made."""
 
@@ -10,10 +10,10 @@ import pytest
 from builders import write_bundle
 
 from analytics import i18n
-from analytics.engine import Options
-from analytics.report import build_report, d3_geojson
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
+from analytics.present.report import build_report, d3_geojson
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from analytics import scoring
+from analytics.metrics import scoring
 from analytics.vocabulary import COUNT_KEYS
 
 

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from builders import write_bundle
 
-from analytics import segments, stats
-from analytics.charts import segments as charts
-from analytics.engine import Options
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.metrics import segments, stats
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
+from analytics.present.charts import segments as charts
 
 # Groups of participants: (prefix, size, gender, age, région)
 GROUPS = [

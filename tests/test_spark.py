@@ -21,10 +21,10 @@ from builders import write_bundle, write_table
 
 from analytics import cli
 from analytics import spark as spark_engine
-from analytics.engine import Options
-from analytics.errors import InputError
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
 
 # PySpark's own warnings about pandas 3 (its conversions are what these tests check).
 pytestmark = [pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
@@ -339,7 +339,7 @@ def test_spark_is_an_optional_extra():
 def _found_set():
     import pandas as pd
 
-    from analytics.found_ideas import IdeaSet
+    from analytics.metrics.found_ideas import IdeaSet
 
     ideas = pd.DataFrame({"idea_id": ["F1", "F2"], "name": ["Trouvée un", "Trouvée deux"],
                           "axis": ["Axe", "Axe"], "keywords": [["a"], ["b"]],

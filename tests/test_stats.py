@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from analytics import stats
+from analytics.metrics import stats
 
 
 def test_wilson_half_of_a_hundred():

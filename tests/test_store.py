@@ -1,4 +1,4 @@
-"""The consultation cache (analytics.store): a bundle validated once, kept as a DuckDB
+"""The consultation cache (analytics.store.cache): a bundle validated once, kept as a DuckDB
 file, reopened read-only, rebuilt when its input changes or the file is damaged."""
 
 import errno
@@ -10,9 +10,10 @@ import stat
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import sources, store
-from analytics.engine import Options
-from analytics.segment import Segment
+from analytics.consultations import source as sources
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
+from analytics.store import cache as store
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_a_corrupt_cache_file_is_discarded_and_rebuilt(tmp_path, cache, damage, 
     data = target.read_bytes()
     target.write_bytes({"garbage": b"not a database" * 1000, "truncated": data[:len(data) // 3],
                         "empty": b""}[damage])
-    with caplog.at_level(logging.WARNING, logger="analytics.store"):
+    with caplog.at_level(logging.WARNING, logger="analytics.store.cache"):
         source = sources.open_source(bundle, cached=True)
     assert source.results() == expected
     assert "discarding the consultation cache" in caplog.text
@@ -143,7 +144,7 @@ def test_a_read_only_cache_folder_falls_back_to_memory_with_a_warning(tmp_path, 
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(root))
         monkeypatch.setattr(store, "probe", read_only)
     try:
-        with caplog.at_level(logging.WARNING, logger="analytics.store"):
+        with caplog.at_level(logging.WARNING, logger="analytics.store.cache"):
             source = sources.open_source(bundle, cached=True)
     finally:
         cache.chmod(stat.S_IRWXU)

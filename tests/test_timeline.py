@@ -16,12 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 from builders import CONSULTATION, write_bundle, write_table
 
-from analytics import timeline
-from analytics.errors import InputError
-from analytics.found_ideas.ideaset import IdeaSet
-from analytics.segment import Segment
-from analytics.sources import open_source
-from analytics.stats import wilson_interval
+from analytics.consultations.source import open_source
+from analytics.inputs.errors import InputError
+from analytics.metrics import timeline
+from analytics.metrics.found_ideas.ideaset import IdeaSet
+from analytics.metrics.segment import Segment
+from analytics.metrics.stats import wilson_interval
 
 VOTE_COLUMNS = ["proposal_id", "participant_id", "vote", "qualification", "voted_at"]
 PROPOSALS = [{"proposal_id": "p1", "content": "Il faut A", "created_at": ""},
@@ -230,7 +230,7 @@ def test_the_segment_of_the_options_applies_to_the_timeline(tmp_path):
 
 
 def source_options(segment):
-    from analytics.engine import Options
+    from analytics.metrics.engine import Options
 
     return Options(segment=segment)
 
@@ -399,7 +399,7 @@ def test_every_polis_conversation_equals_a_count_from_its_votes_csv(shared_data)
 
 
 def source_ideas_none():
-    from analytics.engine import Options
+    from analytics.metrics.engine import Options
 
     return Options(ideas="none")
 

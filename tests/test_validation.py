@@ -7,8 +7,8 @@ import sys
 import pytest
 from builders import write_bundle, write_table
 
-from analytics.bundle import load_bundle
-from analytics.errors import MAX_ISSUES_PER_FILE, InputError
+from analytics.inputs.bundle import load_bundle
+from analytics.inputs.errors import MAX_ISSUES_PER_FILE, InputError
 
 PROPOSALS = [
     {"proposal_id": "p1", "content": "Il faut A", "author_name": "Ana", "author_age": "25",

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics import reference, weighting
-from analytics.engine import Options
-from analytics.segment import Segment
-from analytics.sources import open_source
+from analytics.consultations.source import open_source
+from analytics.inputs import reference
+from analytics.metrics import weighting
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
 
 GENDER = {"F": 50, "M": 50}
 AGE = {"young": 50, "old": 50}

@@ -8,8 +8,8 @@ from functools import cache
 
 import numpy as np
 
-from analytics import reference
 from analytics.demo import recipe
+from analytics.inputs import reference
 
 
 @dataclass(frozen=True)

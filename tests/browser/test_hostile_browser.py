@@ -186,8 +186,8 @@ def test_right_to_left_text_is_isolated(tab, app_url):
 
 
 def test_report_keeps_hostile_text_inert(chrome, hostile_folder, tmp_path):
-    from analytics.report import build_report
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
+    from analytics.present.report import build_report
 
     report = tmp_path / "rapport.html"
     report.write_text(build_report(open_source(hostile_folder / "hostile"), "fr"),

@@ -4,7 +4,7 @@ definitions below (nothing big is committed).
 A case is a broken bundle, results file, proposal export, Polis export or archive,
 with the message every entry point must give for it: the command line (stderr,
 exit code 2), `open_source` (InputError) and the upload page (an error box).
-Messages are the Issue format of analytics/errors.py: file, row, column, reason,
+Messages are the Issue format of analytics/inputs/errors.py: file, row, column, reason,
 expected, found.
 
 The "2 GB" files are sparse (a few kilobytes of data, then a hole): they cost no
@@ -487,8 +487,8 @@ def upload_payload(path: Path) -> tuple[str, bytes]:
 
 
 def main(out: Path) -> None:
-    from analytics.errors import InputError
-    from analytics.sources import open_source
+    from analytics.consultations.source import open_source
+    from analytics.inputs.errors import InputError
 
     for item in CASES:
         path = build_case(item, out)
