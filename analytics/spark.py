@@ -50,7 +50,7 @@ from analytics.consultations.source import VoteSource
 from analytics.inputs import bundle as bundle_rules
 from analytics.inputs import jsontext
 from analytics.inputs.errors import InputError, Issue, IssueCollector
-from analytics.inputs.geography import normalise_commune_code
+from analytics.inputs.reference import normalise_commune_code
 from analytics.inputs.tables import RawTable, literal
 from analytics.metrics.engine import PARTICIPATION_CELLS_SQL
 from analytics.metrics.timeline import local_time_sql, timezone_of

@@ -722,7 +722,7 @@ def _normalise_participants(con, kind: str, raw: RawTable | None, french: bool) 
 
 def commune_code_sql(column: str, french: bool) -> str:
     """INSEE commune codes on five characters in France ("1001" -> "01001"), as
-    analytics.inputs.geography.normalise_commune_code does for boundaries."""
+    analytics.inputs.reference.normalise_commune_code does for boundaries."""
     if not french:
         return column
     return (f"CASE WHEN regexp_full_match({column}, '[0-9]{{1,4}}') THEN lpad({column}, 5, '0') "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandas as pd
 
 from analytics.inputs.errors import Issue, IssueCollector
 from analytics.inputs.limits import too_big
+from analytics.inputs.reference import normalise_commune_code
 
 # boundaries.level -> the participants' column holding each participant's area code and the
 # participation dimension of the results. A district (a city's neighbourhood) is the finest
@@ -41,8 +41,6 @@ WEB_BUDGET_BYTES = 1_000_000
 DECIMALS = 5                      # about 1 m: more is invisible on a web map
 BYTES_PER_POINT = 22              # "[7.01234,51.01234]," in the GeoJSON
 TOLERANCES = (0.0, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
-COMMUNE_CODE = re.compile(r"\d{1,4}")
-CORSICAN_COMMUNE = re.compile(r"2[ab]\d{3}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,23 +69,6 @@ class Geography:
 
 def participant_column(level: str) -> str:
     return LEVELS[level][0]
-
-
-def normalise_commune_code(value, french: bool = True) -> str | None:
-    """INSEE commune code as five characters in France ("1001" -> "01001", "2a004" ->
-    "2A004"); anything else stripped text."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    if not text:
-        return None
-    if french and COMMUNE_CODE.fullmatch(text):
-        return text.zfill(5)
-    if french and CORSICAN_COMMUNE.fullmatch(text):
-        return text.upper()
-    return text     # a neighbourhood's own code ("district" level) is kept as given
 
 
 def code_normaliser(level: str, french: bool):

@@ -119,6 +119,27 @@ def code_text(value) -> str | None:
     return _code_text(value)
 
 
+COMMUNE_CODE = re.compile(r"\d{1,4}")
+CORSICAN_COMMUNE = re.compile(r"2[ab]\d{3}", re.IGNORECASE)
+
+
+def normalise_commune_code(value, french: bool = True) -> str | None:
+    """INSEE commune code as five characters in France ("1001" -> "01001", "2a004" ->
+    "2A004"); anything else stripped text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text:
+        return None
+    if french and COMMUNE_CODE.fullmatch(text):
+        return text.zfill(5)
+    if french and CORSICAN_COMMUNE.fullmatch(text):
+        return text.upper()
+    return text     # a neighbourhood's own code ("district" level) is kept as given
+
+
 def normalize_region_code(value) -> str | None:
     """INSEE région code as two characters ("1" -> "01"); overseas départements give their
     région ("971" -> "01"); missing -> None; anything else is returned unchanged as text."""
@@ -221,8 +242,6 @@ def _share_key(dimension: str, label) -> str | None:
     if dimension == "department":
         return normalize_departement_code(text)
     if dimension == "commune":
-        from analytics.inputs.geography import normalise_commune_code
-
         return normalise_commune_code(text)
     if dimension == "age_band":
         return re.sub(r"\b0+(\d)", r"\1", text.replace(" ", ""))
@@ -317,8 +336,6 @@ def _commune_index() -> dict[str, tuple[str, str]]:
 
 
 def commune_name(code) -> str | None:
-    from analytics.inputs.geography import normalise_commune_code
-
     found = _commune_index().get(normalise_commune_code(code))
     return found[0] if found else None
 
@@ -335,8 +352,6 @@ def commune_boundaries(codes) -> dict:
     """GeoJSON FeatureCollection (EPSG:4326, real positions, ``id`` = INSEE code) of the
     communes of the départements `codes` lie in; only the communes `codes` themselves when
     they span more than MAX_WHOLE_DEPARTEMENTS départements."""
-    from analytics.inputs.geography import normalise_commune_code
-
     wanted = {normalise_commune_code(code) for code in codes} - {None}
     index = _commune_index()
     departements = sorted({index[code][1] for code in wanted if code in index})

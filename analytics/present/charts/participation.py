@@ -194,7 +194,7 @@ def reference_layer(level: str, results: dict | None = None) -> Layer:
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     if level == "commune":
-        from analytics.inputs.geography import normalise_commune_code
+        from analytics.inputs.reference import normalise_commune_code
 
         rows = ((results or {}).get("participation") or {}).get("commune") or []
         geojson = reference.commune_boundaries([row.get("label") for row in rows])
