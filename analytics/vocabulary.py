@@ -47,3 +47,14 @@ def age_band(age: int | None) -> str | None:
         if age >= low and (high is None or age <= high):
             return label
     return None
+
+
+def ordered_labels(dimension: str, labels: list[str]) -> list[str]:
+    if dimension == "gender":
+        order = list(GENDERS)
+    elif dimension == "age_band":
+        order = [label for label, _, _ in AGE_BANDS]
+    else:
+        order = []
+    known = [label for label in order if label in labels]
+    return known + sorted(label for label in labels if label not in order)

@@ -205,7 +205,7 @@ class VoteSource(Source):
     def segment_values(self) -> dict[str, dict[str, str]]:
         """The values each segment filter offers, with their labels."""
         from analytics.inputs import reference
-        from analytics.metrics.engine import ordered_labels
+        from analytics.vocabulary import ordered_labels
 
         values = {}
         for dimension, column in (("gender", "gender"), ("age_band", "age_band"),

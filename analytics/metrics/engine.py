@@ -17,13 +17,12 @@ import pandas as pd
 
 from analytics.inputs.tables import literal
 from analytics.metrics import scoring
-from analytics.metrics.segment import Segment
+from analytics.metrics.segment import Segment, segment_votes
 from analytics.vocabulary import (
-    AGE_BANDS,
     COUNT_KEYS,
-    GENDERS,
     MIN_SEGMENT_PARTICIPANTS,
     QUALIFICATION_KEYS,
+    ordered_labels,
 )
 
 if TYPE_CHECKING:
@@ -68,21 +67,6 @@ class FoundIdeas:
 
 
 # -- SQL ------------------------------------------------------------------------------------
-
-def segment_votes(segment: Segment, weighted: bool = False) -> str:
-    """The votes relation, restricted to a segment's participants (with each
-    voter's `weight` when weighted)."""
-    if weighted:
-        condition = "" if segment.is_everyone else (
-            f"JOIN participants p ON p.participant_id = v.participant_id "
-            f"WHERE {segment.where('p')}")
-        return (f"(SELECT v.*, w.weight FROM votes v JOIN weights w "
-                f"ON w.participant_id = v.participant_id {condition})")
-    if segment.is_everyone:
-        return "votes"
-    return (f"(SELECT v.* FROM votes v JOIN participants p "
-            f"ON p.participant_id = v.participant_id WHERE {segment.where('p')})")
-
 
 def proposal_counts_sql(segment: Segment, weighted: bool = False) -> str:
     """Counts per proposal (sums of weights when weighted) and `raw_n`, the
@@ -585,17 +569,6 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
             items.append(item)
         result[dimension] = items
     return result
-
-
-def ordered_labels(dimension: str, labels: list[str]) -> list[str]:
-    if dimension == "gender":
-        order = list(GENDERS)
-    elif dimension == "age_band":
-        order = [label for label, _, _ in AGE_BANDS]
-    else:
-        order = []
-    known = [label for label in order if label in labels]
-    return known + sorted(label for label in labels if label not in order)
 
 
 def _unknown(rows: pd.DataFrame) -> dict:

@@ -33,9 +33,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import polis_report
-from analytics.metrics.engine import segment_votes
 from analytics.metrics.polis_clusters import BASE_K, PolisClustering
-from analytics.metrics.segment import Segment
+from analytics.metrics.segment import Segment, segment_votes
 from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS
 
 # Polis: a participant is clustered once they voted on min(7, comments) comments.

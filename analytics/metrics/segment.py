@@ -47,3 +47,18 @@ class Segment:
 
     def __str__(self) -> str:
         return ",".join(f"{k}={v}" for k, v in self.items())
+
+
+def segment_votes(segment: Segment, weighted: bool = False) -> str:
+    """The votes relation, restricted to a segment's participants (with each
+    voter's `weight` when weighted)."""
+    if weighted:
+        condition = "" if segment.is_everyone else (
+            f"JOIN participants p ON p.participant_id = v.participant_id "
+            f"WHERE {segment.where('p')}")
+        return (f"(SELECT v.*, w.weight FROM votes v JOIN weights w "
+                f"ON w.participant_id = v.participant_id {condition})")
+    if segment.is_everyone:
+        return "votes"
+    return (f"(SELECT v.* FROM votes v JOIN participants p "
+            f"ON p.participant_id = v.participant_id WHERE {segment.where('p')})")

@@ -52,7 +52,7 @@ import pandas as pd
 from analytics.inputs.tables import literal
 from analytics.metrics import stats
 from analytics.metrics.segment import COLUMNS, Segment
-from analytics.vocabulary import COUNT_KEYS, MIN_SEGMENT_PARTICIPANTS
+from analytics.vocabulary import COUNT_KEYS, MIN_SEGMENT_PARTICIPANTS, ordered_labels
 
 DIMENSIONS = ("gender", "age_band", "region")
 EVERYONE = Segment()
@@ -212,8 +212,6 @@ def _cells(frame: pd.DataFrame, dimension: str, weighted: bool, country: str) ->
 
 
 def _order(dimension: str, values: list) -> list:
-    from analytics.metrics.engine import ordered_labels
-
     return ordered_labels(dimension, [v for v in values if v is not None])
 
 

@@ -27,8 +27,8 @@ import pandas as pd
 
 from analytics.inputs.errors import Issue, IssueCollector
 from analytics.inputs.tables import literal
-from analytics.metrics.segment import Segment
-from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS
+from analytics.metrics.segment import Segment, segment_votes
+from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS, ordered_labels
 
 EVERYONE = Segment()
 FREQUENCIES = ("day", "week")
@@ -150,8 +150,6 @@ def local_days(texts: pd.Series, zone: str) -> pd.Series:
 # -- queries --------------------------------------------------------------------------------
 
 def _votes(segment: Segment) -> str:
-    from analytics.metrics.engine import segment_votes
-
     return segment_votes(segment)
 
 
@@ -389,7 +387,6 @@ def composition_over_time(source, dimension: str, segment: Segment = EVERYONE,
     of the period's votes whose voter has a known value). A (period, label) cell with
     fewer than 10 distinct participants has votes, participants and share NaN."""
     from analytics.inputs import reference
-    from analytics.metrics.engine import ordered_labels
 
     _check_frequency(frequency)
     if dimension not in DIMENSION_COLUMNS:
