@@ -49,11 +49,11 @@ import pandas as pd
 from analytics.consultations.source import VoteSource
 from analytics.inputs import bundle as bundle_rules
 from analytics.inputs import jsontext
+from analytics.inputs.bundle import PARTICIPATION_CELLS_SQL
 from analytics.inputs.errors import InputError, Issue, IssueCollector
 from analytics.inputs.reference import normalise_commune_code
 from analytics.inputs.tables import RawTable, literal
-from analytics.metrics.engine import PARTICIPATION_CELLS_SQL
-from analytics.metrics.timeline import local_time_sql, timezone_of
+from analytics.inputs.times import local_time_sql, timezone_of
 
 # PySpark warns on every toPandas() that it does not fully support pandas 3 (and uses
 # a deprecated pandas keyword); the conversions used here (strings, integers, doubles,

@@ -530,7 +530,7 @@ CELLS_WITHOUT_DAY_SQL = """
 
 def _cells_seconds(source) -> dict:
     """Time (best of 2) to make participation_cells with and without the day."""
-    from analytics.metrics.engine import PARTICIPATION_CELLS_SQL
+    from analytics.inputs.bundle import PARTICIPATION_CELLS_SQL
 
     found = {}
     for key, sql in (("cells_with_day", PARTICIPATION_CELLS_SQL),

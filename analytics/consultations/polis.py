@@ -41,11 +41,11 @@ import re
 from pathlib import Path
 
 from analytics.consultations.source import VoteSource
-from analytics.inputs.bundle import Rule, _apply_rules, new_connection
+from analytics.inputs.bundle import PARTICIPATION_CELLS_SQL, Rule, _apply_rules, new_connection
 from analytics.inputs.errors import InputError, Issue, IssueCollector
 from analytics.inputs.limits import check_size
 from analytics.inputs.tables import RawTable, quote, read_table
-from analytics.metrics.engine import DEFAULT_OPTIONS, PARTICIPATION_CELLS_SQL, Options
+from analytics.metrics.engine import DEFAULT_OPTIONS, Options
 
 ATTRIBUTION = ("Data was gathered using the Polis software (compdemocracy.org/polis) and is "
                "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy "

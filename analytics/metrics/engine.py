@@ -93,31 +93,6 @@ def idea_voters_sql(segment: Segment, links: str = "proposals") -> str:
             f"WHERE pr.idea_id IS NOT NULL GROUP BY pr.idea_id")
 
 
-# Voters per cell of the participation table (gender, age band, région, département,
-# and whether the voter is in the participants table), with their votes. Made once when
-# a bundle is loaded (analytics.inputs.bundle, analytics.spark): participation for everyone and
-# for any segment (segments filter on these same columns) is then a sum over a few
-# thousand rows instead of a GROUP BY of every vote by voter and a join per query.
-# Cells are also split by `first_day`, the local day of their voters' first timed vote
-# (NULL: voters without any), so that new participants per day, for everyone or a
-# segment, are a sum over cells too (analytics.metrics.timeline); `votes` stay each cell's
-# votes of every day. One min() in the pass the load already makes: about 1 s more at
-# 10M votes, where splitting the votes themselves by day cost 6 s (README, Timeline).
-PARTICIPATION_CELLS_SQL = """
-    WITH per_participant AS (
-        SELECT participant_id, count(*) AS votes, min(voted_at) AS first_vote
-        FROM votes GROUP BY participant_id
-    )
-    SELECT p.gender, p.age_band, p.region_code, p.department_code, p.commune_code,
-           p.participant_id IS NOT NULL AS known, CAST(pp.first_vote AS DATE) AS first_day,
-           count(*) AS participants, sum(pp.votes) AS votes
-    FROM per_participant pp
-    LEFT JOIN participants p ON p.participant_id = pp.participant_id
-    GROUP BY p.gender, p.age_band, p.region_code, p.department_code, p.commune_code,
-             p.participant_id IS NOT NULL, CAST(pp.first_vote AS DATE)
-"""
-
-
 def participation_sql(segment: Segment, weighted: bool = False) -> str:
     if not weighted:
         return f"""
@@ -334,7 +309,7 @@ def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[dic
 
 
 def _consultation(meta: dict) -> dict:
-    from analytics.metrics.timeline import timezone_of
+    from analytics.inputs.times import timezone_of
 
     keys = ("slug", "title", "question", "language", "country", "start_date", "end_date",
             "context", "partners", "source_url")
