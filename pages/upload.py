@@ -13,6 +13,7 @@ from analytics import i18n
 from analytics.consultations import catalog
 from analytics.inputs import archive
 from analytics.inputs.errors import InputError
+from analytics.inputs.titles import slugify
 from pages import ui
 
 TEXT = {
@@ -95,7 +96,7 @@ def unique_id(name: str) -> str:
     taken = {entry.id for entry in ui.consultations()}
     plain = unicodedata.normalize("NFKD", Path(name).stem)
     plain = "".join(c for c in plain if not unicodedata.combining(c))   # "égalité" -> "egalite"
-    base = "upload-" + catalog.slugify(plain)
+    base = "upload-" + slugify(plain)
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from analytics.inputs import jsontext, limits
 from analytics.inputs.errors import InputError
+from analytics.inputs.titles import slugify
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FOLDER = ROOT / "data" / "consultations"
@@ -77,7 +78,7 @@ def _candidates(root: Path):
 
 def _kind(path: Path) -> str | None:
     if path.is_dir():
-        from analytics.consultations.polis import find_files
+        from analytics.inputs.kinds import find_files
 
         if (path / "consultation.json").is_file():
             return "bundle"
@@ -164,7 +165,7 @@ def _published_head(path: Path) -> dict:
 
 
 def _polis_topic(path: Path) -> str | None:
-    from analytics.consultations.polis import find_files
+    from analytics.inputs.kinds import find_files
 
     summary = (find_files(path) or {}).get("summary")
     if summary is None:
@@ -184,10 +185,6 @@ def _polis_topic(path: Path) -> str | None:
 def humanize(name: str) -> str:
     text = re.sub(r"[-_.]+", " ", name).strip()
     return text[:1].upper() + text[1:]
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "consultation"
 
 
 def _mtime(path: Path) -> float:

@@ -27,12 +27,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.consultations import catalog
 from analytics.consultations.source import Source, idea_notes
 from analytics.inputs.bundle import Rule, _apply_rules, _integer_outside, listed, new_connection
 from analytics.inputs.errors import InputError, Issue, IssueCollector
 from analytics.inputs.limits import check_size
 from analytics.inputs.tables import RawTable, quote, read_table
+from analytics.inputs.titles import slugify
 from analytics.metrics.engine import (
     DEFAULT_OPTIONS,
     Options,
@@ -241,7 +241,7 @@ def open_export(path: str | Path) -> ExportSource:
     issues.raise_if_any()
     proposals = _proposals(con, columns, scale)
     meta = {
-        "slug": catalog.slugify(path.stem),
+        "slug": slugify(path.stem),
         "title": None,      # the export has none: analytics.inputs.titles
         "question": None,
         "language": _language([p["content"] for p in proposals[:500]]),

@@ -43,6 +43,7 @@ from pathlib import Path
 from analytics.consultations.source import VoteSource
 from analytics.inputs.bundle import PARTICIPATION_CELLS_SQL, Rule, _apply_rules, new_connection
 from analytics.inputs.errors import InputError, Issue, IssueCollector
+from analytics.inputs.kinds import find_files
 from analytics.inputs.limits import check_size
 from analytics.inputs.tables import RawTable, quote, read_table
 from analytics.metrics.engine import DEFAULT_OPTIONS, Options
@@ -76,50 +77,10 @@ KNOWN_CONVERSATIONS = {
     "scoop-hivemind.affordable-housing": "2017-scoop-hivemind-affordable-housing",
     "scoop-hivemind.taxes": "2018-scoop-hivemind-taxes",
 }
-FILES = ("comments", "votes", "summary", "participants-votes")
 REQUIRED = {"comments": ("comment-id", "comment-body"),
             "votes": ("comment-id", "voter-id", "vote"),
             "participants-votes": ("participant",)}
 EMPTY_COMMENT = "(empty comment)"
-
-
-def _file_kind(stem: str) -> str | None:
-    """Which export file a (lower-case) file stem names, with or without a prefix."""
-    for name in ("participants-votes", "participant-votes"):
-        if stem == name or stem.endswith("-" + name):
-            return "participants-votes"
-    for name in ("comments", "votes", "summary"):
-        if stem == name or stem.endswith("-" + name):
-            return name
-    return None
-
-
-def find_files(folder: Path) -> dict[str, Path] | None:
-    """comments/votes (required), summary and participants-votes files of a Polis
-    export in `folder`, named plainly or with a prefix ("...-comments.csv"); None
-    when not an export."""
-    if not folder.is_dir():
-        return None
-    found: dict[str, list[Path]] = {name: [] for name in FILES}
-    for path in folder.iterdir():
-        # A pipe or a link is kept (read_table refuses it by name), a folder is not.
-        if path.is_dir() or path.suffix.lower() != ".csv":
-            continue
-        kind = _file_kind(path.stem.lower())
-        if kind is not None:
-            found[kind].append(path)
-    plain = {name: [p for p in paths if p.stem.lower() in (name, "participant-votes")]
-             for name, paths in found.items()}
-    files = {}
-    for name, paths in found.items():
-        chosen = plain[name] or paths
-        if len(chosen) == 1:
-            files[name] = chosen[0]
-        elif len(chosen) > 1:
-            return None                      # ambiguous: several exports in one folder
-    if "comments" not in files or "votes" not in files:
-        return None
-    return files
 
 
 def read_summary(path: Path | None) -> dict[str, str]:
@@ -493,8 +454,8 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
 
 
 def _meta(con, folder: Path, summary: dict) -> dict:
-    from analytics.consultations import catalog
     from analytics.consultations.published import detect_language
+    from analytics.inputs.titles import slugify
 
     first, last = con.execute("""
         SELECT strftime(epoch_ms(CAST(min(ts) AS BIGINT)), '%Y-%m-%d'),
@@ -505,7 +466,7 @@ def _meta(con, folder: Path, summary: dict) -> dict:
     topic = summary.get("topic") or None
     description = summary.get("conversation-description") or None
     return {
-        "slug": catalog.slugify(folder.name),
+        "slug": slugify(folder.name),
         "title": topic,     # else derived (analytics.inputs.titles)
         "question": None,
         "language": detect_language([topic, description, *sample]),

@@ -29,11 +29,11 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from analytics.consultations import catalog
 from analytics.consultations.source import Source, idea_notes
 from analytics.inputs import jsontext, reference
 from analytics.inputs.errors import InputError, Issue, IssueCollector
 from analytics.inputs.limits import check_size
+from analytics.inputs.titles import slugify
 from analytics.metrics.engine import DEFAULT_OPTIONS, Options
 
 # -- language -------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ def _consultation(data: dict, stem: str, texts: list[str], participation: dict) 
     french_places = any(row.get("code") for dim in ("region", "department")
                         for row in participation.get(dim, []))
     return {
-        "slug": catalog.slugify(stem),
+        "slug": slugify(stem),
         "title": data.get("title") or None,     # else derived (analytics.inputs.titles)
         "question": question,
         "language": data.get("language") or detect_language(texts, _hint_from_name(stem)),

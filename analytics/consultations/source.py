@@ -18,6 +18,7 @@ import pandas as pd
 from analytics.inputs.bundle import load_bundle
 from analytics.inputs.errors import InputError, Issue
 from analytics.inputs.geography import add_per_inhabitant
+from analytics.inputs.kinds import find_files, looks_like_bundle
 from analytics.inputs.limits import check_file
 from analytics.metrics.engine import DEFAULT_OPTIONS, FoundIdeas, Options, compute_results
 
@@ -373,17 +374,9 @@ def _cached_source(folder: Path, target: Path, key: str, *,
     return source
 
 
-def looks_like_bundle(folder: Path) -> bool:
-    """A folder with a proposals table is a vote-level bundle, even when its
-    consultation.json is missing."""
-    return any((folder / f"proposals{ext}").is_file() for ext in (".csv", ".parquet"))
-
-
 def detect_kind(path: Path) -> str:
     """bundle | polis | published | opendata | zip; InputError when unrecognised."""
     if path.is_dir():
-        from analytics.consultations.polis import find_files
-
         if (path / "consultation.json").is_file():
             return "bundle"
         if find_files(path) is not None:

@@ -127,8 +127,7 @@ def extract_for_reading(path: Path) -> Path:
 def content_of(folder: Path, name: str) -> Path:
     """The input an extracted archive holds: the folder itself when it is a bundle
     or a Polis export, or the one results JSON / proposal CSV it contains."""
-    from analytics.consultations.polis import find_files
-    from analytics.consultations.source import looks_like_bundle
+    from analytics.inputs.kinds import find_files, looks_like_bundle
 
     if ((folder / "consultation.json").is_file() or find_files(folder) is not None
             or looks_like_bundle(folder)):

@@ -126,3 +126,7 @@ def apply(consultation: dict, path: Path, kind: str, *, has_own_title: bool) -> 
         name = path.stem if path.is_file() else path.name
         consultation["title"] = derived_title(consultation, kind, name)
     return consultation
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "consultation"
