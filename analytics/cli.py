@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
 
     source = open_source(args.path, materialize=False)
     for warning in source.warnings:
@@ -159,7 +159,7 @@ def _validate(args) -> int:
 
 
 def _results(args) -> int:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.present.makeorg import to_makeorg
 
     segment = _segment(args)
@@ -187,7 +187,7 @@ def _results(args) -> int:
 
 
 def _ideas(args) -> int:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
 
     source = open_source(args.path, materialize=False)
     idea_set = _with_progress(source.found_ideas, n_ideas=args.ideas)
@@ -214,7 +214,7 @@ def _segment(args) -> Segment:
 
 
 def _groups(args) -> int:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.metrics import groups
 
     segment = _segment(args)
@@ -286,7 +286,7 @@ def _open_spark(args):
 
 
 def _report(args) -> int:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.present.report import build_report
 
     segment = _segment(args)

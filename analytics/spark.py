@@ -246,7 +246,7 @@ def open_spark(path, spark=None, *, validation: str = "auto", cache: bool = True
 
 def _local_bundle(path: Path) -> Path:
     """A local bundle folder (a .zip is extracted); InputError for other inputs."""
-    from analytics.consultations.source import detect_kind
+    from analytics.consultations.open import detect_kind
 
     kind = detect_kind(path)
     if kind == "zip":

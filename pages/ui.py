@@ -17,7 +17,7 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.consultations import catalog
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.metrics.segment import Segment

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs import archive
 from analytics.inputs.errors import InputError
 

@@ -5,7 +5,7 @@ from builders import votes_for, write_bundle
 
 from analytics import cli
 from analytics.bench import votes as bench
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.demo import generate
 from analytics.metrics.engine import Options
 

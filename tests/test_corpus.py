@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import cli
 from analytics.consultations import catalog
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.demo import DEFAULT_DEMO_DIR
 from analytics.inputs import archive
 from analytics.inputs.errors import InputError

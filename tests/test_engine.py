@@ -8,7 +8,7 @@ import sys
 import pytest
 from builders import write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs import reference
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment

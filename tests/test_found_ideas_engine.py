@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics import found_ideas
 from analytics.metrics.engine import Options
 from analytics.metrics.found_ideas import IdeaSet

@@ -14,7 +14,7 @@ import pytest
 import shapely
 from builders import write_bundle, write_table
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs import reference
 from analytics.inputs.bundle import load_bundle
 from analytics.inputs.errors import InputError

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from builders import write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics import groups, polis_report
 from analytics.metrics.groups import GroupOptions, Matrix
 from analytics.metrics.polis_clusters import PolisClustering

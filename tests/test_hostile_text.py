@@ -24,7 +24,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from analytics.consultations import catalog
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.present.charts import ideas as idea_charts
 from analytics.present.charts import style
 from analytics.present.export import FORMULA_STARTS, csv_bytes

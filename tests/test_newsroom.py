@@ -15,7 +15,7 @@ import pytest
 from apptest import ROOT, open_page, text_of
 
 from analytics.consultations import catalog
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
 from analytics.inputs import titles
 from analytics.inputs.errors import InputError

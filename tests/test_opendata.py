@@ -11,7 +11,7 @@ import pytest
 from builders import votes_for, write_bundle
 
 from analytics.consultations import opendata
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 

@@ -9,7 +9,7 @@ import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 from analytics.present.charts import proposals as charts

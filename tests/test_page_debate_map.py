@@ -10,7 +10,7 @@ from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
 from analytics import i18n
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.present.charts import debate as charts
 from analytics.present.charts import style
 from analytics.vocabulary import ZONES

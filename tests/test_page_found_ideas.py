@@ -14,7 +14,7 @@ import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics.found_ideas import IdeaSet
 from analytics.present.charts import ideas as idea_charts
 from pages import ui

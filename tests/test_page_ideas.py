@@ -9,7 +9,7 @@ import streamlit as st
 from builders import unescape, votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.present.charts import ideas as charts
 from tests.apptest import charts_of, metrics_of
 

@@ -56,7 +56,7 @@ def test_musterstadt_map_by_district_per_10000_inhabitants():
     # The districts' own outlines, sent with the chart (nothing fetched).
     assert len(spec["data"][0]["geojson"]["features"]) == 8
     assert spec["layout"]["map"]["style"] == "white-bg"
-    results = __import__("analytics.consultations.source", fromlist=["open_source"]).open_source(
+    results = __import__("analytics.consultations.open", fromlist=["open_source"]).open_source(
         EXAMPLE).results()
     counts = {row["label"]: row["participants"] for row in results["participation"]["commune"]}
     population = district_population()

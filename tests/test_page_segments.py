@@ -11,7 +11,7 @@ from builders import write_bundle
 from streamlit.testing.v1 import AppTest
 from test_segments import IDEAS, PEOPLE, PROPOSALS, VOTES
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from tests import apptest
 from tests.apptest import charts_of
 

@@ -15,7 +15,7 @@ import pytest
 from builders import write_table
 from streamlit.testing.v1 import AppTest
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics import timeline
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment

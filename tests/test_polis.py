@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from analytics.consultations.open import open_source
 from analytics.consultations.polis import ATTRIBUTION, find_files
-from analytics.consultations.source import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 

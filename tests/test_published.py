@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from analytics.consultations.open import open_source
 from analytics.consultations.published import detect_language, join_label
-from analytics.consultations.source import open_source
 from analytics.inputs.errors import InputError
 from analytics.present.makeorg import to_makeorg
 

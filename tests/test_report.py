@@ -10,7 +10,7 @@ import pytest
 from builders import write_bundle
 
 from analytics import i18n
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment
 from analytics.present.report import build_report, d3_geojson

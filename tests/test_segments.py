@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from builders import write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.metrics import segments, stats
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment

@@ -21,7 +21,7 @@ from builders import write_bundle, write_table
 
 from analytics import cli
 from analytics import spark as spark_engine
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment

@@ -10,7 +10,8 @@ import stat
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics.consultations import source as sources
+from analytics.consultations import open as sources
+from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment
 from analytics.store import cache as store
@@ -58,7 +59,7 @@ def test_cache_hit_gives_the_same_results_without_validating(tmp_path, cache, mo
     assert reopened.capabilities == built.capabilities
     # What the app creates later goes into memory, not into the read-only file.
     assert reopened.weighting() is not None
-    assert "weighting" in reopened.results(sources.Options(weighted=True))
+    assert "weighting" in reopened.results(Options(weighted=True))
 
 
 def test_a_changed_input_file_is_validated_again(tmp_path, cache):
@@ -76,7 +77,7 @@ def test_a_changed_file_that_breaks_the_bundle_is_reported_not_served(tmp_path, 
     sources.open_source(bundle, cached=True)
     with (bundle / "votes.csv").open("a", encoding="utf-8") as handle:
         handle.write("p1,u999,pour,\n")
-    with pytest.raises(sources.InputError, match="votes.csv, row 26, column vote"):
+    with pytest.raises(InputError, match="votes.csv, row 26, column vote"):
         sources.open_source(bundle, cached=True)
 
 

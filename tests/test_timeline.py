@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from builders import CONSULTATION, write_bundle, write_table
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
 from analytics.metrics import timeline
 from analytics.metrics.found_ideas.ideaset import IdeaSet

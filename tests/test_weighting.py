@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from builders import votes_for, write_bundle
 
-from analytics.consultations.source import open_source
+from analytics.consultations.open import open_source
 from analytics.inputs import reference
 from analytics.metrics import weighting
 from analytics.metrics.engine import Options

@@ -49,7 +49,7 @@ def _numeric_keys(values) -> np.ndarray:
 def measure(folder: Path, *, init: str = "k-means++", row_order: str = "polis",
             math: str = "current") -> dict:
     """One conversation: Polis's groups and ours."""
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.metrics import groups
     from analytics.metrics.polis_clusters import PolisClustering, dated_options, polis_row_order
     from analytics.metrics.segment import Segment

@@ -465,7 +465,7 @@ def cache_dir(bundle: Path) -> Path:
 
 
 def _prepare(name: str, path: Path):
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.store import cache as store
 
     if name in CACHE_STEPS:
@@ -487,7 +487,7 @@ def _prepare(name: str, path: Path):
 
 
 def _work(name: str, path: Path, prepared):
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
 
     if name == "scan":
         return _scan(path)
@@ -554,7 +554,7 @@ def run_step(name: str, path: Path) -> dict:
     measured = {"step": name, "seconds": time.perf_counter() - start,
                 "cpu": _cpu_seconds() - cpu, "peak_mb": _peak_mb()}
     if name in ("pandas", "polars"):
-        from analytics.consultations.source import open_source
+        from analytics.consultations.open import open_source
 
         differences = compare(open_source(path, materialize=False).results(), value)
         measured["differences"] = differences[:10]

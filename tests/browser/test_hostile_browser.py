@@ -186,7 +186,7 @@ def test_right_to_left_text_is_isolated(tab, app_url):
 
 
 def test_report_keeps_hostile_text_inert(chrome, hostile_folder, tmp_path):
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.present.report import build_report
 
     report = tmp_path / "rapport.html"

@@ -487,7 +487,7 @@ def upload_payload(path: Path) -> tuple[str, bytes]:
 
 
 def main(out: Path) -> None:
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.inputs.errors import InputError
 
     for item in CASES:

@@ -504,7 +504,7 @@ def build_case(item: ValueCase, root: Path) -> Path:
 def run_case(item: ValueCase, path: Path) -> dict:
     """Exit codes, stderr and results of `validate` and `results` on one case."""
     from analytics import cli
-    from analytics.consultations.source import open_source
+    from analytics.consultations.open import open_source
     from analytics.inputs.errors import InputError
 
     seen = {}
