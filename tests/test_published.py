@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from analytics.consultations.open import open_source
-from analytics.consultations.published import detect_language, join_label
+from analytics.consultations.published import join_label
 from analytics.inputs.errors import InputError
+from analytics.inputs.language import detect_language
 from analytics.present.makeorg import to_makeorg
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -256,7 +256,7 @@ def open_export(path: str | Path) -> ExportSource:
 
 
 def _language(texts: list[str]) -> str | None:
-    from analytics.consultations.published import detect_language
+    from analytics.inputs.language import detect_language
 
     return detect_language(texts)
 

@@ -454,7 +454,7 @@ def _build_relations(con, comments: RawTable, votes: RawTable) -> dict:
 
 
 def _meta(con, folder: Path, summary: dict) -> dict:
-    from analytics.consultations.published import detect_language
+    from analytics.inputs.language import detect_language
     from analytics.inputs.titles import slugify
 
     first, last = con.execute("""

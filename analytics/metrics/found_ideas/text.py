@@ -117,7 +117,7 @@ def detect_language(texts: list[str], hint: str | None = None) -> str:
     """The texts' language code: by script first, then by common words (the
     published-results reader's detector); `hint` breaks near ties; "en" when
     nothing can be told."""
-    from analytics.consultations.published import detect_language as by_words
+    from analytics.inputs.language import detect_language as by_words
 
     sample = [t for t in texts[:2000] if isinstance(t, str)]
     return script_language(sample) or by_words(sample, hint) or hint or "en"
