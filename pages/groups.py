@@ -7,6 +7,7 @@ from analytics import i18n
 from analytics.metrics import groups as opinion
 from analytics.metrics.groups import GroupOptions
 from analytics.metrics.segment import Segment
+from analytics.present.charts.groups import agreement_figure, map_figure, sizes_figure
 from pages import ui
 
 TEXT = {
@@ -388,11 +389,11 @@ for code in ("small_groups_hidden", "small_groups_figures_hidden"):
         st.info(text[code], icon=":material/visibility_off:")
 
 # The sections of Polis's report, in its order.
-fig, data = opinion.map_figure(result, lang)
+fig, data = map_figure(result, lang)
 if fig is not None:
     section("map")
     ui.chart(fig, data, key="groups-map", view=view, filename=prefix + text["filename_map"])
-fig, data = opinion.sizes_figure(result, lang)
+fig, data = sizes_figure(result, lang)
 if fig is not None:
     st.header(text["sizes"], anchor=False)
     ui.chart(fig, data, key="groups-sizes", view=view, filename=prefix + text["filename_sizes"])
@@ -407,7 +408,7 @@ else:
     for tab, group in zip(tabs, result["groups"], strict=True):
         with tab:
             representative_list(group)
-    fig, data = opinion.agreement_figure(result, lang)
+    fig, data = agreement_figure(result, lang)
     if fig is not None:
         ui.chart(fig, data, key="groups-agreement", view=view,
                  filename=prefix + text["filename_agreement"])

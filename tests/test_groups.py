@@ -15,6 +15,7 @@ from analytics.metrics import groups, polis_report
 from analytics.metrics.groups import GroupOptions, Matrix
 from analytics.metrics.polis_clusters import PolisClustering
 from analytics.metrics.segment import Segment
+from analytics.present.charts.groups import agreement_figure, map_figure
 
 VOTE_NAMES = {1: "agree", -1: "disagree", 0: "neutral"}
 
@@ -343,12 +344,12 @@ def test_figures_escape_proposal_text(tmp_path):
     for items in result["representative"].values():
         for item in items:
             item["content"] = "<b>bold</b> <script>alert(1)</script>"
-    fig, table = groups.agreement_figure(result, "fr")
+    fig, table = agreement_figure(result, "fr")
     spec = fig.to_json()
     assert "<script>" not in spec and "<b>bold" not in spec
     assert "&lt;script&gt;" in spec
     assert table.iloc[0, 0] == "<b>bold</b> <script>alert(1)</script>"   # tables keep text
-    fig, table = groups.map_figure(result, "en")
+    fig, table = map_figure(result, "en")
     assert len(fig.data) == 2 and list(table.columns[:2]) == ["Group", "Participants"]
 
 

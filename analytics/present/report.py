@@ -607,6 +607,7 @@ def _participation_section(builder: Builder, results: dict, geography=None) -> N
 
 def _groups_section(builder: Builder, source, options: Options) -> None:
     from analytics.metrics import groups as opinion
+    from analytics.present.charts.groups import agreement_figure, map_figure
 
     lang, w = builder.lang, words(builder.lang)
     capabilities = getattr(source, "capabilities", frozenset())
@@ -631,9 +632,9 @@ def _groups_section(builder: Builder, source, options: Options) -> None:
         parts.append('<p class="warning">' + esc(w["groups_no_structure"].format(
             explained=i18n.percent(100 * codes["no_structure"]["explained"], lang, 1),
             shuffled=i18n.percent(100 * codes["no_structure"]["shuffled"], lang, 1))) + "</p>")
-    fig, data = opinion.map_figure(result, lang)
+    fig, data = map_figure(result, lang)
     parts.append(builder.figure(fig, data, name="groups-map"))
-    fig, data = opinion.agreement_figure(result, lang)
+    fig, data = agreement_figure(result, lang)
     parts.append(builder.figure(fig, data, name="groups-agreement"))
     for group in result["groups"]:
         items = result["representative"].get(group["group"]) or []

@@ -1,0 +1,175 @@
+"""The opinion groups' figures (analytics.metrics.groups computes the groups): the map
+of participants, the groups' sizes, each group's agreement with the representative
+proposals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.metrics.groups import agreement_rows
+
+FIGURE_TEXT = {
+    "fr": {"map_title": "Les participants placés selon leurs votes<br>(un point par participant)",
+           "axis": "Axe {n} ({share} de la variation des votes)", "group": "Groupe {g}",
+           "sizes_title": "Nombre de participants par groupe d'opinion",
+           "participants": "Participants", "share": "Part",
+           "agreement_title": "Part de « D'accord » dans chaque groupe,<br>sur les "
+                              "propositions qui les distinguent",
+           "agree_share": "D'accord (%)", "few": "moins de 10 votes dans ce groupe",
+           "votes": "votes", "representative_of": "représentative du groupe {g}"},
+    "en": {"map_title": "Participants placed by their votes<br>(one dot per participant)",
+           "axis": "Axis {n} ({share} of the variation in votes)", "group": "Group {g}",
+           "sizes_title": "Participants per opinion group",
+           "participants": "Participants", "share": "Share",
+           "agreement_title": "Share of “Agree” in each group,<br>on the proposals that set "
+                              "them apart",
+           "agree_share": "Agree (%)", "few": "fewer than 10 votes in this group",
+           "votes": "votes", "representative_of": "representative of group {g}"},
+}
+
+
+def group_colors(result: dict) -> dict[str, str]:
+    from analytics.present.charts import style
+
+    return {item["group"]: style.SERIES[i % len(style.SERIES)]
+            for i, item in enumerate(result["groups"])}
+
+
+def map_figure(result: dict, lang: str):
+    """Scatter of participants coloured by group; (None, table) when there is none.
+    The table is the group summary (size, centre), not participant rows."""
+    import plotly.graph_objects as go
+
+    from analytics import i18n
+    from analytics.present.charts import style
+
+    t = FIGURE_TEXT[i18n.language_of(lang)]
+    positions = pd.DataFrame(result["positions"], columns=["x", "y", "group"])
+    summary = group_table(result, lang)
+    if positions.empty:
+        return None, summary
+    colors = group_colors(result)
+    fig = go.Figure()
+    # Each group outlined by its convex hull, as in Polis's report (shapes, not traces:
+    # the legend and the hover stay one entry per group).
+    for group, hull in (result.get("hulls") or {}).items():
+        path = "M " + " L ".join(f"{x},{y}" for x, y in zip(hull["x"], hull["y"],
+                                                            strict=True)) + " Z"
+        color = colors.get(group, style.GREY)
+        red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+        fig.add_shape(type="path", path=path, layer="below",
+                      fillcolor=f"rgba({red},{green},{blue},0.1)",
+                      line={"color": color, "width": 1.5, "dash": "dash"})
+    for item in result["groups"]:
+        part = positions[positions["group"] == item["group"]]
+        name = t["group"].format(g=item["group"])
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=name,
+            marker={"color": colors[item["group"]], "size": 6, "opacity": 0.6,
+                    "line": {"width": 0.4, "color": "white"}},
+            hovertemplate=f"{name}<extra></extra>"))
+    explained = result.get("explained") or [None, None]
+    for n, axis in ((1, "xaxes"), (2, "yaxes")):
+        share = i18n.percent(100 * explained[n - 1], lang, 1) if explained[n - 1] is not None \
+            else "–"
+        getattr(fig, f"update_{axis}")(title_text=t["axis"].format(n=n, share=share),
+                                       zeroline=True)
+    style.apply(fig, lang, t["map_title"], height=540, legend_below=False)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
+                              "itemsizing": "constant"},
+                      margin={"l": 20, "r": 20, "t": 120, "b": 20}, hovermode="closest")
+    # The title at the top of its margin (plotly centres it there): the legend, on two rows
+    # in a phone's width, then sits under it.
+    fig.update_layout(title={"yref": "container", "y": 1, "yanchor": "top",
+                             "pad": {"t": 12}})
+    return fig, summary
+
+
+def group_table(result: dict, lang: str) -> pd.DataFrame:
+    from analytics import i18n
+
+    t = FIGURE_TEXT[i18n.language_of(lang)]
+    positions = pd.DataFrame(result["positions"], columns=["x", "y", "group"])
+    rows = []
+    for item in result["groups"]:
+        part = positions[positions["group"] == item["group"]]
+        rows.append({t["group"].format(g="").strip(): item["group"],
+                     t["participants"]: item["participants"],
+                     t["share"] + " (%)": item["share"],
+                     "x": float(part["x"].mean()) if len(part) else None,
+                     "y": float(part["y"].mean()) if len(part) else None})
+    return pd.DataFrame(rows)
+
+
+def sizes_figure(result: dict, lang: str):
+    import plotly.graph_objects as go
+
+    from analytics import i18n
+    from analytics.present.charts import style
+
+    t = FIGURE_TEXT[i18n.language_of(lang)]
+    table = group_table(result, lang).drop(columns=["x", "y"], errors="ignore")
+    if not result["groups"]:
+        return None, table
+    colors = group_colors(result)
+    groups = result["groups"]
+    fig = go.Figure(go.Bar(
+        y=[t["group"].format(g=g["group"]) for g in groups],
+        x=[g["participants"] for g in groups], orientation="h",
+        marker_color=[colors[g["group"]] for g in groups],
+        text=[f"{i18n.integer(g['participants'], lang)} ({i18n.percent(g['share'], lang)})"
+              for g in groups], textposition="auto",
+        hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=t["participants"], automargin=True)
+    style.apply(fig, lang, t["sizes_title"], height=150 + 48 * len(groups))
+    return fig, table
+
+
+def agreement_figure(result: dict, lang: str):
+    """Heatmap: the representative proposals (rows) × groups (columns), the share of
+    "Agree" in each group; blank where fewer than 10 of its members voted."""
+    import plotly.graph_objects as go
+
+    from analytics import i18n
+    from analytics.present.charts import style
+
+    t = FIGURE_TEXT[i18n.language_of(lang)]
+    rows = agreement_rows(result)
+    letters = [g["group"] for g in result["groups"]]
+    columns = [i18n.word("content", lang)] + [t["group"].format(g=g) for g in letters]
+    table = pd.DataFrame([[row["content"], *[row["agree"].get(g) for g in letters]]
+                          for row in rows], columns=columns)
+    if not rows:
+        return None, table
+    z = [[row["agree"].get(g) for g in letters] for row in rows]
+    hover = [[_agreement_hover(row, g, t, lang) for g in letters] for row in rows]
+    labels = [f"{row['of']} · " + style.wrap(row["content"] or "", width=60, max_lines=2)
+              for row in rows]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[t["group"].format(g=g) for g in letters], y=labels, zmin=0, zmax=100,
+        colorscale=style.DIVERGING, customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
+        colorbar={"title": {"text": t["agree_share"]}, "ticksuffix": ""},
+        text=[[i18n.percent(v, lang) if v is not None else "< 10" for v in line]
+              for line in z],
+        texttemplate="%{text}"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top")
+    style.apply(fig, lang, t["agreement_title"], height=max(320, 160 + 46 * len(rows)),
+                legend_below=False)
+    fig.update_layout(margin={"t": 110})
+    return fig, table
+
+
+def _agreement_hover(row: dict, group: str, t: dict, lang: str) -> str:
+    from analytics import i18n
+    from analytics.present.charts import style
+
+    value, votes = row["agree"].get(group), row["votes"].get(group)
+    head = t["group"].format(g=group) + (" : " if lang == "fr" else ": ")
+    figure = (i18n.percent(value, lang) + " " + i18n.word("agree", lang).lower()
+              + f" ({i18n.integer(votes, lang)} {t['votes']})") if value is not None else t["few"]
+    return head + figure + "<br>" + style.wrap(row["content"] or "", width=60, max_lines=6)
