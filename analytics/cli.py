@@ -160,7 +160,7 @@ def _validate(args) -> int:
 
 def _results(args) -> int:
     from analytics.consultations.open import open_source
-    from analytics.present.makeorg import to_makeorg
+    from analytics.present.export import results_json
 
     segment = _segment(args)
     options = Options(min_votes=args.min_votes, top=args.top, segment=segment,
@@ -179,10 +179,7 @@ def _results(args) -> int:
     results = source.results(options)
     if args.no_proposals:
         results.pop("proposals", None)
-    output = to_makeorg(results) if args.format == "makeorg" else results
-    # Whole before written: a value JSON cannot hold fails here, not halfway through.
-    text = json.dumps(output, ensure_ascii=False, indent=2, allow_nan=False)
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(results_json(results, args.format) + "\n")
     return 0
 
 

@@ -12,6 +12,7 @@ from builders import votes_for, write_bundle
 
 from analytics import cli
 from analytics.bench import votes as bench
+from analytics.bench.pandas_reference import reference_results
 from analytics.consultations.open import open_source
 from analytics.demo import generate
 from analytics.inputs.errors import InputError
@@ -27,7 +28,7 @@ def generated(tmp_path_factory):
 @pytest.mark.parametrize("materialize", [False, True])
 def test_reference_gives_the_engines_numbers(generated, materialize):
     engine = open_source(generated, materialize=materialize).results()
-    reference = bench.reference_results(generated)
+    reference = reference_results(generated)
     assert bench.compare(engine, reference) == []
     assert reference["key_figures"]["votes"] == 20_000
     assert len(reference["proposals"]) == engine["key_figures"]["proposals"] > 50
@@ -70,7 +71,7 @@ def _hand_bundle(folder, fmt="csv"):
 def test_reference_on_a_hand_made_bundle(tmp_path, fmt):
     folder = _hand_bundle(tmp_path / "b", fmt)
     engine = open_source(folder).results(Options(min_votes=1, top=3))
-    reference = bench.reference_results(folder, min_votes=1, top=3)
+    reference = reference_results(folder, min_votes=1, top=3)
     assert bench.compare(engine, reference) == []
     assert reference["key_figures"] == {"participants": 25, "proposals": 4, "votes": 48}
     assert reference["ideas"]["idea_id"].tolist()[-1] == "i3"
@@ -80,7 +81,7 @@ def test_reference_on_a_hand_made_bundle(tmp_path, fmt):
 
 def test_compare_names_what_differs(generated):
     engine = open_source(generated, materialize=False).results()
-    reference = bench.reference_results(generated)
+    reference = reference_results(generated)
     changed = copy.deepcopy(engine)
     first = changed["proposals"][0]
     first["counts"]["agree"] += 1

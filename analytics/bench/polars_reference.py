@@ -65,7 +65,7 @@ def polars_results(path, min_votes: int = 100, top: int = 10) -> dict:
     """The reference results (the shape of analytics.bench.votes.reference_results)."""
     import polars as pl
 
-    from analytics.bench.votes import _ideas, _ranked, add_scores, participation_items
+    from analytics.bench.pandas_reference import _ideas, _ranked, add_scores, participation_items
 
     folder = Path(path)
     meta = json.loads((folder / "consultation.json").read_text(encoding="utf-8-sig"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 
@@ -48,3 +49,13 @@ def parquet_bytes(table: pd.DataFrame, stamp: list[str] | None = None) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(arrow, buffer)
     return buffer.getvalue()
+
+
+def results_json(results: dict, form: str = "json") -> str:
+    """The results as `python -m analytics results` writes them (`form` "makeorg":
+    Make.org's consultation-results shape). Whole before written: a value JSON cannot
+    hold fails here, not halfway through."""
+    from analytics.present.makeorg import to_makeorg
+
+    output = to_makeorg(results) if form == "makeorg" else results
+    return json.dumps(output, ensure_ascii=False, indent=2, allow_nan=False)
