@@ -1,6 +1,6 @@
-"""Every input kind behind one interface: `open_source(path)` detects the kind
-(SPEC section 1) and returns a Source whose `results()` is the object of SPEC
-section 6, with the views that kind's data allows."""
+"""Every input kind behind one interface: a Source, whose `results()` is the object of
+SPEC section 6, with the views that kind's data allows (VoteSource: vote-level data in
+DuckDB). analytics.consultations.open detects the kind and opens it."""
 
 from __future__ import annotations
 
