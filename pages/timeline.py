@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import i18n
+from analytics.inputs.times import timezone_of
 from analytics.metrics import timeline
 from analytics.metrics.segment import Segment
 from analytics.present.charts import timeline as charts
@@ -227,7 +228,7 @@ if target:
     else:
         parts.append(text["target_missed"].format(
             target=amount, votes=i18n.integer(int(daily["cumulative_votes"].iloc[-1]), lang)))
-parts.append(text["timezone"].format(zone=ui.plain(timeline.timezone_of(meta))))
+parts.append(text["timezone"].format(zone=ui.plain(timezone_of(meta))))
 st.markdown(" · ".join(parts))
 milestones = charts.date_marks(lang, milestones=timeline.milestones(meta))
 if milestones:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from analytics.consultations.open import open_source
-from analytics.consultations.polis import ATTRIBUTION, find_files
+from analytics.consultations.polis import ATTRIBUTION
 from analytics.inputs.errors import InputError
+from analytics.inputs.kinds import find_files
 from analytics.metrics.engine import Options
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,6 +18,7 @@ from builders import CONSULTATION, write_bundle, write_table
 
 from analytics.consultations.open import open_source
 from analytics.inputs.errors import InputError
+from analytics.inputs.times import timezone_of
 from analytics.metrics import timeline
 from analytics.metrics.found_ideas.ideaset import IdeaSet
 from analytics.metrics.segment import Segment
@@ -76,10 +77,10 @@ def test_the_zone_of_consultation_json_and_the_default_outside_france(tmp_path):
     results = open_source(utc).results()
     assert results["consultation"]["timezone"] == "UTC"
     assert [row["votes"] for row in results["timeline"]] == [1, 1]
-    assert timeline.timezone_of({"country": "FR"}) == "Europe/Paris"
-    assert timeline.timezone_of({}) == "Europe/Paris"                   # SPEC default FR
-    assert timeline.timezone_of({"country": None}) == "UTC"             # Polis
-    assert timeline.timezone_of({"country": "FR", "timezone": "Asia/Tokyo"}) == "Asia/Tokyo"
+    assert timezone_of({"country": "FR"}) == "Europe/Paris"
+    assert timezone_of({}) == "Europe/Paris"                   # SPEC default FR
+    assert timezone_of({"country": None}) == "UTC"             # Polis
+    assert timezone_of({"country": "FR", "timezone": "Asia/Tokyo"}) == "Asia/Tokyo"
 
 
 def test_parquet_timestamps_instants_converted_wall_clock_times_local(tmp_path):

@@ -2,9 +2,10 @@
 would write instead of this engine, as fast as a dataframe gets on one machine: lazy
 scans of the bundle's files, every aggregation over the votes in Polars's streaming
 engine (one pass, all cores), then the small per-proposal and per-idea tables scored
-with the same SPEC formulas as the pandas reference (analytics.bench.votes.add_scores). Like
-the pandas one it assumes a valid bundle (no validation), and gives the same numbers
-as the engine (analytics.bench.votes.compare checks it). Polars is a test dependency only."""
+with the same SPEC formulas as the pandas reference
+(analytics.bench.pandas_reference.add_scores). Like the pandas one it assumes a valid
+bundle (no validation), and gives the same numbers as the engine
+(analytics.bench.votes.compare checks it). Polars is a test dependency only."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _people(participants, french: bool):
 
 
 def polars_results(path, min_votes: int = 100, top: int = 10) -> dict:
-    """The reference results (the shape of analytics.bench.votes.reference_results)."""
+    """The reference results (the shape of analytics.bench.pandas_reference.reference_results)."""
     import polars as pl
 
     from analytics.bench.pandas_reference import _ideas, _ranked, add_scores, participation_items
