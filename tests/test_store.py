@@ -11,6 +11,7 @@ import pytest
 from builders import votes_for, write_bundle
 
 from analytics.consultations import open as sources
+from analytics.consultations import source as source_module
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment
@@ -182,7 +183,7 @@ def test_the_default_view_is_read_from_the_cache(tmp_path, cache, monkeypatch):
         raise AssertionError("the default view was computed again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(sources, "compute_results", computed)
+        patch.setattr(source_module, "compute_results", computed)
         first = reopened.results()
         assert first == expected
         first["key_figures"]["votes"] = -1               # each caller gets its own copy
