@@ -394,7 +394,7 @@ def _nanosecond_columns(spark, location: str) -> dict[str, str]:
 
 
 def _csv_header(spark, location: str, name: str, issues: IssueCollector) -> list[str] | None:
-    """The header row's column names, with the checks of analytics.tables."""
+    """The header row's column names, with the checks of analytics.inputs.tables."""
     first = spark.read.text(location).head()
     text = (first[0] if first else "").lstrip("\ufeff").rstrip("\r")
     header = [column.strip() for column in next(csv.reader([text]), [])]

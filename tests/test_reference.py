@@ -1,4 +1,4 @@
-"""Reference data on France (data/reference) and its access module analytics.reference."""
+"""Reference data on France (data/reference) and its access module analytics.inputs.reference."""
 
 import importlib.util
 import json

@@ -29,7 +29,7 @@ class Section:
 
 
 def example_figures() -> dict:
-    """The worked example's figures, computed by analytics.scoring."""
+    """The worked example's figures, computed by analytics.metrics.scoring."""
     counts = {key: np.array([value]) for key, value in EXAMPLE.items()}
     scores = scoring.compute_scores(counts)
     agree = scores.agree
