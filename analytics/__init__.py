@@ -1,2 +1,4 @@
-"""The engine of the consultation dashboard: readers, validation, DuckDB
-queries, metrics, results, exports and the CLI. Never imports streamlit."""
+"""The engine of the consultation dashboard, layered by the way data flows (README
+"Project layout"): vocabulary and i18n, then inputs -> store -> metrics -> consultations
+-> present, then the CLI, the bench, Spark and the demo on top; a layer imports only
+those before it (tests/test_layout.py). Never imports streamlit."""
