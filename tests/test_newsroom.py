@@ -208,6 +208,33 @@ def test_summary_of_the_demo(demo):
     assert who[3] == "12\u00a0%"
 
 
+
+def test_summary_in_german(demo):
+    facts = summarise(demo, "de")
+    assert facts[0] == ("297.876 Teilnehmende haben 2.864 Vorschläge eingereicht und "
+                        "584.664-mal abgestimmt.",)
+    ideas = facts[1]
+    assert ideas[0] == "Die bestplatzierten Ideen: "
+    assert ideas[1].startswith("„") and " und " in ideas
+    links = [part for part in ideas if isinstance(part, Link)]
+    assert links[0].text == "94\u00a0% Zustimmung"
+    assert facts[2][0] == "Der umstrittenste Vorschlag: "
+    assert facts[2][2].text == "40\u00a0% Zustimmung, 42\u00a0% Ablehnung"
+    who = facts[3]
+    assert who[0] == "Personen im Alter von 16-24 Jahren machen "
+    assert "".join(p.text if isinstance(p, Link) else p for p in who) == (
+        "Personen im Alter von 16-24 Jahren machen 44\u00a0% der Teilnehmenden aus, "
+        "gegenüber 12\u00a0% der Bevölkerung.")
+
+
+def test_make_org_chart_labels_in_the_consultation_language():
+    from analytics.makeorg import labels
+    assert labels("fr")["region"] == "Participation par région"
+    assert labels("de")["gender"] == "Teilnahme nach Geschlecht"
+    assert labels("de")["female"] == "Weiblich"
+    assert labels("en")["female"] == "women"
+    assert labels("es")["legend"] == "Distribution of participants"
+
 def test_the_overview_links_each_figure_to_its_page():
     at = open_page("pages/overview.py", lang="en")
     text = text_of(at)
@@ -242,6 +269,19 @@ def test_an_idea_s_own_page_lists_its_proposals(demo):
     assert text_of(at).count("](proposal?c=solutions-jeunes&lang=en&id=") == min(
         idea["proposals"], 50)
 
+
+
+def test_a_proposal_s_own_page_in_german(demo):
+    divisive = demo["controversials"][0]
+    at = open_page("pages/proposal.py", id=divisive["id"], lang="de")
+    assert at.title[0].value == "Vorschlag"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ich stimme zu"] == f"{round(divisive['agree'])}\u00a0%"
+    text = text_of(at)
+    assert f"Stimmen: {divisive['votes']:,}".replace(",", ".") in text
+    assert "Große Idee: [" in text
+    assert [s.value for s in at.subheader][1:] == ["Scores (untere – obere Grenze)",
+                                                   "Nach Segment"]
 
 @pytest.mark.parametrize("params", [{"id": "nope"}, {"idea": "<b>x</b>"}, {}])
 def test_a_wrong_address_says_so(params):
