@@ -660,7 +660,7 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
     else:
         query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {})}
         link = f"ideas?{urlencode(query)}{anchor}"
-    label = idea_charts.FOUND[view.lang]["link"]
+    label = idea_charts.found_link_label(view.lang)
     st.info(f"{plain(sentence)} [{plain(label)}]({link})", icon=":material/auto_awesome:")
     return True
 

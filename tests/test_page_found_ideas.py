@@ -161,6 +161,19 @@ def test_ideas_page_in_english(app):
     assert idea_charts.FOUND["en"]["method_title"] in [h.value for h in at.subheader]
 
 
+def test_ideas_page_in_german(app, results):
+    at = app(lang="de")
+    note = found_note(at, "wurden automatisch in den Texten der Vorschläge gefunden")
+    assert METHOD_LINK in note and "Wie diese Ideen gefunden wurden" in note
+    assert "Wie diese Ideen gefunden wurden" in [h.value for h in at.subheader]
+    assert "Was jede Idee enthält" in [h.value for h in at.header]
+    parameters = dict(idea_charts.method_parameters(results, "de"))
+    assert parameters["Sprache"] == "Französisch"
+    # The "other" group keeps the name written in the proposals' language (stored).
+    method = " ".join(idea_charts.method_paragraphs(results, "de"))
+    assert "„Autres propositions“" in method
+
+
 def test_first_computation_is_kept_for_every_rerun(folder, monkeypatch):
     import analytics.found_ideas
 
