@@ -172,8 +172,8 @@ def test_charts_in_german(results):
     fig, data = charts.debate_map(results, "de")
     assert [trace.name for trace in fig.data] == ["Konsens", "Kontroverse", "Ablehnung",
                                                   "Schwebe"]
-    assert fig.layout.xaxis.title.text == "Anteil der Stimmen „Ich stimme zu“ (%)"
-    assert fig.layout.yaxis.title.text == "Kontroverse-Score (Make.org, Schätzwert)"
+    assert fig.layout.xaxis.title.text == "Anteil der „Ich stimme zu“-Stimmen (%)"
+    assert fig.layout.yaxis.title.text == "Kontroversscore (Make.org, Schätzwert)"
     assert fig.layout.title.text.startswith("Die Vorschläge nach Zustimmung und Kontroverse")
     assert fig.layout.separators == ",."
     hover = fig.data[0].customdata[0][1]
@@ -269,7 +269,8 @@ def test_page_in_german(app):
     assert any("1 von 5 Vorschlägen angezeigt." in c.value for c in at.caption)
     assert at.select_slider(key="map_votes").label == "Mindestzahl an Stimmen"
     specs = charts_of(at)
-    assert specs[0]["layout"]["xaxis"]["title"]["text"].startswith("Anteil der Stimmen")
+    title = specs[0]["layout"]["xaxis"]["title"]["text"]
+    assert title.startswith("Anteil der „Ich stimme zu“-Stimmen")
     assert specs[1]["layout"]["title"]["text"].startswith("Themen")
 
 
