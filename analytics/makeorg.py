@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from analytics import i18n
+from analytics.results_model import Results
 
 # Make.org's palette for pies, in its order.
 PALETTE = ("#4B45A5", "#8955BD", "#EB7575", "#F5976E", "#EEB298", "#FFD266", "#FFF689",
@@ -38,7 +39,7 @@ def percent(value) -> int | None:
     return int(math.floor(float(value) + 0.5))
 
 
-def to_makeorg(results: dict) -> dict:
+def to_makeorg(results: Results) -> dict:
     if results.get("makeorg") is not None:
         return results["makeorg"]
     language = (results.get("consultation") or {}).get("language") or i18n.DEFAULT_LANGUAGE

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analytics import i18n
 from analytics.i18n import N_
+from analytics.results_model import Results
 
 PROJECT = "consultation-dashboard"
 _CHUNK = 1 << 20          # the data version reads this much at each end of a file
@@ -43,23 +44,23 @@ class _NoticeByLanguage(dict):
 SYNTHETIC_NOTICE = _NoticeByLanguage()
 
 
-def is_synthetic(results: dict) -> bool:
+def is_synthetic(results: Results) -> bool:
     """True for the demo (and the benchmark's synthetic bundles): votes we generated."""
     return bool((results.get("consultation") or {}).get("synthetic"))
 
 
-def kind_of(results: dict) -> str:
+def kind_of(results: Results) -> str:
     """'synthetic', 'published', 'opendata', 'polis' or 'bundle'."""
     if is_synthetic(results):
         return "synthetic"
     return (results.get("source") or {}).get("kind") or "bundle"
 
 
-def input_kind(results: dict, lang: str) -> str:
+def input_kind(results: Results, lang: str) -> str:
     return i18n.translator(lang)(KIND[kind_of(results)])
 
 
-def publisher(results: dict) -> str | None:
+def publisher(results: Results) -> str | None:
     """Who ran the consultation, as a citation names it."""
     kind = kind_of(results)
     if kind in ("published", "opendata", "synthetic"):
@@ -108,7 +109,7 @@ def data_version(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def citation(results: dict, lang: str, *, version: str | None = None,
+def citation(results: Results, lang: str, *, version: str | None = None,
              today: date | None = None) -> str:
     """'Source : Make.org, consultation #SolutionsJeunes, 22 mars – 22 mai 2022,
     584 664 votes ; calculs : consultation-dashboard, 3 décembre 2026 (données …)'."""
@@ -132,7 +133,7 @@ def citation(results: dict, lang: str, *, version: str | None = None,
     return text
 
 
-def stamp(results: dict, lang: str, *, version: str | None = None,
+def stamp(results: Results, lang: str, *, version: str | None = None,
           today: date | None = None, segment: str | None = None,
           address: str | None = None) -> list[str]:
     """The lines written at the head of every download: what it is from, which data
@@ -154,7 +155,7 @@ def stamp(results: dict, lang: str, *, version: str | None = None,
 SOURCE_LINE_CHARS = 58       # fits a phone's width at the source's font size
 
 
-def source_lines(results: dict, lang: str, *, segment: str | None = None,
+def source_lines(results: Results, lang: str, *, segment: str | None = None,
                  address: str | None = None) -> list[str]:
     """The source written under every chart (and so in its PNG): who published it, the
     consultation, its dates, the kind of input, the segment; then the view's address.

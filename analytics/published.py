@@ -28,11 +28,24 @@ import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal, cast
 
 from analytics import catalog, jsontext, reference
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.limits import check_size
+from analytics.results_model import (
+    Axis,
+    CartographyChart,
+    Consultation,
+    Idea,
+    KeyFigures,
+    ListedProposal,
+    Note,
+    Participation,
+    ParticipationChart,
+    Results,
+)
 from analytics.sources import Source, idea_notes
 
 # -- language -------------------------------------------------------------------------------
@@ -266,11 +279,11 @@ def read_json(path: Path):
 class PublishedSource(Source):
     """A published results file: results are built once, copied on each call."""
 
-    def __init__(self, path: Path, meta: dict, capabilities, built: dict, warnings):
+    def __init__(self, path: Path, meta: dict, capabilities, built: Results, warnings):
         super().__init__("published", path, meta, frozenset(capabilities), warnings)
         self._built = built
 
-    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> Results:
         """`idea_set` is ignored: a published file has no proposals' texts to group."""
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "segments need vote-level data",
@@ -309,7 +322,7 @@ def open_published(path: str | Path) -> PublishedSource:
 
 # -- building the results object ------------------------------------------------------------
 
-def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dict:
+def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> Results:
     stem = path.stem
     top_ideas = _top_ideas(data.get("top_ideas") or [])
     participation, charts = _participation(data.get("participation") or [])
@@ -329,7 +342,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dic
     notes.append(_note("no_actions", "A results file carries no action plan."))
     if warnings and published_figures:
         notes.append(_note("published_thousands", warnings[-1]))
-    results = {
+    results: Results = {
         "consultation": consultation,
         "key_figures": key_figures,
         "top_ideas": top_ideas,
@@ -353,7 +366,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dic
     return results
 
 
-def _note(code: str, message: str) -> dict:
+def _note(code: str, message: str) -> Note:
     return {"code": code, "message": message}
 
 
@@ -387,7 +400,8 @@ def question_of(context) -> str | None:
     return match.group(1).strip().strip("\"«»“”„ ").strip() or None
 
 
-def _consultation(data: dict, stem: str, texts: list[str], participation: dict) -> dict:
+def _consultation(data: dict, stem: str, texts: list[str],
+                  participation: Participation) -> Consultation:
     context = data.get("context")
     question = data.get("question")
     start = end = None
@@ -412,12 +426,14 @@ def _consultation(data: dict, stem: str, texts: list[str], participation: dict) 
     }
 
 
-COUNT_KEYS = {"visitors": "participants", "participants": "participants",
-              "votes": "votes", "proposals": "proposals"}
+COUNT_KEYS: dict[str, Literal["participants", "votes", "proposals"]] = {
+    "visitors": "participants", "participants": "participants", "votes": "votes",
+    "proposals": "proposals"}
 
 
-def _key_figures(figures, text: str, warnings: list[str]):
-    result = {"participants": None, "proposals": None, "votes": None, "votes_target": None}
+def _key_figures(figures, text: str, warnings: list[str]) -> tuple[KeyFigures, dict | None]:
+    result: KeyFigures = {"participants": None, "proposals": None, "votes": None,
+                          "votes_target": None}
     if not isinstance(figures, dict):
         return result, None
     exact = _exact_key_figures(text)
@@ -456,10 +472,10 @@ def _exact_key_figures(text: str) -> dict[str, str]:
     return {k: str(v) for k, v in exact.items() if isinstance(v, Decimal)}
 
 
-def _top_ideas(axes: list[dict]) -> list[dict]:
-    result = []
+def _top_ideas(axes: list[dict]) -> list[Axis]:
+    result: list[Axis] = []
     for a, axis in enumerate(axes):
-        ideas = []
+        ideas: list[Idea] = []
         for i, idea in enumerate(axis.get("ideas") or []):
             ideas.append({
                 "idea": idea["idea"],
@@ -479,9 +495,9 @@ def _top_ideas(axes: list[dict]) -> list[dict]:
     return result
 
 
-def _proposal(item: dict, score_name: str) -> dict:
+def _proposal(item: dict, score_name: Literal["controversy", "rejection"]) -> ListedProposal:
     identifier = item.get("id")
-    return {
+    proposal: ListedProposal = {
         "id": None if identifier is None else str(identifier),
         "author": item.get("author"),
         "content": item["content"],
@@ -491,8 +507,9 @@ def _proposal(item: dict, score_name: str) -> dict:
         "no_way": item.get("no_way"),
         "votes": item.get("votes"),
         "idea_id": None,
-        score_name: None,
     }
+    proposal[score_name] = None
+    return proposal
 
 
 # -- split charts ---------------------------------------------------------------------------
@@ -565,8 +582,8 @@ def join_label(label: str, sublabel: str | None) -> str:
     return " ".join(f"{label} {sublabel}".split())
 
 
-def _cartography(charts: list[dict]) -> list[dict]:
-    result = []
+def _cartography(charts: list[dict]) -> list[CartographyChart]:
+    result: list[CartographyChart] = []
     for chart in merge_split_charts(charts):
         result.append({
             "name": chart.get("name"),
@@ -728,9 +745,10 @@ def _population_label(chart: dict) -> str | None:
     return None
 
 
-def _participation(charts: list[dict]) -> tuple[dict, list[dict]]:
-    result: dict = {"gender": [], "age_band": [], "region": [], "department": [], "other": {}}
-    described = []
+def _participation(charts: list[dict]) -> tuple[Participation, list[ParticipationChart]]:
+    result: dict[str, Any] = {"gender": [], "age_band": [], "region": [], "department": [],
+                              "other": {}}
+    described: list[ParticipationChart] = []
     for chart in merge_split_charts(charts):
         name = chart.get("name") or ""
         data = chart.get("data") or []
@@ -778,4 +796,4 @@ def _participation(charts: list[dict]) -> tuple[dict, list[dict]]:
             "population_label": _population_label(chart),
             "parts": chart.get("parts", 1),
         })
-    return result, described
+    return cast(Participation, result), described

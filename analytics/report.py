@@ -31,6 +31,7 @@ from analytics.charts import style
 from analytics.charts.style import isolate
 from analytics.engine import DEFAULT_OPTIONS, Options
 from analytics.i18n import N_
+from analytics.results_model import Results
 
 # Rows of a figure's data shown under it in the report (the dashboard has them all).
 TABLE_ROWS = 60
@@ -224,7 +225,7 @@ def _cell(value, lang: str) -> str:
 
 
 def build_report(source, lang: str = "fr", options: Options = DEFAULT_OPTIONS, *,
-                 results: dict | None = None, groups: bool = True,
+                 results: Results | None = None, groups: bool = True,
                  today: dt.date | None = None, idea_set=None) -> str:
     """The report of `source` (an analytics.sources.Source) as one HTML document.
     `results` may be given when already computed with the same options; `idea_set`
@@ -264,7 +265,7 @@ def build_report(source, lang: str = "fr", options: Options = DEFAULT_OPTIONS, *
 
 # -- sections -------------------------------------------------------------------------------
 
-def _header_section(builder: Builder, results: dict, source, options: Options,
+def _header_section(builder: Builder, results: Results, source, options: Options,
                     today: dt.date) -> None:
     lang, _ = builder.lang, builder._
     consultation = results.get("consultation") or {}
@@ -301,7 +302,7 @@ def _header_section(builder: Builder, results: dict, source, options: Options,
     builder.header = header
 
 
-def _ideas_sections(builder: Builder, results: dict) -> None:
+def _ideas_sections(builder: Builder, results: Results) -> None:
     from analytics.charts import ideas
 
     if not results.get("top_ideas"):
@@ -320,7 +321,7 @@ def _ideas_sections(builder: Builder, results: dict) -> None:
         builder.add("split", "figure", figure=builder.figure(fig, data, name="ideas-split"))
 
 
-def _found_ideas_details(builder: Builder, results: dict) -> dict:
+def _found_ideas_details(builder: Builder, results: Results) -> dict:
     """Each found idea's keywords and representative proposals, the "other" group (not
     ranked), and how the ideas were found."""
     from analytics.charts import ideas
@@ -352,7 +353,7 @@ def _found_ideas_details(builder: Builder, results: dict) -> dict:
             "parameters": list(ideas.method_parameters(results, lang))}
 
 
-def _list_sections(builder: Builder, results: dict) -> None:
+def _list_sections(builder: Builder, results: Results) -> None:
     from analytics.charts import proposals
 
     lang, _ = builder.lang, builder._
@@ -371,7 +372,7 @@ def _list_sections(builder: Builder, results: dict) -> None:
         builder.add(kind, "list", figure=builder.figure(fig, data, name=kind), cards=cards)
 
 
-def _debate_section(builder: Builder, results: dict) -> None:
+def _debate_section(builder: Builder, results: Results) -> None:
     from analytics.charts import debate
 
     lang = builder.lang
@@ -398,7 +399,7 @@ def _debate_section(builder: Builder, results: dict) -> None:
                     hidden=hidden_text)
 
 
-def _participation_section(builder: Builder, results: dict, geography=None) -> None:
+def _participation_section(builder: Builder, results: Results, geography=None) -> None:
     from analytics.charts import participation as charts
 
     lang = builder.lang
@@ -502,7 +503,7 @@ def _share(value, lang: str) -> str:
     return i18n.word("suppressed", lang) if value is None else i18n.percent(value, lang)
 
 
-def _actions_section(builder: Builder, results: dict) -> None:
+def _actions_section(builder: Builder, results: Results) -> None:
     actions = results.get("actions") or []
     if not actions:
         return
@@ -519,7 +520,7 @@ def _actions_section(builder: Builder, results: dict) -> None:
     builder.add("actions", actions=listed)
 
 
-def _notes_section(builder: Builder, results: dict, extra: list[str]) -> None:
+def _notes_section(builder: Builder, results: Results, extra: list[str]) -> None:
     lines = list(extra)
     for note in results.get("notes") or []:
         code = note.get("code")
@@ -539,7 +540,7 @@ def _kind_name(kind: str | None, lang: str) -> str:
     return names.get(kind, kind or "")
 
 
-def _sources_section(builder: Builder, results: dict, source) -> None:
+def _sources_section(builder: Builder, results: Results, source) -> None:
     _ = builder._
     kind = getattr(source, "kind", None) or (results.get("source") or {}).get("kind")
     path = getattr(source, "path", None)

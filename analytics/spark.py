@@ -51,6 +51,7 @@ from analytics import jsontext
 from analytics.engine import PARTICIPATION_CELLS_SQL
 from analytics.errors import InputError, Issue, IssueCollector
 from analytics.geography import normalise_commune_code
+from analytics.results_model import SourceDescription
 from analytics.sources import VoteSource
 from analytics.tables import RawTable, literal
 from analytics.timeline import local_time_sql, timezone_of
@@ -148,7 +149,7 @@ class SparkSource(VoteSource):
         frame = self.spark.sql(query, args=params) if params else self.spark.sql(query)
         return frame.toPandas()
 
-    def describe(self) -> dict:
+    def describe(self) -> SourceDescription:
         described = super().describe()
         described["path"] = self.location
         return described

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from analytics import i18n
 from analytics.i18n import N_
+from analytics.results_model import Results
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ _GENDER = {"female": N_("Women are "), "male": N_("Men are ")}
 QUOTE_LIMIT = 200        # Make.org proposals have 140 characters: quoted whole
 
 
-def summarise(results: dict, lang: str) -> list[tuple]:
+def summarise(results: Results, lang: str) -> list[tuple]:
     """The summary's facts (each a tuple of str and Link), in the interface language;
     a fact the results cannot support is left out."""
     lang = i18n.language_of(lang)
@@ -33,7 +34,7 @@ def summarise(results: dict, lang: str) -> list[tuple]:
     return [fact for fact in facts if fact]
 
 
-def _figures(results: dict, lang: str) -> tuple | None:
+def _figures(results: Results, lang: str) -> tuple | None:
     figures = results.get("key_figures") or {}
     if any(figures.get(k) is None for k in ("participants", "proposals", "votes")):
         return None
@@ -43,7 +44,7 @@ def _figures(results: dict, lang: str) -> tuple | None:
                   "participants", "proposals", "votes")}),)
 
 
-def _top_ideas(results: dict, lang: str) -> tuple | None:
+def _top_ideas(results: Results, lang: str) -> tuple | None:
     ideas = {idea.get("idea_id") or idea.get("idea"): idea
              for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []}
     ranked = [ideas[key] for key in results.get("ranked_ideas") or [] if key in ideas]
@@ -70,7 +71,7 @@ def _top_ideas(results: dict, lang: str) -> tuple | None:
     return tuple(parts)
 
 
-def _divisive(results: dict, lang: str) -> tuple | None:
+def _divisive(results: Results, lang: str) -> tuple | None:
     items = results.get("controversials") or []
     if not items or items[0].get("agree") is None or items[0].get("disagree") is None:
         return None
@@ -85,7 +86,7 @@ def _divisive(results: dict, lang: str) -> tuple | None:
             Link(split, "proposal" if params else "controversial", params), ").")
 
 
-def who_took_part(results: dict, lang: str) -> tuple | None:
+def who_took_part(results: Results, lang: str) -> tuple | None:
     """The largest gap between participants and the population, by age band (else by
     gender): where volunteers differ most from everyone."""
     participation = results.get("participation") or {}

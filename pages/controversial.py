@@ -9,6 +9,7 @@ from analytics.charts import proposals as charts
 from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP
 from analytics.i18n import N_
+from analytics.results_model import Results
 from pages import ui
 
 LISTS = {"controversy": "controversials", "rejection": "rejected"}
@@ -149,7 +150,7 @@ def column_config(lang: str) -> dict:
 
 
 @st.fragment
-def all_proposals(results: dict, default_sort: str) -> None:
+def all_proposals(results: Results, default_sort: str) -> None:
     """Every proposal, searchable and sortable (a fragment: typing reruns only this)."""
     st.header(_("All proposals"), anchor=False)
     if computed:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.charts import ideas as charts
+from analytics.results_model import Results
 from pages import ui
 
 SORT_WORDS = {"like_it": "likeIt", "controversy": "controversy_score"}
@@ -62,7 +63,7 @@ def _short(content: str, size: int = 220) -> str:
     return content if len(content) <= size else content[:size - 1] + "…"
 
 
-def idea_contents(results: dict, texts: dict) -> None:
+def idea_contents(results: Results, texts: dict) -> None:
     """Each found idea's keywords and most representative proposals, in ranking order."""
     block = charts.found(results) or {}
     items = {item["idea_id"]: item for item in block.get("ideas") or []}
@@ -91,7 +92,7 @@ def idea_contents(results: dict, texts: dict) -> None:
                                       for content, author in examples))
 
 
-def other_group(results: dict) -> None:
+def other_group(results: Results) -> None:
     """The proposals in no idea: shown last, as a group that is not ranked."""
     others = sorted((p for p in results.get("proposals") or [] if p.get("idea_id") is None),
                     key=lambda p: (-(p.get("votes") or 0), str(p.get("id"))))
@@ -112,7 +113,7 @@ def other_group(results: dict) -> None:
                                   for p in others[:5]))
 
 
-def method_section(results: dict) -> None:
+def method_section(results: Results) -> None:
     """How the ideas were found: the target of every "found automatically" note."""
     st.subheader(charts.method_title(lang), anchor=charts.METHOD_ANCHOR)
     st.markdown("\n".join(f"- {ui.plain(line)}" for line in charts.method_paragraphs(
@@ -211,7 +212,7 @@ def _message() -> bool:
     return kind is not None
 
 
-def editor(idea_set, results: dict) -> None:
+def editor(idea_set, results: Results) -> None:
     """Rename, merge, move, set an axis; download and upload ideas.csv and
     proposal_ideas.csv; reset to the found ideas."""
     edited, _source = view.edited_ideas()

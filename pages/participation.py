@@ -3,6 +3,8 @@ communes, or of the consultation's own areas; bars by region elsewhere), per sha
 10,000 inhabitants, and who they are (gender, age) compared with the general population,
 as Make.org shows them. Segment filters of the sidebar apply."""
 
+from typing import Literal
+
 import streamlit as st
 
 from analytics import i18n, reference
@@ -246,7 +248,8 @@ elif maps:
             population=reference.sources(view.lang)["population"]))
     unknown_caption(layer.dimension)
 elif participation.get("region") or participation.get("department"):
-    dimension = "region" if participation.get("region") else "department"
+    dimension: Literal["region", "department"] = (
+        "region" if participation.get("region") else "department")
     st.markdown(text["outside"])
     fig, data = ui.figure(charts.comparison_bars, participation[dimension], view.lang,
                           dimension, horizontal=True,

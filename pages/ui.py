@@ -21,6 +21,7 @@ from analytics.charts import style
 from analytics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.errors import InputError
 from analytics.export import csv_bytes, parquet_bytes
+from analytics.results_model import Results
 from analytics.segment import Segment
 from analytics.sources import open_source
 
@@ -118,7 +119,7 @@ def _source(path: str, version: float):
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _results(path: str, version: float, segment: tuple, min_votes: int, top: int,
              weighted: bool = False, ideas: str = "auto", ideas_hash: str = "",
-             _idea_set=None) -> dict:
+             _idea_set=None) -> Results:
     # `ideas_hash` (of the edited IdeaSet's CSV files) is the key; `_idea_set` is not hashed.
     options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
                       weighted=weighted, ideas=ideas)
@@ -189,7 +190,7 @@ class View:
             st.stop()
 
     def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP,
-                ideas: str = "auto") -> dict:
+                ideas: str = "auto") -> Results:
         source = self.source()
         segment = self.segment if "segments" in source.capabilities else Segment()
         weighted = self.weighted and "participants" in source.capabilities
@@ -492,7 +493,7 @@ def weighting_toggle(lang: str) -> None:
     st.sidebar.toggle(words["label"], key="w", bind="query-params", help=words["help"])
 
 
-def weighting_caption(results: dict | None, lang: str) -> None:
+def weighting_caption(results: Results | None, lang: str) -> None:
     weighting = (results or {}).get("weighting")
     if weighting:
         st.caption(WEIGHTING[i18n.language_of(lang)]["weighted"].format(
@@ -500,12 +501,12 @@ def weighting_caption(results: dict | None, lang: str) -> None:
             n=i18n.integer(weighting.get("participants"), lang)))
 
 
-def header(view: View, page: str, results: dict | None = None) -> None:
+def header(view: View, page: str, results: Results | None = None) -> None:
     st.title(page_title(page, view.lang))
     header_lines(view, results)
 
 
-def header_lines(view: View, results: dict | None = None) -> None:
+def header_lines(view: View, results: Results | None = None) -> None:
     """Under a page's title: the consultation (and segment), the demo's notice, the
     citation, the weighting and the data's attribution."""
     if view.entry is not None:
@@ -533,7 +534,7 @@ def _data_version(path: str, version: float) -> str:
     return provenance.data_version(path)
 
 
-def _whole(view: View) -> dict:
+def _whole(view: View) -> Results:
     """The whole consultation's results (no segment, given ideas only: nothing found
     again), for what every page says about its source."""
     return _results(str(view.entry.path), view.entry.version, (), DEFAULT_MIN_VOTES,
@@ -637,13 +638,13 @@ def note(code: str, lang: str) -> None:
         st.info(text, icon=":material/info:")
 
 
-def notes(results: dict, lang: str, codes: tuple[str, ...]) -> None:
+def notes(results: Results, lang: str, codes: tuple[str, ...]) -> None:
     for item in results.get("notes", []):
         if item["code"] in codes:
             note(item["code"], lang)
 
 
-def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
+def found_ideas_note(view: View, results: Results, *, here: bool = False) -> bool:
     """The one sentence saying the ideas were found automatically in the texts, with a
     link to the method section of the ideas page (`here`: on that page). False when the
     results' ideas were not found in the texts."""

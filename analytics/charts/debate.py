@@ -15,6 +15,7 @@ from analytics import i18n
 from analytics.charts import style
 from analytics.charts.ideas import axis_title, pct, wrap
 from analytics.i18n import N_
+from analytics.results_model import CartographyChart, Proposal, Results
 from analytics.vocabulary import ZONES
 
 # Tag types as the data names them (French or English) -> their heading.
@@ -51,7 +52,7 @@ def tag_type_name(tag_type: str | None, lang: str) -> str:
 
 # -- the map --------------------------------------------------------------------------------
 
-def idea_axes(results: dict) -> dict:
+def idea_axes(results: Results) -> dict:
     """idea_id -> (axis position, axis name, idea name)."""
     found = {}
     for position, axis in enumerate(results.get("top_ideas") or [], start=1):
@@ -61,13 +62,13 @@ def idea_axes(results: dict) -> dict:
     return found
 
 
-def named_axes(results: dict) -> list[tuple[int, str]]:
+def named_axes(results: Results) -> list[tuple[int, str]]:
     return [(position, axis["name"])
             for position, axis in enumerate(results.get("top_ideas") or [], start=1)
             if axis.get("name")]
 
 
-def ranked_ideas(results: dict) -> list[tuple[str, str]]:
+def ranked_ideas(results: Results) -> list[tuple[str, str]]:
     """(idea_id, name) of the ideas with figures, best ranked first."""
     names = {idea_id: name for idea_id, (_, _, name) in idea_axes(results).items()}
     order = [i for i in results.get("ranked_ideas") or [] if i in names]
@@ -84,7 +85,7 @@ def _short(name: str, size: int = 40) -> str:
     return name if len(name) <= size else name[:size - 1] + "…"
 
 
-def _no_idea_name(results: dict, lang: str) -> str:
+def _no_idea_name(results: Results, lang: str) -> str:
     """The group of proposals in no idea: the found ideas' "other" group, when found."""
     if results.get("ideas_source") == "found":
         name = (results.get("found_ideas") or {}).get("other_name")
@@ -94,7 +95,7 @@ def _no_idea_name(results: dict, lang: str) -> str:
     return _("No big idea")
 
 
-def plottable(results: dict) -> list[dict]:
+def plottable(results: Results) -> list[Proposal]:
     """Proposals that can be placed: not suppressed, with an agree share and a
     controversy score."""
     return [p for p in results.get("proposals") or []
@@ -103,7 +104,7 @@ def plottable(results: dict) -> list[dict]:
             and not _missing((p.get("controversy") or {}).get("score"))]
 
 
-def map_points(results: dict, min_votes: int = 0) -> pd.DataFrame:
+def map_points(results: Results, min_votes: int = 0) -> pd.DataFrame:
     """One row per proposal placed on the map (votes >= min_votes); plain values."""
     axes = idea_axes(results)
     rows = []
@@ -134,7 +135,7 @@ def zone_counts(points: pd.DataFrame) -> dict[str, int]:
     return {zone: int(counts.get(zone, 0)) for zone in ZONES}
 
 
-def max_votes(results: dict) -> int:
+def max_votes(results: Results) -> int:
     return max((p.get("votes") or 0 for p in plottable(results)), default=0)
 
 
@@ -143,7 +144,7 @@ def max_votes(results: dict) -> int:
 MAX_POINTS = 5_000
 
 
-def default_min_votes(results: dict, thresholds, max_points: int = MAX_POINTS) -> int:
+def default_min_votes(results: Results, thresholds, max_points: int = MAX_POINTS) -> int:
     """The smallest of `thresholds` leaving at most `max_points` proposals on the map
     (the largest threshold when none does)."""
     votes = np.sort(np.array([p.get("votes") or 0 for p in plottable(results)]))
@@ -188,7 +189,7 @@ def marker_sizes(votes: np.ndarray, largest: int) -> np.ndarray:
     return 4 + 22 * np.sqrt(np.clip(votes, 0, None) / largest)
 
 
-def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int = 0):
+def debate_map(results: Results, lang: str, *, colour: str = "zone", min_votes: int = 0):
     """WebGL scatter of the proposals; one trace per zone (or per axis). Each point carries
     the proposal id as customdata[0]. (None, empty table) when nothing can be placed."""
     _ = i18n.translator(lang)
@@ -275,7 +276,7 @@ def map_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
 MAX_TAG_TYPES = 12
 
 
-def tag_groups(results: dict, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
+def tag_groups(results: Results, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
     """The engine's cartography by tag type: [{tag_type, all, consensus}] in data order
     (vote-level inputs; items carrying tag_type and scope); at most `limit` of them,
     those whose labels are carried by the most proposals (see hidden_tag_types)."""
@@ -292,7 +293,7 @@ def tag_groups(results: dict, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
     return [found[i] for i in sorted(kept)]
 
 
-def hidden_tag_types(results: dict) -> int:
+def hidden_tag_types(results: Results) -> int:
     """How many tag types tag_groups leaves out."""
     return len(tag_groups(results, None)) - len(tag_groups(results))
 
@@ -302,7 +303,7 @@ def _tagged(group: dict) -> int:
     return max((entry.get("proposals") or 0 for entry in item.get("data") or []), default=0)
 
 
-def published_charts(results: dict) -> list[dict]:
+def published_charts(results: Results) -> list[CartographyChart]:
     """Cartography charts of a published results file (no tag_type/scope): as published."""
     return [item for item in results.get("cartography") or []
             if item.get("tag_type") is None and item.get("data")]

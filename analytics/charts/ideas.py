@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 from analytics import i18n
 from analytics.charts import style
 from analytics.i18n import N_
+from analytics.results_model import Proposal, Results
 
 # How the proposals of one idea can be sorted, as the chart's title names the order.
 SORT_LABELS = {
@@ -113,14 +114,14 @@ def language_label(code: str, lang: str) -> str:
         return code
 
 
-def found(results: dict) -> dict | None:
+def found(results: Results) -> dict | None:
     """The `found_ideas` block of results whose ideas were found in the texts."""
     if results.get("ideas_source") == "found":
         return results.get("found_ideas") or {}
     return None
 
 
-def found_note(results: dict, lang: str) -> str | None:
+def found_note(results: Results, lang: str) -> str | None:
     """The one-sentence note (plain text) on ideas found in the texts, else None."""
     block = found(results)
     if block is None:
@@ -133,19 +134,19 @@ def found_note(results: dict, lang: str) -> str | None:
         n=i18n.integer(n, lang), edited=_(FOUND_TEXT["edited"]) if block.get("edited") else "")
 
 
-def other_label(results: dict, lang: str) -> str:
+def other_label(results: Results, lang: str) -> str:
     block = found(results) or {}
     return block.get("other_name") or i18n.translator(lang)(FOUND_TEXT["other"])
 
 
-def method_paragraphs(results: dict, lang: str) -> list[str]:
+def method_paragraphs(results: Results, lang: str) -> list[str]:
     """The method section's paragraphs (plain text)."""
     _ = i18n.translator(lang)
     other = other_label(results, lang)
     return [_(line).format(other=other) for line in METHOD]
 
 
-def method_parameters(results: dict, lang: str) -> list[tuple[str, str]]:
+def method_parameters(results: Results, lang: str) -> list[tuple[str, str]]:
     """(label, value) of the computation's parameters, as `idea_set.method` gives them."""
     block = found(results) or {}
     rows = []
@@ -163,7 +164,7 @@ def method_parameters(results: dict, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def idea_metrics(results: dict) -> tuple:
+def idea_metrics(results: Results) -> tuple:
     """The bars of the ideas chart: Make.org's three, or adhesion and engagement for a
     proposal-level export (ideas without qualification shares but with engagement)."""
     ideas = visible_ideas(results)
@@ -239,7 +240,7 @@ def labelled(label: str, value: str, lang: str) -> str:
 
 # -- the ideas as rows ----------------------------------------------------------------------
 
-def visible_ideas(results: dict) -> list[dict]:
+def visible_ideas(results: Results) -> list[dict]:
     """Every idea with figures (segment-suppressed ones left out), in axis order then
     rank order, each with its axis name and axis position added."""
     rows = []
@@ -251,7 +252,7 @@ def visible_ideas(results: dict) -> list[dict]:
     return rows
 
 
-def suppressed_ideas(results: dict) -> int:
+def suppressed_ideas(results: Results) -> int:
     return sum(1 for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []
                if idea.get("suppressed"))
 
@@ -265,7 +266,7 @@ def idea_key(idea: dict, index: int) -> str:
     return str(idea["idea_id"]) if idea.get("idea_id") is not None else f"#{index}"
 
 
-def idea_groups(results: dict, *, overall: bool = False) -> list[tuple[str | None, list[dict]]]:
+def idea_groups(results: Results, *, overall: bool = False) -> list[tuple[str | None, list[dict]]]:
     """(header, ideas) in display order: one group per axis, or one group in overall rank
     order (header None) when `overall` and the ideas are ranked."""
     ideas = visible_ideas(results)
@@ -279,7 +280,7 @@ def idea_groups(results: dict, *, overall: bool = False) -> list[tuple[str | Non
     return [(ideas[0]["axis"], ideas) for _, ideas in groups.items()]
 
 
-def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFrame:
+def ideas_table(results: Results, lang: str, *, overall: bool = False) -> pd.DataFrame:
     """One row per idea, in display order; shares are floats in percent."""
     _ = i18n.translator(lang)
     rows = []
@@ -334,7 +335,7 @@ def _nice_ceiling(value: float, step: float = 10) -> float:
     return max(step, math.ceil(value / step) * step)
 
 
-def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=None):
+def ideas_chart(results: Results, lang: str, *, overall: bool = False, selected=None):
     """Ideas in rows (grouped by axis, or in overall rank order), three columns of bars:
     "D'accord", "Coup de cœur", "Réaliste". Each bar carries the idea key as customdata[0]
     so that a click selects the idea; the `selected` idea's name is in bold."""
@@ -478,7 +479,7 @@ def _percent_ticks(low: float, high: float, lang: str, step: int = 10) -> dict:
             "ticktext": [pct(abs(v), lang) for v in values]}
 
 
-def split_chart(results: dict, lang: str):
+def split_chart(results: Results, lang: str):
     """Diverging agree / neutral / disagree bars for every idea with vote counts
     (vote-level inputs); (None, empty table) when no idea has them."""
     _ = i18n.translator(lang)
@@ -520,7 +521,7 @@ def split_chart(results: dict, lang: str):
 
 # -- the proposals of one idea --------------------------------------------------------------
 
-def proposals_of(results: dict, idea_id) -> tuple[list[dict], int]:
+def proposals_of(results: Results, idea_id) -> tuple[list[Proposal], int]:
     """The idea's proposals with figures, and how many are hidden (segment privacy)."""
     mine = [p for p in results.get("proposals") or [] if p.get("idea_id") == idea_id]
     shown = [p for p in mine if not p.get("suppressed") and p.get("shares")
@@ -649,7 +650,7 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
 
 # -- ideas found in the texts ---------------------------------------------------------------
 
-def proposal_texts(results: dict) -> dict:
+def proposal_texts(results: Results) -> dict:
     """proposal id -> (content, author), to show an idea's representative proposals."""
     return {str(p.get("id")): (p.get("content"), p.get("author"))
             for p in results.get("proposals") or []}

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from analytics import i18n, reference
 from analytics.charts import style
+from analytics.results_model import Results
 
 LEVELS = ("region", "departement", "commune")
 METRICS = ("share", "per_10k", "ratio")
@@ -187,7 +188,7 @@ def _area_word(level: str) -> str:
     return {"department": "departement"}.get(level, level)
 
 
-def reference_layer(level: str, results: dict | None = None) -> Layer:
+def reference_layer(level: str, results: Results | None = None) -> Layer:
     """France's régions, départements (insets) or communes (real positions, the
     départements of the communes in `results` only)."""
     if level not in LEVELS:
@@ -250,7 +251,7 @@ def _code(row: dict, level: str) -> str | None:
     return None
 
 
-def geo_frame(results: dict, level: str = "region", layer: Layer | None = None) -> pd.DataFrame:
+def geo_frame(results: Results, level: str = "region", layer: Layer | None = None) -> pd.DataFrame:
     """One row per participation row of the layer's dimension: code (None when the row is
     none of the layer's areas), name, participants, votes, share (of participants, or of
     votes when only those are published), population, per_10k (participants per 10,000

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from analytics import i18n
 from analytics.charts import style
 from analytics.i18n import N_
+from analytics.results_model import Results
 
 TITLES = {"controversy": N_("The most controversial proposals: share of votes"),
           "rejection": N_("The most rejected proposals: share of votes")}
@@ -137,12 +138,12 @@ def list_frame(items: list[dict], lang: str, kind: str) -> pd.DataFrame:
 
 # -- the table of all proposals -------------------------------------------------------------
 
-def idea_names(results: dict) -> dict[str, str]:
+def idea_names(results: Results) -> dict[str, str]:
     return {idea["idea_id"]: idea["idea"] for axis in results.get("top_ideas") or []
             for idea in axis.get("ideas") or [] if idea.get("idea_id") is not None}
 
 
-def proposal_frame(results: dict, lang: str) -> pd.DataFrame:
+def proposal_frame(results: Results, lang: str) -> pd.DataFrame:
     """One row per proposal (those hidden under a segment left out), neutral column keys:
     id, idea_id and TABLE_COLUMNS. Shares in percent; scores are lower bounds."""
     names = idea_names(results)
