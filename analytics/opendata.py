@@ -140,6 +140,7 @@ class ExportSource(Source):
             "participation": {"gender": [], "age_band": [], "region": [], "department": []},
             "participation_unknown": {},
             "cartography": [],
+            "timeline": [],             # the export has no vote dates (SPEC §6: empty)
             "proposals": proposals,
             "actions": [],
             "segment": {},

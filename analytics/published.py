@@ -354,6 +354,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> Res
         "participation_unknown": {},
         "participation_charts": charts,
         "cartography": cartography,
+        "timeline": [],                 # published results carry no dates (SPEC §6: empty)
         "proposals": [],
         "actions": [],
         "segment": {},

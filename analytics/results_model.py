@@ -438,8 +438,8 @@ class KindExtra(TypedDict, total=False):
 class Results(TypedDict):
     """The results object (SPEC section 6), from any input kind.
 
-    NotRequired at the top: `timeline` (vote-level inputs only: a published file and a
-    proposal export leave it out), `participation_unknown` and `weighting` (not under a
+    Every kind writes `timeline` (an empty list where the input has no dates, as SPEC
+    section 6 asks). NotRequired at the top: `participation_unknown` and `weighting` (not under a
     suppressed segment), `ideas_source` and `found_ideas` (set by compute_results and
     every Source.results after the rest), `suppressed` (a segment under the privacy
     threshold), `source` (set by Source.results), and what one kind adds:
@@ -459,7 +459,7 @@ class Results(TypedDict):
     segment: dict[str, str]                 # gender, age_band, region: its values
     parameters: Parameters
     notes: list[Note]
-    timeline: NotRequired[list[TimelineDay]]
+    timeline: list[TimelineDay]
     participation_unknown: NotRequired[ParticipationUnknown]
     weighting: NotRequired[Weighting | None]
     ideas_source: NotRequired[str | None]   # "given" | "found" | null
