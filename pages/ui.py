@@ -634,7 +634,8 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
     if here or view.entry is None:
         link = anchor
     else:
-        query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {})}
+        language = {"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {}
+        query = {"c": view.entry.id, **language}
         link = f"ideas?{urlencode(query)}{anchor}"
     label = idea_charts.FOUND[view.lang]["link"]
     st.info(f"{plain(sentence)} [{plain(label)}]({link})", icon=":material/auto_awesome:")

@@ -188,7 +188,7 @@ def test_overview_in_german_with_german_numbers():
 
 
 def test_language_picker_shows_the_three_languages():
-    at = apptest.open_page("pages/overview.py", c=DEMO, lang="de")
+    at = apptest.open_page("pages/upload.py", c=DEMO, lang="de")
     picker = at.sidebar.get("button_group")[0]
     options = [option.content for option in picker.proto.options]
     assert options[:3] == ["Français", "English", "Deutsch"]
