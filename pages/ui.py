@@ -492,7 +492,7 @@ def header_lines(view: View, results: dict | None = None) -> None:
         provenance_lines(view)
     weighting_caption(results, view.lang)
     if results and results.get("attribution"):
-        attribution(results["attribution"])
+        attribution(results["attribution"], view.lang)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -602,9 +602,27 @@ def segment_label(view: View, dimension: str, value: str) -> str:
     return view.t(value)
 
 
-def attribution(text: str) -> None:
-    """The credit a data licence asks for (Polis: CC BY 4.0), on every page showing it."""
-    st.caption(plain(text))
+def attribution(text: str, lang: str | None = None) -> None:
+    """The credit a data licence asks for (Polis: CC BY 4.0), on every page showing it;
+    with `lang`, Polis's statement in that language."""
+    st.caption(plain(licence_statement(text, lang) if lang else text))
+
+
+def licence_statement(text: str, lang: str) -> str:
+    """Polis's CC BY 4.0 statement (analytics.polis.ATTRIBUTION) in `lang`, its links
+    kept; any other credit as the data gives it."""
+    from analytics import polis
+
+    head = polis.ATTRIBUTION.split("{links}")[0]
+    if not text.startswith(head):
+        return text
+    _ = i18n.translator(lang)
+    # TRANSLATORS: the credit the CC BY 4.0 licence of Polis open data asks for; keep the
+    # licence's name, "The Computational Democracy Project" and {links} as they are.
+    return _("Data was gathered using the Polis software (compdemocracy.org/polis) and is "
+             "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy "
+             "Project. The data and more information about how the data was collected can be "
+             "found at the following link(s): {links}").format(links=text[len(head):])
 
 
 def note(code: str, lang: str) -> None:
