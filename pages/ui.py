@@ -551,19 +551,10 @@ def provenance_lines(view: View) -> None:
         return                  # the page shows the problems
     _ = i18n.translator(view.lang)
     if provenance.is_synthetic(whole):
-        st.warning(synthetic_notice(view.lang), icon=":material/science:")
+        st.warning(provenance.SYNTHETIC_NOTICE[view.lang], icon=":material/science:")
     with st.popover(_("Cite"), icon=":material/format_quote:",
                     help=_("The text to paste to cite these results.")):
         st.code(citation(view), language=None, wrap_lines=True)
-
-
-def synthetic_notice(lang: str) -> str:
-    """The synthetic demo's notice (analytics.provenance): a message of the catalogs, or
-    a table by language while provenance keeps one."""
-    notice = provenance.SYNTHETIC_NOTICE
-    if isinstance(notice, str):
-        return i18n.translator(lang)(notice)
-    return notice.get(i18n.language_of(lang)) or next(iter(notice.values()))
 
 
 def page_link(view: View, page: str, params: tuple = ()) -> str:
