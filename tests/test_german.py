@@ -7,6 +7,8 @@ Français, English, Deutsch."""
 from __future__ import annotations
 
 import ast
+import functools
+import json
 import re
 import shutil
 from pathlib import Path
@@ -109,12 +111,19 @@ def visible_text(at) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(texts))
 
 
+@functools.lru_cache(maxsize=8)
 def data_text(folder: Path) -> str:
-    """The text of an input's own files (proposals, ideas, titles): what they say is
+    """The text of an input's own files (proposals, ideas, titles) and of the ideas found
+    in its texts (names, the "other" group, in the texts' language): what they say is
     data, not interface, even when a catalog has the same words."""
     files = [folder] if folder.is_file() else sorted(folder.glob("*"))
-    return "\n".join(path.read_text(errors="ignore") for path in files
-                     if path.suffix in (".csv", ".json") and path.stat().st_size < 50e6)
+    texts = [path.read_text(errors="ignore") for path in files
+             if path.suffix in (".csv", ".json") and path.stat().st_size < 50e6]
+    source = open_source(folder)
+    if "ideas" not in source.capabilities and "proposals" in source.capabilities:
+        found = source.results().get("found_ideas")
+        texts.append(json.dumps(found, ensure_ascii=False, default=str))
+    return "\n".join(texts)
 
 
 def left_untranslated(at, data: str = "") -> list[str]:
