@@ -34,16 +34,6 @@ def synthetic_notice(lang: str) -> str:
     return i18n.translator(lang)(_SYNTHETIC)
 
 
-class _NoticeByLanguage(dict):
-    """`SYNTHETIC_NOTICE[lang]`, the older spelling of `synthetic_notice(lang)`."""
-
-    def __missing__(self, lang: str) -> str:
-        return synthetic_notice(lang)
-
-
-SYNTHETIC_NOTICE = _NoticeByLanguage()
-
-
 def is_synthetic(results: Results) -> bool:
     """True for the demo (and the benchmark's synthetic bundles): votes we generated."""
     return bool((results.get("consultation") or {}).get("synthetic"))

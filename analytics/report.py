@@ -313,7 +313,7 @@ def _ideas_sections(builder: Builder, results: Results) -> None:
     if note is not None:
         # Found in the texts: the one-sentence note, linked to the method below.
         found = {"note": note, "anchor": ideas.METHOD_ANCHOR,
-                 "link": ideas.FOUND[builder.lang]["link"],
+                 "link": ideas.found_link_label(builder.lang),
                  **_found_ideas_details(builder, results)}
     builder.add("ideas", figure=builder.figure(fig, data, name="ideas"), found=found)
     fig, data = ideas.split_chart(results, builder.lang)
@@ -327,7 +327,7 @@ def _found_ideas_details(builder: Builder, results: Results) -> dict:
     from analytics.charts import ideas
 
     lang = builder.lang
-    found = ideas.FOUND[lang]
+    found = ideas.found_words(lang)
     block = ideas.found(results) or {}
     texts = ideas.proposal_texts(results)
     items = {item["idea_id"]: item for item in block.get("ideas") or []}

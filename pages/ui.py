@@ -552,7 +552,7 @@ def provenance_lines(view: View) -> None:
         return                  # the page shows the problems
     _ = i18n.translator(view.lang)
     if provenance.is_synthetic(whole):
-        st.warning(provenance.SYNTHETIC_NOTICE[view.lang], icon=":material/science:")
+        st.warning(provenance.synthetic_notice(view.lang), icon=":material/science:")
     with st.popover(_("Cite"), icon=":material/format_quote:",
                     help=_("The text to paste to cite these results.")):
         st.code(citation(view), language=None, wrap_lines=True)

@@ -78,17 +78,11 @@ METHOD = (
 )
 
 
-class _FoundWords:
-    """`FOUND[lang]["link"]`, as before the catalogs: FOUND_TEXT (and "method", the
-    paragraphs) translated into `lang`. New code calls the functions below."""
-
-    def __getitem__(self, lang: str) -> dict:
-        _ = i18n.translator(lang)
-        return {**{key: _(message) for key, message in FOUND_TEXT.items()},
-                "method": [_(line) for line in METHOD]}
-
-
-FOUND = _FoundWords()
+def found_words(lang: str) -> dict:
+    """FOUND_TEXT translated into `lang`, and "method", the method's paragraphs."""
+    _ = i18n.translator(lang)
+    return {**{key: _(message) for key, message in FOUND_TEXT.items()},
+            "method": [_(line) for line in METHOD]}
 
 
 def found_link_label(lang: str) -> str:
