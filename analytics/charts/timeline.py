@@ -61,7 +61,8 @@ def period_label(value, frequency: str, lang: str) -> str:
     """'22 mars 2022', or 'semaine du 21 mars 2022' for a week (its Monday)."""
     text = i18n.long_date(str(_day(value)), lang) or str(value)
     if frequency == "week":
-        return i18n.translator(lang)("week of {day}").format(day=text)
+        _ = i18n.translator(lang)
+        return _("week of {day}").format(day=text)
     return text
 
 
