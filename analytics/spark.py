@@ -54,6 +54,7 @@ from analytics.inputs.errors import InputError, Issue, IssueCollector
 from analytics.inputs.reference import normalise_commune_code
 from analytics.inputs.tables import RawTable, literal
 from analytics.inputs.times import local_time_sql, timezone_of
+from analytics.results_model import SourceDescription
 
 # PySpark warns on every toPandas() that it does not fully support pandas 3 (and uses
 # a deprecated pandas keyword); the conversions used here (strings, integers, doubles,
@@ -148,7 +149,7 @@ class SparkSource(VoteSource):
         frame = self.spark.sql(query, args=params) if params else self.spark.sql(query)
         return frame.toPandas()
 
-    def describe(self) -> dict:
+    def describe(self) -> SourceDescription:
         described = super().describe()
         described["path"] = self.location
         return described

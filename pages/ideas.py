@@ -7,152 +7,9 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.present.charts import ideas as charts
+from analytics.results_model import Results
 from pages import ui
 
-TEXT = {
-    "fr": {
-        "intro_ranked": "Les propositions citoyennes sont regroupées en {ideas} grandes idées "
-                        "exprimant des solutions proches{axes}. Les idées sont classées selon le "
-                        "score Make.org : votes « D'accord » et « Pas d'accord » et mentions "
-                        "« Coup de cœur », « Réaliste », « Surtout pas ! », « Infaisable » et "
-                        "« Banalité », au bas de leur marge d'incertitude.",
-        "intro_published": "Les {ideas} grandes idées approuvées par les citoyens{axes}, "
-                           "telles que publiées.",
-        "axes": ", réparties en {n} axes",
-        "ranking": "Classement général",
-        "ranking_help": "Toutes les idées dans l'ordre du classement, sans les regrouper par axe.",
-        "n_ideas": "Grandes idées", "n_axes": "Axes", "idea_votes": "Votes sur ces idées",
-        "idea_proposals": "Propositions rattachées",
-        "click": "Cliquez sur une barre pour afficher les propositions de l'idée.",
-        "split": "Accord et désaccord par idée",
-        "published_only": "Ce fichier de résultats publiés ne donne, pour chaque idée, que ses "
-                          "parts « D'accord », « Coup de cœur » et « Réaliste » : sans les votes "
-                          "proposition par proposition (lot de votes), ni répartition accord / "
-                          "désaccord ni détail des propositions.",
-        "detail": "Les propositions d'une idée",
-        "pick": "Idée", "sort": "Trier par", "by_score": "Classement",
-        "no_proposals": "Aucune proposition rattachée à cette idée n'a de votes à afficher.",
-        "hidden": "{n} proposition(s) de cette idée masquée(s) : moins de 10 votants dans ce "
-                  "segment.",
-        "suppressed_ideas": "{n} idée(s) masquée(s) : moins de 10 votes dans ce segment.",
-        "table": "Toutes les propositions de l'idée (cliquez sur un en-tête pour trier)",
-        "zone": "Zone de l'idée (voir la cartographie du débat) : {zone}.",
-        "nothing": "Aucune grande idée n'a de votes à afficher.",
-        "intro_found": "Les propositions sont regroupées en {ideas} grandes idées trouvées "
-                       "dans leurs textes{axes}.",
-        "rank_votes": " Les idées sont classées selon le score Make.org de leurs "
-                      "propositions mises en commun, au bas de sa marge d'incertitude.",
-        "rank_export": " Les idées sont classées selon l'adhésion et l'engagement de leurs "
-                       "propositions mises en commun.",
-        "contents": "Ce que contient chaque idée",
-        "contents_intro": "Pour chaque idée, les mots qui la distinguent et ses propositions "
-                          "les plus représentatives.",
-        "keywords": "Mots-clés", "examples": "Propositions les plus représentatives",
-        "n_proposals": "{n} propositions",
-        "other_intro": "{n} propositions ne ressemblent assez à aucune idée : elles forment "
-                       "le groupe « {name} », qui n'est pas une idée et n'est pas classé.",
-        "other_examples": "Quelques-unes de ces propositions :",
-        "compare": "Comparer avec les idées trouvées dans les textes",
-        "compare_help": "Montre, à côté des idées fournies avec les données, les idées que "
-                        "l'analyse des textes trouve, et quelle idée fournie contient le plus "
-                        "de propositions de chacune.",
-        "compare_title": "Les idées trouvées dans les textes",
-        "compare_none": "Aucune idée n'a pu être trouvée dans les textes de ces propositions.",
-        "edit": "Corriger ces idées",
-        "edit_intro": "Renommez, fusionnez, déplacez des propositions ou changez d'axe : les "
-                      "corrections valent pour cette session seulement (rien n'est écrit dans "
-                      "les données) et toutes les pages les utilisent. Téléchargez-les pour "
-                      "les garder ou les ajouter à un lot de votes.",
-        "edited": "Idées corrigées dans cette session.",
-        "rename": "Renommer", "merge": "Fusionner", "move": "Déplacer", "set_axis": "Axe",
-        "files": "Fichiers",
-        "the_idea": "Idée", "new_name": "Nouveau nom", "apply_rename": "Renommer l'idée",
-        "merge_ideas": "Idées à fusionner (deux ou plus)", "merge_into": "Garder le nom de",
-        "apply_merge": "Fusionner", "merge_few": "Choisissez au moins deux idées.",
-        "move_from": "Propositions de", "move_which": "Propositions à déplacer",
-        "move_to": "Vers", "apply_move": "Déplacer", "move_cap": "Les {n} propositions les "
-        "plus votées de ce groupe sont proposées.", "move_none": "Choisissez des propositions.",
-        "new_axis": "Axe (vide : sans axe)", "apply_axis": "Changer l'axe",
-        "download_ideas": "Télécharger ideas.csv",
-        "download_links": "Télécharger proposal_ideas.csv",
-        "files_help": "ideas.csv : idea_id, name, axis. proposal_ideas.csv : proposal_id, "
-                      "idea_id (vide : dans aucune idée), ce que prend un lot de votes.",
-        "upload_ideas": "ideas.csv corrigé", "upload_links": "proposal_ideas.csv corrigé",
-        "apply_upload": "Utiliser ces fichiers", "upload_both": "Choisissez les deux fichiers.",
-        "reset": "Revenir aux idées trouvées", "done": "Correction appliquée.",
-        "choose": "Choisir…",
-    },
-    "en": {
-        "intro_ranked": "Citizens' proposals are grouped into {ideas} big ideas expressing "
-                        "similar solutions{axes}. Ideas are ranked by the Make.org score: "
-                        "“Agree” and “Disagree” votes and the “Love it”, “Realistic”, “No way!”, "
-                        "“Impossible” and “Platitude” mentions, at the low end of their "
-                        "uncertainty margin.",
-        "intro_published": "The {ideas} big ideas approved by citizens{axes}, as published.",
-        "axes": ", in {n} axes",
-        "ranking": "Overall ranking",
-        "ranking_help": "All ideas in ranking order, not grouped by axis.",
-        "n_ideas": "Big ideas", "n_axes": "Axes", "idea_votes": "Votes on these ideas",
-        "idea_proposals": "Proposals in ideas",
-        "click": "Click a bar to show the idea's proposals.",
-        "split": "Agreement and disagreement per idea",
-        "published_only": "This published results file gives only each idea's “Agree”, "
-                          "“Love it” and “Realistic” shares: without proposal-level votes (a "
-                          "vote-level bundle), there is no agree / disagree split and no "
-                          "proposal detail.",
-        "detail": "An idea's proposals",
-        "pick": "Idea", "sort": "Sort by", "by_score": "Ranking",
-        "no_proposals": "No proposal of this idea has votes to show.",
-        "hidden": "{n} proposal(s) of this idea hidden: fewer than 10 voters in this segment.",
-        "suppressed_ideas": "{n} idea(s) hidden: fewer than 10 votes in this segment.",
-        "table": "All the idea's proposals (click a header to sort)",
-        "zone": "Idea's zone (see the debate map): {zone}.",
-        "nothing": "No big idea has votes to show.",
-        "intro_found": "Proposals are grouped into {ideas} big ideas found in their "
-                       "texts{axes}.",
-        "rank_votes": " Ideas are ranked by the Make.org score of their pooled proposals, "
-                      "at the low end of its uncertainty margin.",
-        "rank_export": " Ideas are ranked by the pooled adhesion and engagement of their "
-                       "proposals.",
-        "contents": "What each idea holds",
-        "contents_intro": "For each idea, the words that set it apart and its most "
-                          "representative proposals.",
-        "keywords": "Keywords", "examples": "Most representative proposals",
-        "n_proposals": "{n} proposals",
-        "other_intro": "{n} proposals are not close enough to any idea: they form the "
-                       "“{name}” group, which is not an idea and is not ranked.",
-        "other_examples": "A few of these proposals:",
-        "compare": "Compare with the ideas found in the texts",
-        "compare_help": "Shows, beside the ideas that come with the data, the ideas the "
-                        "analysis of the texts finds, and which given idea holds most of "
-                        "each one's proposals.",
-        "compare_title": "The ideas found in the texts",
-        "compare_none": "No idea could be found in these proposals' texts.",
-        "edit": "Correct these ideas",
-        "edit_intro": "Rename, merge, move proposals or change an axis: corrections hold for "
-                      "this session only (nothing is written into the data) and every page "
-                      "uses them. Download them to keep them or add them to a vote-level "
-                      "bundle.",
-        "edited": "Ideas corrected in this session.",
-        "rename": "Rename", "merge": "Merge", "move": "Move", "set_axis": "Axis",
-        "files": "Files",
-        "the_idea": "Idea", "new_name": "New name", "apply_rename": "Rename the idea",
-        "merge_ideas": "Ideas to merge (two or more)", "merge_into": "Keep the name of",
-        "apply_merge": "Merge", "merge_few": "Choose at least two ideas.",
-        "move_from": "Proposals of", "move_which": "Proposals to move",
-        "move_to": "To", "apply_move": "Move", "move_cap": "The group's {n} most voted "
-        "proposals are offered.", "move_none": "Choose proposals.",
-        "new_axis": "Axis (empty: no axis)", "apply_axis": "Change the axis",
-        "download_ideas": "Download ideas.csv",
-        "download_links": "Download proposal_ideas.csv",
-        "files_help": "ideas.csv: idea_id, name, axis. proposal_ideas.csv: proposal_id, "
-                      "idea_id (empty: in no idea), what a vote-level bundle takes.",
-        "upload_ideas": "Corrected ideas.csv", "upload_links": "Corrected proposal_ideas.csv",
-        "apply_upload": "Use these files", "upload_both": "Choose both files.",
-        "reset": "Back to the found ideas", "done": "Correction applied.",
-        "choose": "Choose…",
-    },
-}
 SORT_WORDS = {"like_it": "likeIt", "controversy": "controversy_score"}
 CHART_KEY = "ideas-bars"
 PICK_KEY = "idea_pick"      # the selectbox; the URL parameter is `idea` (its idea_id)
@@ -195,40 +52,47 @@ OTHER = "__other__"         # the "other" group in the editor's pickers
 
 # -- what the found ideas hold, the "other" group, the method -------------------------------
 
+def _percent_format(digits: int) -> str:
+    """A table column's printf format for a share in %: "%.1f %%" in French, "%.1f%%" in
+    English (the language's percent sign, from CLDR)."""
+    return f"%.{digits}f" + i18n.percent(0, lang)[1:].replace("%", "%%")
+
+
 def _short(content: str, size: int = 220) -> str:
     content = " ".join(str(content or "").split())
     return content if len(content) <= size else content[:size - 1] + "…"
 
 
-def idea_contents(results: dict, texts: dict) -> None:
+def idea_contents(results: Results, texts: dict) -> None:
     """Each found idea's keywords and most representative proposals, in ranking order."""
     block = charts.found(results) or {}
     items = {item["idea_id"]: item for item in block.get("ideas") or []}
     order = [i for i in results.get("ranked_ideas") or [] if i in items]
     order += [i for i in items if i not in order]
     ranks = {idea["idea_id"]: idea.get("rank") for idea in charts.visible_ideas(results)}
-    st.header(text["contents"], anchor=False)
-    st.caption(text["contents_intro"])
+    st.header(_("What each idea holds"), anchor=False)
+    st.caption(_("For each idea, the words that set it apart and its most representative "
+                 "proposals."))
     for idea_id in order:
         item = items[idea_id]
         rank = ranks.get(idea_id)
         size = item.get("proposals")
         label = (f"{rank}. " if rank is not None else "") + (item.get("name") or idea_id)
         if size is not None:
-            label += " · " + text["n_proposals"].format(n=i18n.integer(size, lang))
+            label += " · " + _("{n} proposals").format(n=i18n.integer(size, lang))
         with st.expander(ui.plain(label)):
             keywords = item.get("keywords") or []
-            st.markdown(f"**{text['keywords']}**{' :' if lang == 'fr' else ':'} "
-                        + (", ".join(ui.plain(k) for k in keywords) if keywords else "—"))
+            st.markdown(_("**Keywords**: {keywords}").format(
+                keywords=", ".join(ui.plain(k) for k in keywords) if keywords else "—"))
             examples = [texts[p] for p in item.get("examples") or [] if p in texts][:5]
             if examples:
-                st.markdown(f"**{text['examples']}**")
+                st.markdown("**" + _("Most representative proposals") + "**")
                 st.markdown("\n".join(f"- {ui.plain(_short(content))}"
                                       + (f" — *{ui.plain(author)}*" if author else "")
                                       for content, author in examples))
 
 
-def other_group(results: dict) -> None:
+def other_group(results: Results) -> None:
     """The proposals in no idea: shown last, as a group that is not ranked."""
     others = sorted((p for p in results.get("proposals") or [] if p.get("idea_id") is None),
                     key=lambda p: (-(p.get("votes") or 0), str(p.get("id"))))
@@ -240,24 +104,24 @@ def other_group(results: dict) -> None:
     name = charts.other_label(results, lang)
     with st.container(border=True):
         st.markdown(f"**{ui.plain(name)}**")
-        st.markdown(ui.plain(text["other_intro"].format(n=i18n.integer(n, lang), name=name)))
+        st.markdown(ui.plain(_("{n} proposals are not close enough to any idea: they form "
+                               "the “{name}” group, which is not an idea and is not ranked.")
+                             .format(n=i18n.integer(n, lang), name=name)))
         if others:
-            st.caption(text["other_examples"])
+            st.caption(_("A few of these proposals:"))
             st.markdown("\n".join(f"- {ui.plain(_short(p.get('content')))}"
                                   for p in others[:5]))
 
 
-def method_section(results: dict) -> None:
+def method_section(results: Results) -> None:
     """How the ideas were found: the target of every "found automatically" note."""
-    words = charts.FOUND[lang]
-    st.subheader(words["method_title"], anchor=charts.METHOD_ANCHOR)
+    st.subheader(charts.method_title(lang), anchor=charts.METHOD_ANCHOR)
     st.markdown("\n".join(f"- {ui.plain(line)}" for line in charts.method_paragraphs(
         results, lang)))
     parameters = charts.method_parameters(results, lang)
     if parameters:
-        with st.expander(words["parameters"]):
-            st.markdown("\n".join(f"- {ui.plain(label)} : {ui.plain(value)}" if lang == "fr"
-                                  else f"- {ui.plain(label)}: {ui.plain(value)}"
+        with st.expander(charts.parameters_title(lang)):
+            st.markdown("\n".join("- " + charts.labelled(ui.plain(label), ui.plain(value), lang)
                                   for label, value in parameters))
 
 
@@ -275,7 +139,7 @@ def _apply(change) -> None:
         st.session_state[MESSAGE] = ("error", str(error))
         return
     view.set_edited_ideas(corrected)
-    st.session_state[MESSAGE] = ("done", text["done"])
+    st.session_state[MESSAGE] = ("done", _("Correction applied."))
 
 
 def _rename(idea_set) -> None:
@@ -288,7 +152,7 @@ def _merge(idea_set) -> None:
     chosen = list(st.session_state.get("ideas-merge-ideas") or [])
     into = st.session_state.get("ideas-merge-into")
     if len(chosen) < 2:
-        st.session_state[MESSAGE] = ("warning", text["merge_few"])
+        st.session_state[MESSAGE] = ("warning", _("Choose at least two ideas."))
         return
     _apply(lambda: idea_set.merge(chosen, into if into in chosen else chosen[0]))
 
@@ -298,7 +162,7 @@ def _move(idea_set) -> None:
     which = list(st.session_state.get(f"ideas-move-which-{origin}") or [])
     target = st.session_state.get("ideas-move-to")
     if not which or target is None:
-        st.session_state[MESSAGE] = ("warning", text["move_none"])
+        st.session_state[MESSAGE] = ("warning", _("Choose proposals."))
         return
     _apply(lambda: idea_set.move(which, None if target == OTHER else target))
 
@@ -318,7 +182,7 @@ def _upload(idea_set) -> None:
     ideas_file = st.session_state.get("ideas-upload")
     links_file = st.session_state.get("ideas-links-upload")
     if ideas_file is None or links_file is None:
-        st.session_state[MESSAGE] = ("warning", text["upload_both"])
+        st.session_state[MESSAGE] = ("warning", _("Choose both files."))
         return
     try:
         corrected = IdeaSet.from_csv(ideas_file.getvalue(), links_file.getvalue(),
@@ -348,79 +212,86 @@ def _message() -> bool:
     return kind is not None
 
 
-def editor(idea_set, results: dict) -> None:
+def editor(idea_set, results: Results) -> None:
     """Rename, merge, move, set an axis; download and upload ideas.csv and
     proposal_ideas.csv; reset to the found ideas."""
-    edited, _ = view.edited_ideas()
+    edited, _source = view.edited_ideas()
     names = dict(zip(idea_set.ideas["idea_id"], idea_set.ideas["name"], strict=True))
     axes = dict(zip(idea_set.ideas["idea_id"], idea_set.ideas["axis"], strict=True))
     if not names:
         return
     ids = list(names)
     other = charts.other_label(results, lang)
-    with st.expander(text["edit"], icon=":material/edit:", expanded=MESSAGE in st.session_state):
-        st.caption(text["edit_intro"])
+    with st.expander(_("Correct these ideas"), icon=":material/edit:",
+                     expanded=MESSAGE in st.session_state):
+        st.caption(_("Rename, merge, move proposals or change an axis: corrections hold for this "
+                     "session only (nothing is written into the data) and every page uses them. "
+                     "Download them to keep them or add them to a vote-level bundle."))
         _message()
         if edited is not None:
             left, right = st.columns([3, 2], vertical_alignment="center")
-            left.caption(text["edited"])
-            right.button(text["reset"], key="ideas-reset", icon=":material/undo:",
+            left.caption(_("Ideas corrected in this session."))
+            right.button(_("Back to the found ideas"), key="ideas-reset", icon=":material/undo:",
                          on_click=_reset)
-        tabs = st.tabs([text["rename"], text["merge"], text["move"], text["set_axis"],
-                        text["files"]])
+        tabs = st.tabs([_("Rename"), _("Merge"), _("Move"), _("Axis"),
+                        _("Files")])
         with tabs[0]:
-            idea_id = st.selectbox(text["the_idea"], ids, format_func=names.get,
+            idea_id = st.selectbox(_("Idea"), ids, format_func=names.get,
                                    key="ideas-rename-idea")
-            st.text_input(text["new_name"], value=names.get(idea_id) or "",
+            st.text_input(_("New name"), value=names.get(idea_id) or "",
                           key=f"ideas-rename-name-{idea_id}", max_chars=200)
-            st.button(text["apply_rename"], key="ideas-rename-apply", on_click=_rename,
+            st.button(_("Rename the idea"), key="ideas-rename-apply", on_click=_rename,
                       args=(idea_set,))
         with tabs[1]:
-            chosen = st.multiselect(text["merge_ideas"], ids, format_func=names.get,
-                                    key="ideas-merge-ideas", placeholder=text["choose"])
-            st.selectbox(text["merge_into"], chosen or ids, format_func=names.get,
+            chosen = st.multiselect(_("Ideas to merge (two or more)"), ids, format_func=names.get,
+                                    key="ideas-merge-ideas", placeholder=_("Choose…"))
+            st.selectbox(_("Keep the name of"), chosen or ids, format_func=names.get,
                          key="ideas-merge-into")
-            st.button(text["apply_merge"], key="ideas-merge-apply", on_click=_merge,
+            st.button(_("Merge"), key="ideas-merge-apply", on_click=_merge,
                       args=(idea_set,))
         with tabs[2]:
             groups = [*ids, OTHER]
             label = {**names, OTHER: other}
-            origin = st.selectbox(text["move_from"], groups, format_func=label.get,
+            origin = st.selectbox(_("Proposals of"), groups, format_func=label.get,
                                   key="ideas-move-from")
             members = [p for p, i in idea_set.idea_of().items() if (i or OTHER) == origin]
             votes = {p["id"]: p.get("votes") or 0 for p in results.get("proposals") or []}
             texts = ui.derived(view, charts.proposal_texts)
             members.sort(key=lambda p: (-votes.get(p, 0), str(p)))
             if len(members) > MOVE_CAP:
-                st.caption(text["move_cap"].format(n=i18n.integer(MOVE_CAP, lang)))
-            st.multiselect(text["move_which"], members[:MOVE_CAP],
-                           key=f"ideas-move-which-{origin}", placeholder=text["choose"],
+                st.caption(_("The group's {n} most voted proposals are offered.").format(
+                    n=i18n.integer(MOVE_CAP, lang)))
+            st.multiselect(_("Proposals to move"), members[:MOVE_CAP],
+                           key=f"ideas-move-which-{origin}", placeholder=_("Choose…"),
                            format_func=lambda p: _short((texts.get(p) or (p, None))[0], 90))
-            st.selectbox(text["move_to"], [g for g in groups if g != origin],
+            st.selectbox(i18n.translations(lang).pgettext("move proposals", "To"),
+                         [g for g in groups if g != origin],
                          format_func=label.get, key="ideas-move-to")
-            st.button(text["apply_move"], key="ideas-move-apply", on_click=_move,
+            st.button(_("Move"), key="ideas-move-apply", on_click=_move,
                       args=(idea_set,))
         with tabs[3]:
-            idea_id = st.selectbox(text["the_idea"], ids, format_func=names.get,
+            idea_id = st.selectbox(_("Idea"), ids, format_func=names.get,
                                    key="ideas-axis-idea")
-            st.text_input(text["new_axis"], value=axes.get(idea_id) or "",
+            st.text_input(_("Axis (empty: no axis)"), value=axes.get(idea_id) or "",
                           key=f"ideas-axis-name-{idea_id}", max_chars=200)
-            st.button(text["apply_axis"], key="ideas-axis-apply", on_click=_set_axis,
+            st.button(_("Change the axis"), key="ideas-axis-apply", on_click=_set_axis,
                       args=(idea_set,))
         with tabs[4]:
-            st.caption(text["files_help"])
+            st.caption(_("ideas.csv: idea_id, name, axis. proposal_ideas.csv: proposal_id, "
+                         "idea_id (empty: in no idea), what a vote-level bundle takes."))
             left, right = st.columns(2)
-            left.download_button(text["download_ideas"], lambda: idea_set.to_csv()[0],
+            left.download_button(_("Download ideas.csv"), lambda: idea_set.to_csv()[0],
                                  file_name="ideas.csv", mime="text/csv", on_click="ignore",
                                  key="ideas-download", icon=":material/download:")
-            right.download_button(text["download_links"], lambda: idea_set.to_csv()[1],
+            right.download_button(_("Download proposal_ideas.csv"), lambda: idea_set.to_csv()[1],
                                   file_name="proposal_ideas.csv", mime="text/csv",
                                   on_click="ignore", key="ideas-links-download",
                                   icon=":material/download:")
             left, right = st.columns(2)
-            left.file_uploader(text["upload_ideas"], type=["csv"], key="ideas-upload")
-            right.file_uploader(text["upload_links"], type=["csv"], key="ideas-links-upload")
-            st.button(text["apply_upload"], key="ideas-upload-apply", on_click=_upload,
+            left.file_uploader(_("Corrected ideas.csv"), type=["csv"], key="ideas-upload")
+            right.file_uploader(_("Corrected proposal_ideas.csv"), type=["csv"],
+                                key="ideas-links-upload")
+            st.button(_("Use these files"), key="ideas-upload-apply", on_click=_upload,
                       args=(idea_set,))
 
 
@@ -429,8 +300,8 @@ def editor(idea_set, results: dict) -> None:
 view = ui.current_view()
 source = view.source()
 results = view.results()
-text = TEXT[view.lang]
 lang = view.lang
+_ = i18n.translator(lang)
 ui.header(view, "ideas", results)
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 found = charts.found(results) is not None
@@ -443,51 +314,61 @@ if not results.get("top_ideas"):
         ui.notes(results, lang, ("no_ideas",))
     elif found:
         ui.found_ideas_note(view, results, here=True)
-        st.info(text["nothing"], icon=":material/info:")
+        st.info(_("No big idea has votes to show."), icon=":material/info:")
         other_group(results)
         method_section(results)
     else:
-        st.info(text["nothing"], icon=":material/info:")
+        st.info(_("No big idea has votes to show."), icon=":material/info:")
     st.stop()
 
 ideas = charts.visible_ideas(results)
 if not ideas:
-    st.info(text["nothing"], icon=":material/info:")
+    st.info(_("No big idea has votes to show."), icon=":material/info:")
     st.stop()
 export = charts.idea_metrics(results) is charts.EXPORT_METRICS
 qualified = len(charts.idea_metrics(results)) == len(charts.IDEA_METRICS)
 ranked = charts.has_ranks(ideas) and all(idea.get("idea_id") for idea in ideas)
 axes = [axis for axis in results["top_ideas"] if axis.get("name")]
-axes_text = text["axes"].format(n=len(axes)) if len(axes) > 1 else ""
+axes_text = _(", in {n} axes").format(n=len(axes)) if len(axes) > 1 else ""
 if found:
     ui.found_ideas_note(view, results, here=True)
-    intro = text["intro_found"] + (text["rank_export"] if export else text["rank_votes"]
-                                   if ranked else "")
+    intro = _("Proposals are grouped into {ideas} big ideas found in their texts{axes}.")
+    if export:
+        intro += " " + _("Ideas are ranked by the pooled adhesion and engagement of their "
+                         "proposals.")
+    elif ranked:
+        intro += " " + _("Ideas are ranked by the Make.org score of their pooled proposals, "
+                         "at the low end of its uncertainty margin.")
+elif ranked:
+    intro = _("Citizens' proposals are grouped into {ideas} big ideas expressing similar "
+              "solutions{axes}. Ideas are ranked by the Make.org score: “Agree” and “Disagree” "
+              "votes and the “Love it”, “Realistic”, “No way!”, “Impossible” and “Platitude” "
+              "mentions, at the low end of their uncertainty margin.")
 else:
-    intro = text["intro_ranked"] if ranked else text["intro_published"]
+    intro = _("The {ideas} big ideas approved by citizens{axes}, as published.")
 st.markdown(intro.format(ideas=len(ideas), axes=axes_text))
 
-figures = [(text["n_ideas"], i18n.integer(len(ideas), lang))]
+figures = [(_("Big ideas"), i18n.integer(len(ideas), lang))]
 if len(axes) > 1:
-    figures.append((text["n_axes"], i18n.integer(len(axes), lang)))
+    figures.append((_("Axes"), i18n.integer(len(axes), lang)))
 if all(idea.get("votes") is not None for idea in ideas):
-    figures.append((text["idea_votes"], i18n.integer(sum(i["votes"] for i in ideas), lang)))
+    figures.append((_("Votes on these ideas"), i18n.integer(sum(i["votes"] for i in ideas), lang)))
 if all(idea.get("proposals") is not None for idea in ideas):
-    figures.append((text["idea_proposals"],
+    figures.append((_("Proposals in ideas"),
                     i18n.integer(sum(i["proposals"] for i in ideas), lang)))
 for column, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
     column.metric(label, value)
 hidden_ideas = charts.suppressed_ideas(results)
 if hidden_ideas:
-    st.caption(text["suppressed_ideas"].format(n=hidden_ideas))
+    st.caption(_("{n} idea(s) hidden: fewer than 10 votes in this segment.").format(n=hidden_ideas))
 ui.notes(results, lang, ("segment",))
 
 overall = False
 if ranked:
-    overall = st.toggle(text["ranking"], key="ranking", bind="query-params",
-                        help=text["ranking_help"])
+    overall = st.toggle(_("Overall ranking"), key="ranking", bind="query-params",
+                        help=_("All ideas in ranking order, not grouped by axis."))
 if ranked:
-    st.caption(text["click"])
+    st.caption(_("Click a bar to show the idea's proposals."))
     order = sorted(ideas, key=lambda idea: idea["rank"])
     names = {idea["idea_id"]: f"{idea['rank']}. {idea.get('idea') or ''}" for idea in order}
     picked = picked_idea(list(names))
@@ -507,16 +388,19 @@ def split_and_detail() -> None:
     split_fig, split_data = charts.split_chart(results, lang)
     if split_fig is None:
         if source.kind == "published":
-            st.info(text["published_only"], icon=":material/info:")
+            st.info(_("This published results file gives only each idea's “Agree”, “Love it” and "
+                      "“Realistic” shares: without proposal-level votes (a vote-level bundle), "
+                      "there is no agree / disagree split and no proposal detail."),
+                    icon=":material/info:")
             st.stop()
     else:
-        st.header(text["split"], anchor=False)
+        st.header(_("Agreement and disagreement per idea"), anchor=False)
         ui.chart(split_fig, split_data, key="ideas-split", view=view,
                  filename=f"{slug}-ideas-split")
     if not ranked:
         return
-    st.header(text["detail"], anchor=False)
-    st.selectbox(text["pick"], list(names), key=PICK_KEY, format_func=names.get,
+    st.header(_("An idea's proposals"), anchor=False)
+    st.selectbox(_("Idea"), list(names), key=PICK_KEY, format_func=names.get,
                  on_change=_picked)
     idea = next(item for item in ideas if item["idea_id"] == picked)
     proposals, hidden = charts.proposals_of(results, picked)
@@ -545,11 +429,13 @@ def split_and_detail() -> None:
         columns[4].metric(i18n.word("proposals", lang), i18n.integer(idea.get("proposals"),
                                                                      lang))
     if idea.get("zone"):
-        st.caption(text["zone"].format(zone=i18n.word(idea["zone"], lang)))
+        st.caption(_("Idea's zone (see the debate map): {zone}.").format(
+            zone=i18n.word(idea["zone"], lang)))
     if hidden:
-        st.caption(text["hidden"].format(n=hidden))
+        st.caption(_("{n} proposal(s) of this idea hidden: fewer than 10 voters in this "
+                     "segment.").format(n=hidden))
     if not proposals:
-        st.info(text["no_proposals"], icon=":material/info:")
+        st.info(_("No proposal of this idea has votes to show."), icon=":material/info:")
         return
 
     if export:
@@ -559,15 +445,15 @@ def split_and_detail() -> None:
         sorts = charts.SORTS if qualified else tuple(
             key for key in charts.SORTS if key not in ("like_it", "doable"))
         sort = st.segmented_control(
-            text["sort"], sorts, **ui.in_url("idea_sort", sorts, "score"),
-            format_func=lambda key: text["by_score"] if key == "score"
+            _("Sort by"), sorts, **ui.in_url("idea_sort", sorts, "score"),
+            format_func=lambda key: _("Ranking") if key == "score"
             else i18n.word(SORT_WORDS.get(key, key), lang), required=True) or "score"
         detail_fig, detail_data = charts.proposals_chart(proposals, lang, sort=sort,
                                                          qualifications=qualified)
         ui.chart(detail_fig, detail_data, key="ideas-proposals", view=view,
                  filename=f"{slug}-idea-{picked}")
 
-    st.subheader(text["table"], anchor=False)
+    st.subheader(_("All the idea's proposals (click a header to sort)"), anchor=False)
     table = charts.proposals_table(charts.sort_proposals(proposals, sort), lang)
     if export:
         table = charts.export_columns(table, charts.sort_proposals(proposals, sort), lang)
@@ -577,7 +463,7 @@ def split_and_detail() -> None:
     author = i18n.word("author", lang)
     if author in table.columns and table[author].isna().all():
         table = table.drop(columns=[author])        # no authors (Polis): no empty column
-    percent_format = "%.1f %%" if lang == "fr" else "%.1f%%"
+    percent_format = _percent_format(1)
     config = {column: st.column_config.NumberColumn(format=percent_format)
               for column in table.columns if column.endswith("(%)")}
     agree_column = i18n.word("adhesion" if export else "agree", lang) + " (%)"
@@ -603,12 +489,15 @@ if found:
 elif ("ideas" in source.capabilities and source.kind != "published"
       and callable(getattr(source, "found_ideas", None))
       # Given ideas stay; the ideas found in the texts can be shown beside them.
-      and st.toggle(text["compare"], key="compare_found", help=text["compare_help"],
+      and st.toggle(_("Compare with the ideas found in the texts"), key="compare_found",
+                    help=_("Shows, beside the ideas that come with the data, the ideas the "
+                           "analysis of the texts finds, and which given idea holds most of "
+                           "each one's proposals."),
                     bind="query-params")):
     found_results = view.results(ideas="found")
-    st.header(text["compare_title"], anchor=False)
+    st.header(_("The ideas found in the texts"), anchor=False)
     if charts.found(found_results) is None or not charts.visible_ideas(found_results):
-        st.info(text["compare_none"], icon=":material/info:")
+        st.info(_("No idea could be found in these proposals' texts."), icon=":material/info:")
     else:
         ui.found_ideas_note(view, found_results, here=True)
         fig, data = charts.ideas_chart(found_results, lang)
@@ -618,5 +507,5 @@ elif ("ideas" in source.capabilities and source.kind != "published"
         st.dataframe(overlap, hide_index=True, width="stretch", key="ideas-overlap",
                      column_config={overlap.columns[-1]: st.column_config.ProgressColumn(
                          min_value=0, max_value=100,
-                         format="%.0f %%" if lang == "fr" else "%.0f%%")})
+                         format=_percent_format(0))})
         method_section(found_results)

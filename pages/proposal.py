@@ -9,34 +9,12 @@ from analytics import i18n
 from analytics.metrics import segments
 from pages import ui
 
-TEXT = {
-    "fr": {"title": "Proposition", "idea_title": "Grande idée", "by": "Proposée par {author}",
-           "idea": "Grande idée : ", "axis": "Axe : ", "zone": "Zone : ",
-           "unknown": "Aucune proposition ni idée « {id} » dans cette consultation.",
-           "missing": "Cette adresse ne désigne aucune proposition : ajoutez `id=` (une "
-                      "proposition) ou `idea=` (une grande idée).",
-           "scores": "Scores (borne basse – haute)", "segments": "Par segment",
-           "segments_note": "Parts de votes par segment ; un segment de moins de 10 "
-                            "participants n'est pas montré.",
-           "proposals": "Ses propositions", "link": "Adresse de cette page",
-           "score": "Score", "value": "Valeur", "interval": "Intervalle"},
-    "en": {"title": "Proposal", "idea_title": "Big idea", "by": "Proposed by {author}",
-           "idea": "Big idea: ", "axis": "Axis: ", "zone": "Zone: ",
-           "unknown": "No proposal or idea “{id}” in this consultation.",
-           "missing": "This address names no proposal: add `id=` (a proposal) or `idea=` "
-                      "(a big idea).",
-           "scores": "Scores (lower – upper bound)", "segments": "By segment",
-           "segments_note": "Shares of votes by segment; a segment of fewer than 10 "
-                            "participants is not shown.",
-           "proposals": "Its proposals", "link": "Address of this page",
-           "score": "Score", "value": "Value", "interval": "Interval"},
-}
 SHARES = ("agree", "disagree", "neutral", "like_it", "doable", "no_way")
 SCORES = ("top_score", "controversy", "rejection", "engagement")
 MAX_LISTED = 50
 
 view = ui.current_view()
-text = TEXT[view.lang]
+_ = i18n.translator(view.lang)
 results = view.results()
 proposal_id = str(st.query_params.get("id", ""))[:200]
 idea_id = str(st.query_params.get("idea", ""))[:200]
@@ -58,20 +36,21 @@ def share_metrics(shares: dict) -> None:
 
 
 def score_table(item: dict) -> None:
-    rows = [{text["score"]: key, text["value"]: i18n.decimal(item[key]["score"], view.lang, 3),
-             text["interval"]: f"{i18n.decimal(item[key]['lower'], view.lang, 3)} – "
-                  f"{i18n.decimal(item[key]['upper'], view.lang, 3)}"}
+    rows = [{_("Score"): key, _("Value"): i18n.decimal(item[key]["score"], view.lang, 3),
+             _("Interval"): i18n.decimal(item[key]["lower"], view.lang, 3) + " – "
+             + i18n.decimal(item[key]["upper"], view.lang, 3)}
             for key in SCORES if isinstance(item.get(key), dict)]
     if rows:
-        st.subheader(text["scores"], anchor=False)
+        st.subheader(_("Scores (lower – upper bound)"), anchor=False)
         st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 
 def segment_tables(kind: str, item_id: str) -> None:
     if "segments" not in view.source().capabilities:
         return
-    st.subheader(text["segments"], anchor=False)
-    st.caption(text["segments_note"])
+    st.subheader(_("By segment"), anchor=False)
+    st.caption(_("Shares of votes by segment; a segment of fewer than 10 participants is not "
+                 "shown."))
     tables = by_segment(str(view.entry.path), view.entry.version, kind, item_id)
     # Gender and age side by side, the (longer) regions under them.
     places = [*st.columns(2), st.container()]
@@ -91,19 +70,19 @@ def segment_tables(kind: str, item_id: str) -> None:
 def show_proposal(item: dict) -> None:
     st.subheader(ui.plain(item.get("content")), anchor=False)
     if item.get("author"):
-        st.caption(ui.plain(text["by"].format(author=item["author"])))
-    facts = [view.t("votes") + " : " + i18n.integer(item.get("votes"), view.lang)
-             if view.lang == "fr" else f"{view.t('votes')}: "
-             f"{i18n.integer(item.get('votes'), view.lang)}"]
+        st.caption(ui.plain(_("Proposed by {author}").format(author=item["author"])))
+    facts = [_("Votes: {votes}").format(votes=i18n.integer(item.get("votes"), view.lang))]
     if item.get("zone"):
-        facts.append(text["zone"] + view.t(item["zone"]))
+        facts.append(_("Zone: {zone}").format(zone=view.t(item["zone"])))
     st.markdown(ui.plain("  ·  ".join(facts)))
     ideas = {i["idea_id"]: i for axis in results.get("top_ideas") or []
              for i in axis.get("ideas") or [] if i.get("idea_id")}
     if item.get("idea_id") in ideas:
         idea = ideas[item["idea_id"]]
-        st.markdown(ui.plain(text["idea"]) + f"[{ui.plain(idea['idea'])}]"
-                    f"({ui.page_link(view, 'proposal', (('idea', idea['idea_id']),))})")
+        before, _mark, after = _("Big idea: {idea}").partition("{idea}")
+        st.markdown(ui.plain(before) + f"[{ui.plain(idea['idea'])}]"
+                    f"({ui.page_link(view, 'proposal', (('idea', idea['idea_id']),))})"
+                    + ui.plain(after))
     share_metrics(item.get("shares") or item)
     score_table(item)
     segment_tables("proposal", str(item["id"]))
@@ -113,9 +92,9 @@ def show_idea(axis: str | None, idea: dict) -> None:
     st.subheader(ui.plain(idea["idea"]), anchor=False)
     facts = [f"{view.t('votes')} {i18n.integer(idea.get('votes'), view.lang)}"]
     if axis:
-        facts.insert(0, text["axis"] + axis)
+        facts.insert(0, _("Axis: {axis}").format(axis=axis))
     if idea.get("zone"):
-        facts.append(text["zone"] + view.t(idea["zone"]))
+        facts.append(_("Zone: {zone}").format(zone=view.t(idea["zone"])))
     st.markdown(ui.plain("  ·  ".join(facts)))
     share_metrics(idea.get("shares") or {"agree": idea.get("agreement"),
                                          "like_it": idea.get("adhesion"),
@@ -124,7 +103,7 @@ def show_idea(axis: str | None, idea: dict) -> None:
     segment_tables("idea", idea["idea_id"])
     members = [p for p in results.get("proposals") or [] if p.get("idea_id") == idea["idea_id"]]
     if members:
-        st.subheader(text["proposals"], anchor=False)
+        st.subheader(_("Its proposals"), anchor=False)
         members.sort(key=lambda p: -(p.get("votes") or 0))
         st.markdown("\n".join(
             f"- [{ui.plain(p.get('content'))}]"
@@ -132,7 +111,7 @@ def show_idea(axis: str | None, idea: dict) -> None:
             for p in members[:MAX_LISTED]))
 
 
-st.title(text["idea_title"] if idea_id and not proposal_id else text["title"])
+st.title(_("Big idea") if idea_id and not proposal_id else _("Proposal"))
 ui.header_lines(view, results)
 proposals = {str(p.get("id")): p for p in results.get("proposals") or [] if p.get("id")}
 for key in ("controversials", "rejected"):       # a published file lists only these
@@ -145,11 +124,14 @@ if proposal_id:
     if proposal_id in proposals:
         show_proposal(proposals[proposal_id])
     else:
-        st.info(text["unknown"].format(id=ui.plain(proposal_id)), icon=":material/info:")
+        st.info(_("No proposal or idea “{id}” in this consultation.").format(
+            id=ui.plain(proposal_id)), icon=":material/info:")
 elif idea_id:
     if idea_id in ideas:
         show_idea(*ideas[idea_id])
     else:
-        st.info(text["unknown"].format(id=ui.plain(idea_id)), icon=":material/info:")
+        st.info(_("No proposal or idea “{id}” in this consultation.").format(
+            id=ui.plain(idea_id)), icon=":material/info:")
 else:
-    st.info(text["missing"], icon=":material/info:")
+    st.info(_("This address names no proposal: add `id=` (a proposal) or `idea=` (a big "
+              "idea)."), icon=":material/info:")

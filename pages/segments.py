@@ -8,117 +8,18 @@ from downloads (analytics.metrics.segments)."""
 import streamlit as st
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.metrics import segments
 from analytics.metrics.engine import DEFAULT_MIN_VOTES
 from analytics.present.charts import segments as charts
 from pages import ui
 
-TEXT = {
-    "fr": {
-        "intro": "Les votes sur une idée ou une proposition, groupe par groupe : genre, âge, "
-                 "région. Chaque point est la part des votes du groupe, avec son intervalle de "
-                 "confiance à 95 % (Wilson) ; la ligne pointillée est l'ensemble.",
-        "needs_participants": "Comparer des segments demande des données sur les participants "
-                              "(genre, âge, région) : un lot de votes avec un fichier "
-                              "participants les fournit ; ces données ({kind}) n'en ont pas.",
-        "kind_bundle": "lot de votes sans fichier participants", "kind_polis": "export Polis",
-        "kind_published": "résultats publiés", "kind_opendata": "export des propositions",
-        "raw": "Chiffres bruts (non pondérés) : chaque vote compte pour un.",
-        "weighted": "Pondération par calage sur marges (genre, âge, région), poids bornés à "
-                    "[0,2 ; 5] × la moyenne{converged} ; les effectifs affichés restent bruts, "
-                    "intervalles et tests utilisent le nombre effectif de votes.",
-        "not_converged": ", marges atteintes à {error} point près",
-        "unavailable": "La pondération n'est pas disponible pour ces données (il faut le genre, "
-                       "l'âge ou la région des participants et la population de référence, "
-                       "France seulement) : chiffres bruts.",
-        "of": "Comparer", "idea": "Idée", "proposal": "Proposition",
-        "item_idea": "Idée", "item_proposal": "Proposition", "share": "Part",
-        "votes_n": "{votes} votes", "nothing": "Aucune idée ni proposition n'a de votes à "
-                                               "comparer.",
-        "item_small": "Moins de 10 participants ont voté sur cet élément dans ce segment : "
-                      "rien à afficher.",
-        "fixed": "Le filtre « {dimension} » de la barre latérale ne laisse qu'un groupe.",
-        "legend": "« < 10 » : moins de 10 participants, chiffres masqués. « masqué » : groupe "
-                  "caché pour qu'un petit groupe ne puisse pas être déduit par soustraction "
-                  "des totaux. Ces groupes ne figurent pas dans les téléchargements.",
-        "differences": "Différences significatives",
-        "correction": "Chaque paire de groupes est comparée par un test z de deux proportions ; "
-                      "une différence est déclarée significative quand sa p-valeur, corrigée "
-                      "par la méthode de Holm pour le nombre de comparaisons de la dimension "
-                      "(ici {counts}), est inférieure à 5 %.{weighted}",
-        "correction_weighted": " Avec la pondération, intervalles et tests utilisent le nombre "
-                               "effectif de votes de chaque groupe (Kish).",
-        "pairs_count": "{n} pour {dimension}",
-        "none": "{dimension} : aucune différence significative.",
-        "few": "{dimension} : moins de deux groupes à comparer.",
-        "pair": "**{a}** {share_a} contre **{b}** {share_b} : écart de {gap} points "
-                "(p corrigée {p})",
-        "more": "… et {n} autres différences significatives (voir le tableau).",
-        "all_pairs": "Toutes les comparaisons par paires",
-        "ranking": "Où les segments divergent le plus",
-        "rank_of": "Classer", "rank_idea": "Les idées", "rank_proposal": "Les propositions",
-        "ranking_intro": "Pour chaque {unit}, le plus grand écart de « {share} » entre deux "
-                         "groupes d'une même dimension (genre, âge ou région), en points, parmi "
-                         "les écarts significatifs. Correction de Holm sur l'ensemble des "
-                         "{m} comparaisons du classement{min_votes}. Cliquez sur un point pour "
-                         "afficher la comparaison ci-dessus.",
-        "unit_idea": "idée", "unit_proposal": "proposition",
-        "min_votes": " (propositions d'au moins {n} votes)",
-        "ranking_rest": "{n} sur {total} sans écart significatif.",
-        "ranking_empty": "Aucun écart significatif entre segments.",
-    },
-    "en": {
-        "intro": "The votes on an idea or a proposal, group by group: gender, age, region. "
-                 "Each dot is the share of the group's votes, with its 95% confidence "
-                 "interval (Wilson); the dashed line is everyone.",
-        "needs_participants": "Comparing segments needs data on participants (gender, age, "
-                              "region): a vote-level bundle with a participants table provides "
-                              "it; this data ({kind}) has none.",
-        "kind_bundle": "a vote-level bundle without participants", "kind_polis": "a Polis export",
-        "kind_published": "published results", "kind_opendata": "a proposal export",
-        "raw": "Raw figures (not weighted): every vote counts as one.",
-        "weighted": "Weighting by raking (gender, age, region), weights capped to [0.2, 5] "
-                    "× the mean{converged}; counts shown stay raw, intervals and tests use "
-                    "the effective number of votes.",
-        "not_converged": ", margins met within {error} points",
-        "unavailable": "Weighting is not available for this data (it needs participants' "
-                       "gender, age or region and the reference population, France only): "
-                       "raw figures.",
-        "of": "Compare", "idea": "Idea", "proposal": "Proposal",
-        "item_idea": "Idea", "item_proposal": "Proposal", "share": "Share",
-        "votes_n": "{votes} votes", "nothing": "No idea or proposal has votes to compare.",
-        "item_small": "Fewer than 10 participants voted on this item in this segment: nothing "
-                      "to show.",
-        "fixed": "The sidebar's “{dimension}” filter leaves a single group.",
-        "legend": "“< 10”: fewer than 10 participants, figures hidden. “hidden”: group "
-                  "hidden so that a small group cannot be worked out by subtraction from the "
-                  "totals. These groups are left out of the downloads.",
-        "differences": "Significant differences",
-        "correction": "Each pair of groups is compared with a two-proportion z-test; a "
-                      "difference is called significant when its p-value, corrected with "
-                      "Holm's method for the number of comparisons in the dimension (here "
-                      "{counts}), is below 5%.{weighted}",
-        "correction_weighted": " With weighting, intervals and tests use each group's "
-                               "effective number of votes (Kish).",
-        "pairs_count": "{n} for {dimension}",
-        "none": "{dimension}: no significant difference.",
-        "few": "{dimension}: fewer than two groups to compare.",
-        "pair": "**{a}** {share_a} vs **{b}** {share_b}: a {gap}-point gap "
-                "(corrected p {p})",
-        "more": "… and {n} more significant differences (see the table).",
-        "all_pairs": "Every pairwise comparison",
-        "ranking": "Where segments disagree most",
-        "rank_of": "Rank", "rank_idea": "Ideas", "rank_proposal": "Proposals",
-        "ranking_intro": "For each {unit}, the largest gap in “{share}” between two groups "
-                         "of one dimension (gender, age or region), in points, among the "
-                         "significant gaps. Holm's correction over all {m} comparisons in the "
-                         "ranking{min_votes}. Click a dot to show its comparison above.",
-        "unit_idea": "idea", "unit_proposal": "proposal",
-        "min_votes": " (proposals with at least {n} votes)",
-        "ranking_rest": "{n} of {total} without a significant gap.",
-        "ranking_empty": "No significant gap between segments.",
-    },
-}
+# What the data is, when it cannot be compared by segment (source.kind).
+KINDS = {"bundle": N_("a vote-level bundle without participants"),
+         "polis": N_("a Polis export"), "published": N_("published results"),
+         "opendata": N_("a proposal export")}
+# A dimension named inside a sentence ("21 for age").
+DIMENSION_WORDS = {"gender": N_("gender"), "age_band": N_("age"), "region": N_("region")}
 SHARES = tuple(segments.SHARES)
 RANKED = 15          # items in the ranking chart
 LISTED = 6           # significant differences listed per dimension
@@ -166,14 +67,16 @@ def ranking(_source, path: str, version: float, level: str, share: str, segment:
 
 view = ui.current_view()
 lang = view.lang
-text = TEXT[lang]
+_ = i18n.translator(lang)
 source = view.source()
 results = view.results()
 ui.header(view, "segments", results)
 
 if "participants" not in source.capabilities or "votes" not in source.capabilities:
-    kind_word = text.get(f"kind_{source.kind}", source.kind)
-    st.info(text["needs_participants"].format(kind=kind_word), icon=":material/info:")
+    kind_word = _(KINDS[source.kind]) if source.kind in KINDS else source.kind
+    st.info(_("Comparing segments needs data on participants (gender, age, region): a "
+              "vote-level bundle with a participants table provides it; this data ({kind}) has "
+              "none.").format(kind=kind_word), icon=":material/info:")
     st.stop()
 if results.get("suppressed"):
     ui.notes(results, lang, ("segment_too_small",))
@@ -188,16 +91,23 @@ run_sql = source.sql_with_ideas(found_ideas) if found_ideas is not None else Non
 segment = tuple(view.segment.items())
 slug = (results.get("consultation") or {}).get("slug") or "consultation"
 
-st.markdown(text["intro"])
+st.markdown(_("The votes on an idea or a proposal, group by group: gender, age, region. Each "
+              "dot is the share of the group's votes, with its 95% confidence interval "
+              "(Wilson); the dashed line is everyone."))
 ui.found_ideas_note(view, results)      # ideas found in the texts say so
 if weighted:
-    converged = "" if weighting.get("converged") else text["not_converged"].format(
+    converged = "" if weighting.get("converged") else _(
+        ", margins met within {error} points").format(
         error=i18n.decimal(weighting.get("max_margin_error"), lang, 2))
-    st.caption(text["weighted"].format(converged=converged))
+    st.caption(_("Weighting by raking (gender, age, region), weights capped to [{low}, {high}] "
+                 "× the mean{converged}; counts shown stay raw, intervals and tests use the "
+                 "effective number of votes.").format(
+        low=i18n.decimal(0.2, lang, 1), high=i18n.integer(5, lang), converged=converged))
 elif view.weighted:
-    st.caption(text["unavailable"])
+    st.caption(_("Weighting is not available for this data (it needs participants' gender, "
+                 "age or region and the reference population, France only): raw figures."))
 else:
-    st.caption(text["raw"])
+    st.caption(_("Raw figures (not weighted): every vote counts as one."))
 
 # What can be compared: ideas (in ranking order) and proposals (most voted first).
 idea_names, idea_votes = {}, {}
@@ -213,23 +123,24 @@ visible = sorted((p for p in results.get("proposals") or []
 proposals = {p["id"]: p for p in visible}
 kinds = [k for k, ids in (("idea", idea_ids), ("proposal", list(proposals))) if ids]
 if not kinds:
-    st.info(text["nothing"], icon=":material/info:")
+    st.info(_("No idea or proposal has votes to compare."), icon=":material/info:")
     st.stop()
 
 controls = st.columns([1.3, 4, 1.4], vertical_alignment="bottom")
+item_words = {"idea": _("Idea"), "proposal": _("Proposal")}
 kind = controls[0].segmented_control(
-    text["of"], kinds, required=True, format_func=lambda k: text[k],
+    _("Compare"), kinds, required=True, format_func=item_words.get,
     **ui.in_url("of", kinds, kinds[0])) or kinds[0]
-share = controls[2].selectbox(text["share"], SHARES,
+share = controls[2].selectbox(_("Share"), SHARES,
                               format_func=lambda s: charts.share_name(s, lang),
                               **ui.in_url("share", list(SHARES), "agree")) or "agree"
 
 
 def default_item(level: str, ids: list[str]) -> str:
     """The item where segments disagree most, else the first (best ranked / most voted)."""
-    ranked, _, _ = ranking(source, str(view.entry.path), view.entry.version, level, share,
-                           segment, weighted, DEFAULT_MIN_VOTES if level == "proposal" else 0,
-                           ideas_key, _run_sql=run_sql)
+    ranked = ranking(source, str(view.entry.path), view.entry.version, level, share, segment,
+                     weighted, DEFAULT_MIN_VOTES if level == "proposal" else 0, ideas_key,
+                     _run_sql=run_sql)[0]
     top = [i for i in ranked["item_id"] if i in ids]
     return top[0] if top else ids[0]
 
@@ -242,11 +153,11 @@ def item_label(item_id: str) -> str:
         content = proposals[item_id].get("content") or item_id
         name = content if len(content) <= 110 else content[:109] + "…"
         votes = proposals[item_id]["votes"]
-    return f"{name} ({text['votes_n'].format(votes=i18n.integer(votes, lang))})"
+    return name + " (" + _("{votes} votes").format(votes=i18n.integer(votes, lang)) + ")"
 
 
 ids = idea_ids if kind == "idea" else list(proposals)
-item_id = controls[1].selectbox(text[f"item_{kind}"], ids, format_func=item_label,
+item_id = controls[1].selectbox(item_words[kind], ids, format_func=item_label,
                                 **ui.in_url("item", ids, default_item(kind, ids))) or ids[0]
 
 compared = comparison(source, str(view.entry.path), view.entry.version, kind, item_id,
@@ -259,7 +170,8 @@ else:
 overall = shares.get(share)
 
 if all(segments.figures(c.cells).empty for c in compared.values()):
-    st.info(text["item_small"], icon=":material/info:")
+    st.info(_("Fewer than 10 participants voted on this item in this segment: nothing to "
+              "show."), icon=":material/info:")
 
 xrange = charts.x_range([c.cells for c in compared.values()], share, overall)
 columns = st.columns([1, 1, 1.3])
@@ -277,22 +189,31 @@ for column, dimension in zip(columns, segments.DIMENSIONS, strict=True):
         ui.chart(fig, data, key=f"seg-{dimension}", view=view, narrow=True,
                  filename=f"{slug}-{kind}-{item_id}-{dimension}")
         if item.fixed:
-            st.caption(text["fixed"].format(dimension=view.t(dimension)))
+            st.caption(_("The sidebar's “{dimension}” filter leaves a single group.").format(
+                dimension=view.t(dimension)))
 if any((c.cells["suppressed"] != "").any() for c in compared.values()):
-    st.caption(text["legend"])
+    st.caption(_("“< 10”: fewer than 10 participants, figures hidden. “hidden”: group hidden "
+                 "so that a small group cannot be worked out by subtraction from the totals. "
+                 "These groups are left out of the downloads."))
 
 # -- the significant differences ------------------------------------------------------------
 
-st.subheader(text["differences"], anchor=False)
-counts = [text["pairs_count"].format(n=len(pair_tables[d]), dimension=view.t(d).lower())
+st.subheader(_("Significant differences"), anchor=False)
+counts = [_("{n} for {dimension}").format(n=len(pair_tables[d]),
+                                          dimension=_(DIMENSION_WORDS[d]))
           for d in segments.DIMENSIONS]
-st.markdown(text["correction"].format(counts=", ".join(counts),
-                                      weighted=text["correction_weighted"] if weighted else ""))
+kish = _("With weighting, intervals and tests use each group's effective number of votes "
+         "(Kish).")
+st.markdown(_("Each pair of groups is compared with a two-proportion z-test; a difference is "
+              "called significant when its p-value, corrected with Holm's method for the "
+              "number of comparisons in the dimension (here {counts}), is below 5%."
+              "{weighted}").format(counts=", ".join(counts),
+                                   weighted=" " + kish if weighted else ""))
 
 
 def p_text(p: float) -> str:
     if p < 0.001:
-        return "< 0,001" if lang == "fr" else "< 0.001"
+        return "< " + i18n.decimal(0.001, lang, 3)
     return i18n.decimal(p, lang, 3)
 
 
@@ -300,13 +221,14 @@ for dimension in segments.DIMENSIONS:
     pairs = pair_tables[dimension]
     name = view.t(dimension)
     if len(pairs) == 0:
-        st.markdown(text["few"].format(dimension=name))
+        st.markdown(_("{dimension}: fewer than two groups to compare.").format(dimension=name))
         continue
     found = pairs[pairs["significant"].astype(bool)]
     if found.empty:
-        st.markdown(text["none"].format(dimension=name))
+        st.markdown(_("{dimension}: no significant difference.").format(dimension=name))
     else:
-        lines = [text["pair"].format(
+        pair = _("**{a}** {share_a} vs **{b}** {share_b}: a {gap}-point gap (corrected p {p})")
+        lines = [pair.format(
             a=ui.plain(charts.group_label(dimension, row.value_a, row.label_a, lang)),
             b=ui.plain(charts.group_label(dimension, row.value_b, row.label_b, lang)),
             share_a=i18n.percent(row.share_a, lang), share_b=i18n.percent(row.share_b, lang),
@@ -314,32 +236,49 @@ for dimension in segments.DIMENSIONS:
             for row in found.head(LISTED).itertuples()]
         st.markdown(f"**{name}**\n\n" + "\n".join(f"- {line}" for line in lines))
         if len(found) > LISTED:
-            st.caption(text["more"].format(n=len(found) - LISTED))
+            st.caption(_("… and {n} more significant differences (see the table).").format(
+                n=i18n.integer(len(found) - LISTED, lang)))
     ui.data_table(charts.pairs_data(pairs, dimension, lang), key=f"seg-pairs-{dimension}",
                   view=view, filename=f"{slug}-{kind}-{item_id}-{dimension}-pairs")
 
 # -- the ranking ----------------------------------------------------------------------------
 
-st.header(text["ranking"], anchor=False)
+st.header(_("Where segments disagree most"), anchor=False)
 levels = [k for k in ("idea", "proposal") if k in kinds]
-level = st.segmented_control(text["rank_of"], levels, required=True,
-                             format_func=lambda k: text[f"rank_{k}"],
+pgettext = i18n.translations(lang).pgettext
+# TRANSLATORS: what the ranking ranks, beside "Rank".
+rank_words = {"idea": pgettext("rank", "Ideas"), "proposal": pgettext("rank", "Proposals")}
+level = st.segmented_control(pgettext("verb", "Rank"), levels, required=True,
+                             format_func=rank_words.get,
                              **ui.in_url("rank", levels, levels[0])) or levels[0]
 min_votes = DEFAULT_MIN_VOTES if level == "proposal" else 0
 ranked, family, names = ranking(source, str(view.entry.path), view.entry.version, level, share,
                                 segment, weighted, min_votes, ideas_key, _run_sql=run_sql)
 total = len(idea_ids) if level == "idea" else sum(
     1 for p in visible if p["votes"] >= min_votes)
-st.markdown(text["ranking_intro"].format(
-    unit=text[f"unit_{level}"], share=charts.share_name(share, lang),
-    m=i18n.integer(family, lang),
-    min_votes=text["min_votes"].format(n=i18n.integer(min_votes, lang)) if min_votes else ""))
+if level == "idea":
+    intro = _("For each idea, the largest gap in “{share}” between two groups of one dimension "
+              "(gender, age or region), in points, among the significant gaps. Holm's "
+              "correction over all {m} comparisons in the ranking. Click a dot to show its "
+              "comparison above.")
+elif min_votes:
+    intro = _("For each proposal, the largest gap in “{share}” between two groups of one "
+              "dimension (gender, age or region), in points, among the significant gaps. "
+              "Holm's correction over all {m} comparisons in the ranking (proposals with at "
+              "least {n} votes). Click a dot to show its comparison above.")
+else:
+    intro = _("For each proposal, the largest gap in “{share}” between two groups of one "
+              "dimension (gender, age or region), in points, among the significant gaps. "
+              "Holm's correction over all {m} comparisons in the ranking. Click a dot to show "
+              "its comparison above.")
+st.markdown(intro.format(share=charts.share_name(share, lang), m=i18n.integer(family, lang),
+                         n=i18n.integer(min_votes, lang)))
 if ranked.empty:
-    st.info(text["ranking_empty"], icon=":material/info:")
+    st.info(_("No significant gap between segments."), icon=":material/info:")
 else:
     fig, data = ui.figure(charts.ranking_chart, ranked, names, share, lang, level=level,
                           top=RANKED)
     ui.chart(fig, data, key=RANKING_CHART, view=view, filename=f"{slug}-segments-{level}",
              on_select=clicked)
-    st.caption(text["ranking_rest"].format(n=i18n.integer(max(total - len(ranked), 0), lang),
-                                           total=i18n.integer(total, lang)))
+    st.caption(_("{n} of {total} without a significant gap.").format(
+        n=i18n.integer(max(total - len(ranked), 0), lang), total=i18n.integer(total, lang)))

@@ -18,6 +18,7 @@ import streamlit as st
 from analytics import i18n
 from analytics.consultations import catalog
 from analytics.consultations.open import open_source
+from analytics.i18n import N_
 from analytics.inputs.errors import InputError
 from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP, Options
 from analytics.metrics.segment import Segment
@@ -25,71 +26,45 @@ from analytics.present import provenance
 from analytics.present.charts import participation as participation_charts
 from analytics.present.charts import style
 from analytics.present.export import csv_bytes, parquet_bytes
+from analytics.results_model import Results
 
 PAGE_TITLES = {
-    "overview": {"fr": "Vue d'ensemble", "en": "Overview"},
-    "ideas": {"fr": "Grandes idées", "en": "Big ideas"},
-    "debate-map": {"fr": "Cartographie du débat", "en": "Debate map"},
-    "controversial": {"fr": "Controverses et rejets", "en": "Controversial and rejected"},
-    "participation": {"fr": "Participation", "en": "Participation"},
-    "timeline": {"fr": "Chronologie", "en": "Timeline"},
-    "groups": {"fr": "Groupes d'opinion", "en": "Opinion groups"},
-    "explorer": {"fr": "Explorer les propositions", "en": "Proposal explorer"},
-    "upload": {"fr": "Ajouter une consultation", "en": "Add a consultation"},
-    "segments": {"fr": "Segments", "en": "Segments"},
-    "method": {"fr": "Méthode", "en": "Method"},
-    "proposal": {"fr": "Proposition", "en": "Proposal"},
+    "overview": N_("Overview"),
+    "ideas": N_("Big ideas"),
+    "debate-map": N_("Debate map"),
+    "controversial": N_("Controversial and rejected"),
+    "participation": N_("Participation"),
+    "timeline": N_("Timeline"),
+    "groups": N_("Opinion groups"),
+    "explorer": N_("Proposal explorer"),
+    "upload": N_("Add a consultation"),
+    "segments": N_("Segments"),
+    "method": N_("Method"),
+    "proposal": N_("Proposal"),
 }
 NOTES = {
-    "no_ideas": {"fr": "Ces données ne regroupent pas les propositions en grandes idées "
-                       "(il faudrait un fichier ideas dans le lot de votes).",
-                 "en": "This data does not group proposals into big ideas (a vote-level "
-                       "bundle with an ideas table would)."},
-    "no_participants": {"fr": "Ces données ne décrivent pas les participants : pas de "
-                              "répartition par genre, âge ou région ni de filtre par segment "
-                              "(il faudrait un fichier participants).",
-                        "en": "This data does not describe participants: no breakdown by "
-                              "gender, age or region and no segment filter (a participants "
-                              "table would provide them)."},
-    "no_actions": {"fr": "Aucun plan d'actions n'accompagne ces résultats (fichier "
-                         "actions.json).",
-                   "en": "No action plan comes with these results (actions.json)."},
-    "no_tags": {"fr": "Les propositions ne portent pas d'étiquettes (thèmes, acteurs...) : "
-                      "pas de cartographie des thèmes.",
-                "en": "Proposals carry no tags (themes, actors...): no cartography of themes."},
-    "segment_too_small": {"fr": "Ce segment compte moins de 10 participants : ses résultats "
-                                "ne sont pas affichés, pour protéger la vie privée.",
-                          "en": "This segment has fewer than 10 participants: its results "
-                                "are not shown, to protect privacy."},
-    "published": {"fr": "Résultats tels que publiés par Make.org : pourcentages arrondis, sans "
-                        "les votes eux-mêmes (ni classement par score, ni zones, ni filtre par "
-                        "segment).",
-                  "en": "Results as published by Make.org: rounded percentages, without the "
-                        "votes themselves (no score ranking, zones or segment filter)."},
-    "published_thousands": {"fr": "Le fichier écrit certains chiffres clés avec un point comme "
-                                  "séparateur de milliers (4.744) : ils sont lus comme des "
-                                  "nombres entiers (4 744).",
-                            "en": "The file writes some key figures with a dot as thousands "
-                                  "separator (4.744): they are read as whole numbers (4,744)."},
-    "opendata": {"fr": "Export par proposition : votes, adhésion, engagement et score "
-                       "seulement, sans le détail des votes (pas de parts « Pas d'accord », de "
-                       "zones ni de controverses).",
-                 "en": "Proposal-level export: votes, adhesion, engagement and score only, "
-                       "without the votes themselves (no disagree shares, zones or "
-                       "controversies)."},
-    "polis": {"fr": "Conversation Polis : votes d'accord, pas d'accord et « passer » (compté "
-                    "comme neutre) seulement, sans mentions (« Coup de cœur », « Réaliste »…) ; "
-                    "les commentaires rejetés par la modération sont exclus.",
-              "en": "Polis conversation: agree, disagree and pass (counted as neutral) votes "
-                    "only, no mentions (Love it, Realistic…); comments rejected by moderation "
-                    "are excluded."},
-    "segment": {"fr": "Résultats restreints au segment choisi ; les propositions avec moins de "
-                      "10 votants dans ce segment sont masquées.",
-                "en": "Results are restricted to the chosen segment; proposals with fewer "
-                      "than 10 voters in it are hidden."},
+    "no_ideas": N_("This data does not group proposals into big ideas (a vote-level bundle "
+                   "with an ideas table would)."),
+    "no_participants": N_("This data does not describe participants: no breakdown by gender, "
+                          "age or region and no segment filter (a participants table would "
+                          "provide them)."),
+    "no_actions": N_("No action plan comes with these results (actions.json)."),
+    "no_tags": N_("Proposals carry no tags (themes, actors...): no cartography of themes."),
+    "segment_too_small": N_("This segment has fewer than 10 participants: its results are not "
+                            "shown, to protect privacy."),
+    "published": N_("Results as published by Make.org: rounded percentages, without the votes "
+                    "themselves (no score ranking, zones or segment filter)."),
+    "published_thousands": N_("The file writes some key figures with a dot as thousands "
+                              "separator (4.744): they are read as whole numbers (4,744)."),
+    "opendata": N_("Proposal-level export: votes, adhesion, engagement and score only, without "
+                   "the votes themselves (no disagree shares, zones or controversies)."),
+    "polis": N_("Polis conversation: agree, disagree and pass (counted as neutral) votes only, "
+                "no mentions (Love it, Realistic…); comments rejected by moderation are "
+                "excluded."),
+    "segment": N_("Results are restricted to the chosen segment; proposals with fewer than 10 "
+                  "voters in it are hidden."),
 }
-FINDING = {"fr": "Recherche des grandes idées dans les textes des propositions…",
-           "en": "Finding the big ideas in the proposals' texts…"}
+FINDING = N_("Finding the big ideas in the proposals' texts…")
 _demo_lock = threading.Lock()
 
 
@@ -120,7 +95,7 @@ def _source(path: str, version: float):
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner=False)
 def _results(path: str, version: float, segment: tuple, min_votes: int, top: int,
              weighted: bool = False, ideas: str = "auto", ideas_hash: str = "",
-             _idea_set=None) -> dict:
+             _idea_set=None) -> Results:
     # `ideas_hash` (of the edited IdeaSet's CSV files) is the key; `_idea_set` is not hashed.
     options = Options(min_votes=min_votes, top=top, segment=Segment(**dict(segment)),
                       weighted=weighted, ideas=ideas)
@@ -160,7 +135,9 @@ def ensure_demo() -> None:
     with _demo_lock:
         if DEFAULT_DEMO_DIR.exists():
             return
-        bar = st.progress(0.0, text="Préparation de la consultation de démonstration…")
+        # Before the language picker: the language of the address.
+        _ = i18n.translator(i18n.language_of(st.query_params.get("lang")))
+        bar = st.progress(0.0, text=_("Preparing the demonstration consultation…"))
         build(DEFAULT_DEMO_DIR, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
         bar.empty()
         _discovered.clear()
@@ -191,7 +168,7 @@ class View:
             st.stop()
 
     def results(self, min_votes: int = DEFAULT_MIN_VOTES, top: int = DEFAULT_TOP,
-                ideas: str = "auto") -> dict:
+                ideas: str = "auto") -> Results:
         source = self.source()
         segment = self.segment if "segments" in source.capabilities else Segment()
         weighted = self.weighted and "participants" in source.capabilities
@@ -215,11 +192,12 @@ class View:
         bar = []
 
         def progress(fraction: float, message: str) -> None:
+            finding = i18n.translator(self.lang)(FINDING)
             if not bar:
-                bar.append(st.progress(0.0, text=FINDING[self.lang]))
+                bar.append(st.progress(0.0, text=finding))
             fraction = min(max(float(fraction), 0.0), 1.0)
-            bar[0].progress(fraction, text=f"{FINDING[self.lang]} "
-                                           f"{i18n.percent(100 * fraction, self.lang)}")
+            bar[0].progress(fraction, text=finding + " "
+                            + i18n.percent(100 * fraction, self.lang))
 
         try:
             return source.found_ideas(progress=progress)    # at once once computed
@@ -296,7 +274,7 @@ def _on_stack(script: str) -> bool:
 
 
 def page_title(key: str, lang: str) -> str:
-    return PAGE_TITLES[key][i18n.language_of(lang)]
+    return i18n.translator(lang)(PAGE_TITLES[key])
 
 
 # -- sidebar (called by app.py) -------------------------------------------------------------
@@ -333,7 +311,8 @@ def language_picker() -> str:
 def consultation_picker(lang: str) -> None:
     entries = consultations()
     if not entries:
-        st.sidebar.warning("No consultation found in data/consultations.")
+        _ = i18n.translator(lang)
+        st.sidebar.warning(_("No consultation found in data/consultations."))
         return
     titles = {entry.id: entry.title for entry in entries}
     # The consultation is always in the link: which one is listed first depends on
@@ -464,21 +443,6 @@ def plain(text) -> str:
     return escaped.replace("\n", "  \n")
 
 
-WEIGHTING = {
-    "fr": {"label": "Pondération", "help": "Redresse les participants pour que leur répartition "
-           "par genre, âge et région soit celle de la population française (calage sur marges, "
-           "poids bornés entre 0,2 et 5 fois le poids moyen). Les effectifs restent bruts.",
-           "weighted": "Chiffres pondérés (calage sur la population française par genre, âge "
-                       "et région) · taille d'échantillon effective : {ess} sur {n} "
-                       "participants"},
-    "en": {"label": "Weighting", "help": "Reweights participants so that their split by "
-           "gender, age and region is the French population's (raking, weights capped "
-           "between 0.2 and 5 times the mean weight). Counts stay raw.",
-           "weighted": "Weighted figures (raked to the French population by gender, age and "
-                       "region) · effective sample size: {ess} of {n} participants"},
-}
-
-
 def weighting_toggle(lang: str) -> None:
     """The sidebar "Weighting" toggle (URL key `w`), for sources with participants."""
     view = current_view()
@@ -490,24 +454,30 @@ def weighting_toggle(lang: str) -> None:
         return
     if "participants" not in source.capabilities:
         return
-    words = WEIGHTING[i18n.language_of(lang)]
-    st.sidebar.toggle(words["label"], key="w", bind="query-params", help=words["help"])
+    _ = i18n.translator(lang)
+    st.sidebar.toggle(_("Weighting"), key="w", bind="query-params", help=_(
+        "Reweights participants so that their split by gender, age and region is the French "
+        "population's (raking, weights capped between 0.2 and 5 times the mean weight). "
+        "Counts stay raw."))
 
 
-def weighting_caption(results: dict | None, lang: str) -> None:
+def weighting_caption(results: Results | None, lang: str) -> None:
     weighting = (results or {}).get("weighting")
     if weighting:
-        st.caption(WEIGHTING[i18n.language_of(lang)]["weighted"].format(
+        _ = i18n.translator(lang)
+        st.caption(_(
+            "Weighted figures (raked to the French population by gender, age and region) · "
+            "effective sample size: {ess} of {n} participants").format(
             ess=i18n.integer(weighting.get("effective_sample_size"), lang),
             n=i18n.integer(weighting.get("participants"), lang)))
 
 
-def header(view: View, page: str, results: dict | None = None) -> None:
+def header(view: View, page: str, results: Results | None = None) -> None:
     st.title(page_title(page, view.lang))
     header_lines(view, results)
 
 
-def header_lines(view: View, results: dict | None = None) -> None:
+def header_lines(view: View, results: Results | None = None) -> None:
     """Under a page's title: the consultation (and segment), the demo's notice, the
     citation, the weighting and the data's attribution."""
     if view.entry is not None:
@@ -515,19 +485,17 @@ def header_lines(view: View, results: dict | None = None) -> None:
         # cannot reorder the separators around it.
         caption = plain(view.entry.title)
         if results and results.get("segment"):
-            separator = " : " if view.lang == "fr" else ": "
-            parts = [plain(view.t(k) + separator) + plain(segment_label(view, k, v))
+            _ = i18n.translator(view.lang)
+            # TRANSLATORS: a segment filter under a page's title: "Gender: Women".
+            parts = [_("{dimension}: {value}").format(dimension=plain(view.t(k)),
+                                                      value=plain(segment_label(view, k, v)))
                      for k, v in results["segment"].items()]
             caption += " · " + ", ".join(parts)
         st.caption(caption)
         provenance_lines(view)
     weighting_caption(results, view.lang)
     if results and results.get("attribution"):
-        attribution(results["attribution"])
-
-
-CITE = {"fr": {"label": "Citer", "help": "Le texte à reprendre pour citer ces résultats."},
-        "en": {"label": "Cite", "help": "The text to paste to cite these results."}}
+        attribution(results["attribution"], view.lang)
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
@@ -535,7 +503,7 @@ def _data_version(path: str, version: float) -> str:
     return provenance.data_version(path)
 
 
-def _whole(view: View) -> dict:
+def _whole(view: View) -> Results:
     """The whole consultation's results (no segment, given ideas only: nothing found
     again), for what every page says about its source."""
     return _results(str(view.entry.path), view.entry.version, (), DEFAULT_MIN_VOTES,
@@ -584,10 +552,11 @@ def provenance_lines(view: View) -> None:
         whole = _whole(view)
     except InputError:
         return                  # the page shows the problems
+    _ = i18n.translator(view.lang)
     if provenance.is_synthetic(whole):
-        st.warning(provenance.SYNTHETIC_NOTICE[view.lang], icon=":material/science:")
-    words = CITE[view.lang]
-    with st.popover(words["label"], icon=":material/format_quote:", help=words["help"]):
+        st.warning(provenance.synthetic_notice(view.lang), icon=":material/science:")
+    with st.popover(_("Cite"), icon=":material/format_quote:",
+                    help=_("The text to paste to cite these results.")):
         st.code(citation(view), language=None, wrap_lines=True)
 
 
@@ -595,8 +564,8 @@ def page_link(view: View, page: str, params: tuple = ()) -> str:
     """A relative link to `page` of this view's consultation and language."""
     from urllib.parse import urlencode
 
-    query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {}),
-             **dict(params)}
+    language = {"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {}
+    query = {"c": view.entry.id, **language, **dict(params)}
     return f"{page}?{urlencode(query)}"
 
 
@@ -607,9 +576,6 @@ def linked(view: View, fact: tuple) -> str:
                    for part in fact)
 
 
-HOW_TO_READ = {"fr": "Méthode détaillée", "en": "Full method"}
-
-
 def how_to_read(view: View) -> None:
     """The "how to read these results" note, with a link to the method page."""
     from analytics.present import method
@@ -617,7 +583,9 @@ def how_to_read(view: View) -> None:
     reading = method.sections(view.lang)[0]
     with st.expander(reading.title, icon=":material/help:"):
         st.markdown(reading.body)
-        st.markdown(f"[{HOW_TO_READ[view.lang]}]({page_link(view, 'method')})")
+        _ = i18n.translator(view.lang)
+        label = _("Full method")
+        st.markdown(f"[{label}]({page_link(view, 'method')})")
 
 
 def segment_label(view: View, dimension: str, value: str) -> str:
@@ -628,24 +596,42 @@ def segment_label(view: View, dimension: str, value: str) -> str:
     return view.t(value)
 
 
-def attribution(text: str) -> None:
-    """The credit a data licence asks for (Polis: CC BY 4.0), on every page showing it."""
-    st.caption(plain(text))
+def attribution(text: str, lang: str | None = None) -> None:
+    """The credit a data licence asks for (Polis: CC BY 4.0), on every page showing it;
+    with `lang`, Polis's statement in that language."""
+    st.caption(plain(licence_statement(text, lang) if lang else text))
+
+
+def licence_statement(text: str, lang: str) -> str:
+    """Polis's CC BY 4.0 statement (analytics.consultations.polis.ATTRIBUTION) in `lang`, its links
+    kept; any other credit as the data gives it."""
+    from analytics.consultations import polis
+
+    head = polis.ATTRIBUTION.split("{links}")[0]
+    if not text.startswith(head):
+        return text
+    _ = i18n.translator(lang)
+    # TRANSLATORS: the credit the CC BY 4.0 licence of Polis open data asks for; keep the
+    # licence's name, "The Computational Democracy Project" and {links} as they are.
+    return _("Data was gathered using the Polis software (compdemocracy.org/polis) and is "
+             "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy "
+             "Project. The data and more information about how the data was collected can be "
+             "found at the following link(s): {links}").format(links=text[len(head):])
 
 
 def note(code: str, lang: str) -> None:
-    text = NOTES.get(code, {}).get(i18n.language_of(lang))
+    text = NOTES.get(code)
     if text:
-        st.info(text, icon=":material/info:")
+        st.info(i18n.translator(lang)(text), icon=":material/info:")
 
 
-def notes(results: dict, lang: str, codes: tuple[str, ...]) -> None:
+def notes(results: Results, lang: str, codes: tuple[str, ...]) -> None:
     for item in results.get("notes", []):
         if item["code"] in codes:
             note(item["code"], lang)
 
 
-def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
+def found_ideas_note(view: View, results: Results, *, here: bool = False) -> bool:
     """The one sentence saying the ideas were found automatically in the texts, with a
     link to the method section of the ideas page (`here`: on that page). False when the
     results' ideas were not found in the texts."""
@@ -660,9 +646,10 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
     if here or view.entry is None:
         link = anchor
     else:
-        query = {"c": view.entry.id, **({"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {})}
+        language = {"lang": view.lang} if view.lang != i18n.DEFAULT_LANGUAGE else {}
+        query = {"c": view.entry.id, **language}
         link = f"ideas?{urlencode(query)}{anchor}"
-    label = idea_charts.FOUND[view.lang]["link"]
+    label = idea_charts.found_link_label(view.lang)
     st.info(f"{plain(sentence)} [{plain(label)}]({link})", icon=":material/auto_awesome:")
     return True
 
@@ -670,8 +657,9 @@ def found_ideas_note(view: View, results: dict, *, here: bool = False) -> bool:
 def show_input_error(error: InputError, name: str, lang: str) -> None:
     """The problems of an input, one per line, in an error box. The file name and the
     messages quote the file's content: shown as plain text, never as markdown."""
-    title = {"fr": f"« {plain(name)} » ne peut pas être lu :",
-             "en": f"“{plain(name)}” cannot be read:"}[i18n.language_of(lang)]
+    # TRANSLATORS: {name} is a file's name, in the language's quotation marks.
+    _ = i18n.translator(lang)
+    title = _("“{name}” cannot be read:").format(name=plain(name))
     lines = "\n".join(f"- {plain(line)}" for line in error.report().splitlines())
     st.error(f"{title}\n\n{lines}", icon=":material/error:")
 
@@ -698,12 +686,6 @@ def chart(fig, data: pd.DataFrame, *, key: str, view: View, filename: str,
 
 # -- embedding a chart in an article --------------------------------------------------------
 
-EMBED = {"fr": {"label": "Intégrer", "help": "L'adresse de ce graphique seul, et le code à "
-                "coller dans un article.", "address": "Adresse du graphique seul",
-                "code": "Code à coller (iframe)"},
-         "en": {"label": "Embed", "help": "The address of this chart alone, and the code to "
-                "paste in an article.", "address": "Address of the chart alone",
-                "code": "Code to paste (iframe)"}}
 EMBED_WIDTH = 720           # px: an article column
 _CSS_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -729,16 +711,17 @@ def embed_address(key: str) -> str:
 
 
 def embed_button(view: View, key: str, height) -> None:
-    words = EMBED[view.lang]
+    _ = i18n.translator(view.lang)
     address = embed_address(key)
     title = html.escape(view.entry.title if view.entry else "")
     frame = (f'<iframe src="{html.escape(address)}" width="100%" '
              f'height="{int(height or 450) + 40}" style="border:0;max-width:{EMBED_WIDTH}px" '
              f'loading="lazy" title="{title}"></iframe>')
-    with st.popover(words["label"], icon=":material/code:", help=words["help"]):
-        st.caption(words["address"])
+    with st.popover(_("Embed"), icon=":material/code:", help=_(
+            "The address of this chart alone, and the code to paste in an article.")):
+        st.caption(_("Address of the chart alone"))
         st.code(address, language=None, wrap_lines=True)
-        st.caption(words["code"])
+        st.caption(_("Code to paste (iframe)"))
         st.code(frame, language="html", wrap_lines=True)
 
 
@@ -861,16 +844,6 @@ def data_table(data: pd.DataFrame, *, key: str, view: View, filename: str) -> No
 
 # -- the full report ------------------------------------------------------------------------
 
-REPORT = {"fr": {"label": "Télécharger le rapport complet (HTML)",
-                 "help": "Toute la consultation dans un seul fichier HTML, lisible hors ligne "
-                         "(graphiques interactifs, exportables en PNG). Préparé au clic : "
-                         "quelques secondes."},
-          "en": {"label": "Download the full report (HTML)",
-                 "help": "The whole consultation in one HTML file that opens offline "
-                         "(interactive charts, each exportable as PNG). Built on click: a few "
-                         "seconds."}}
-
-
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def _report(path: str, version: float, lang: str, segment: tuple, weighted: bool,
             ideas_hash: str = "", _idea_set=None) -> bytes:
@@ -889,8 +862,12 @@ def report_button(view: View) -> None:
     edited, key = view.edited_ideas()
     args = (str(view.entry.path), view.entry.version, view.lang, tuple(segment.items()),
             weighted, key, edited)
-    words = REPORT[i18n.language_of(view.lang)]
-    slug = f"{view.entry.id}-{'rapport' if view.lang == 'fr' else 'report'}"
-    st.download_button(words["label"], data=lambda: _report(*args), file_name=f"{slug}.html",
-                       mime="text/html", on_click="ignore", key="full-report",
-                       icon=":material/description:", help=words["help"])
+    _ = i18n.translator(view.lang)
+    # TRANSLATORS: the report's file name: "<consultation>-report.html" (lower case, no space).
+    word = i18n.translations(view.lang).pgettext("file name", "report")
+    st.download_button(_("Download the full report (HTML)"), data=lambda: _report(*args),
+                       file_name=f"{view.entry.id}-{word}.html", mime="text/html",
+                       on_click="ignore", key="full-report", icon=":material/description:",
+                       help=_("The whole consultation in one HTML file that opens offline "
+                              "(interactive charts, each exportable as PNG). Built on click: "
+                              "a few seconds."))

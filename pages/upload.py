@@ -11,85 +11,44 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.consultations import catalog
+from analytics.i18n import N_
 from analytics.inputs import archive
 from analytics.inputs.errors import InputError
 from analytics.inputs.titles import slugify
 from pages import ui
 
-TEXT = {
-    "fr": {
-        "intro": "Ajoutez les résultats d'une consultation depuis votre ordinateur. Le fichier "
-                 "est vérifié comme avec `python -m analytics validate` : s'il est valide, la "
-                 "consultation rejoint la liste de la barre latérale.",
-        "kinds": "Fichiers acceptés :",
-        "kind_bundle": "**.zip d'un lot de votes** : `consultation.json`, `proposals`, `votes` "
-                       "(et `ideas`, `participants`, `actions.json` facultatifs), à la racine "
-                       "ou dans un dossier ;",
-        "kind_published": "**.json de résultats publiés** par Make.org (`top_ideas`, "
-                          "`controversials`, `cartography`, `participation`) ;",
-        "kind_opendata": "**.csv d'export par proposition** (`proposition,auteur,age,votes,"
-                         "adhesion,engagement,score`) ;",
-        "kind_polis": "**.zip d'un export Polis** (`comments.csv` et `votes.csv`, "
-                      "`summary.csv` facultatif).",
-        "limit": "Taille maximale : {mb} Mo par fichier.",
-        "private": "Les consultations ajoutées ne sont visibles que dans cet onglet et "
-                   "disparaissent quand il est fermé ou rechargé ; elles ne sont ni partagées "
-                   "avec d'autres visiteurs ni conservées.",
-        "pick": "Fichier à ajouter",
-        "checking": "Vérification de « {name} »…",
-        "added": "« {name} » est valide : la consultation « {title} » ({kind}) est ajoutée.",
-        "open": "Ouvrir la vue d'ensemble",
-        "warnings": "Remarques :",
-        "yours": "Consultations ajoutées dans cette session",
-        "remove": "Retirer",
-        "full": "Vous avez déjà ajouté {n} consultations : retirez-en une avant d'en ajouter "
-                "une autre.",
-        "kind_names": {"bundle": "lot de votes", "published": "résultats publiés",
-                       "opendata": "export par proposition", "polis": "conversation Polis"},
-    },
-    "en": {
-        "intro": "Add a consultation's results from your computer. The file is checked as "
-                 "`python -m analytics validate` checks it: when it is valid, the consultation "
-                 "joins the list in the sidebar.",
-        "kinds": "Accepted files:",
-        "kind_bundle": "**.zip of a vote-level bundle**: `consultation.json`, `proposals`, "
-                       "`votes` (and optional `ideas`, `participants`, `actions.json`), at the "
-                       "root or in one folder;",
-        "kind_published": "**.json of results published** by Make.org (`top_ideas`, "
-                          "`controversials`, `cartography`, `participation`);",
-        "kind_opendata": "**.csv proposal-level export** (`proposition,auteur,age,votes,"
-                         "adhesion,engagement,score`);",
-        "kind_polis": "**.zip of a Polis export** (`comments.csv` and `votes.csv`, optional "
-                      "`summary.csv`).",
-        "limit": "Maximum size: {mb} MB per file.",
-        "private": "Added consultations are only visible in this tab and disappear when it is "
-                   "closed or reloaded; they are neither shared with other visitors nor kept.",
-        "pick": "File to add",
-        "checking": "Checking “{name}”…",
-        "added": "“{name}” is valid: the consultation “{title}” ({kind}) was added.",
-        "open": "Open the overview",
-        "warnings": "Remarks:",
-        "yours": "Consultations added in this session",
-        "remove": "Remove",
-        "full": "You have already added {n} consultations: remove one before adding another.",
-        "kind_names": {"bundle": "vote-level bundle", "published": "published results",
-                       "opendata": "proposal export", "polis": "Polis conversation"},
-    },
-}
+KIND_NAMES = {"bundle": N_("vote-level bundle"), "published": N_("published results"),
+              "opendata": N_("proposal export"), "polis": N_("Polis conversation")}
 MAX_UPLOADS = 5                      # per session: each one holds a database in memory
 OUTCOMES = "upload_outcomes"         # file_id -> ("added", entry id, warnings) | ("error", ...)
 
 view = ui.current_view()
 lang = view.lang
-text = TEXT[lang]
+_ = i18n.translator(lang)
 st.title(ui.page_title("upload", lang))
 limit_mb = int(st.get_option("server.maxUploadSize"))
 
-st.markdown(text["intro"])
-st.markdown("\n".join([text["kinds"], *(f"- {text[k]}" for k in (
-    "kind_bundle", "kind_published", "kind_opendata", "kind_polis"))]))
-st.markdown(f"**{text['limit'].format(mb=i18n.integer(limit_mb, lang))}**")
-st.caption(text["private"])
+st.markdown(_("Add a consultation's results from your computer. The file is checked as "
+              "`python -m analytics validate` checks it: when it is valid, the consultation "
+              "joins the list in the sidebar."))
+kinds = [
+    _("**.zip of a vote-level bundle**: `consultation.json`, `proposals`, `votes` (and "
+      "optional `ideas`, `participants`, `actions.json`), at the root or in one folder;"),
+    _("**.json of results published** by Make.org (`top_ideas`, `controversials`, "
+      "`cartography`, `participation`);"),
+    _("**.csv proposal-level export** (`proposition,auteur,age,votes,adhesion,engagement,"
+      "score`);"),
+    _("**.zip of a Polis export** (`comments.csv` and `votes.csv`, optional `summary.csv`)."),
+]
+st.markdown("\n".join([_("Accepted files:"), *("- " + kind for kind in kinds)]))
+limit = _("Maximum size: {mb} MB per file.").format(mb=i18n.integer(limit_mb, lang))
+st.markdown("**" + limit + "**")
+st.caption(_("Added consultations are only visible in this tab and disappear when it is "
+             "closed or reloaded; they are neither shared with other visitors nor kept."))
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 def unique_id(name: str) -> str:
@@ -156,32 +115,38 @@ def on_upload() -> None:
             st.session_state["c"] = outcome[1]
 
 
-uploaded = st.file_uploader(text["pick"], type=["zip", "json", "csv"], key="upload_file",
+uploaded = st.file_uploader(_("File to add"), type=["zip", "json", "csv"], key="upload_file",
                             max_upload_size=limit_mb, on_change=on_upload)
 if uploaded is not None:
-    with st.spinner(text["checking"].format(name=ui.plain(uploaded.name)), show_time=True):
+    # TRANSLATORS: {name} is a file's name, in the language's quotation marks.
+    with st.spinner(_("Checking “{name}”…").format(name=ui.plain(uploaded.name)),
+                    show_time=True):
         outcome = check(uploaded)
     if outcome[0] == "error":
         ui.show_input_error(outcome[1], uploaded.name, lang)
     elif outcome[0] == "full":
-        st.warning(text["full"].format(n=MAX_UPLOADS), icon=":material/warning:")
+        st.warning(_("You have already added {n} consultations: remove one before adding "
+                     "another.").format(n=MAX_UPLOADS), icon=":material/warning:")
     else:
         entries = {e.id: e for e in st.session_state.get(ui.UPLOADS, [])}
         entry = entries.get(outcome[1])
         if entry is not None:
-            st.success(text["added"].format(name=ui.plain(uploaded.name),
-                                            title=ui.plain(entry.title),
-                                            kind=text["kind_names"].get(entry.kind, entry.kind)),
+            st.success(_("“{name}” is valid: the consultation “{title}” ({kind}) was "
+                         "added.").format(name=ui.plain(uploaded.name),
+                                          title=ui.plain(entry.title),
+                                          kind=kind_name(entry.kind)),
                        icon=":material/check_circle:")
-            st.page_link("pages/overview.py", label=text["open"], icon=":material/dashboard:")
+            st.page_link("pages/overview.py", label=_("Open the overview"),
+                         icon=":material/dashboard:")
             if outcome[2]:
-                st.caption(ui.plain("\n".join([text["warnings"], *outcome[2]])))
+                st.caption(ui.plain("\n".join([_("Remarks:"), *outcome[2]])))
 
 uploads = st.session_state.get(ui.UPLOADS, [])
 if uploads:
-    st.subheader(text["yours"], anchor=False)
+    st.subheader(_("Consultations added in this session"), anchor=False)
     for entry in uploads:
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.markdown(f"{ui.plain(entry.title)} · {text['kind_names'].get(entry.kind, '')}")
-        right.button(text["remove"], key=f"remove-{entry.id}", on_click=remove,
+        shown_kind = _(KIND_NAMES[entry.kind]) if entry.kind in KIND_NAMES else ""
+        left.markdown(f"{ui.plain(entry.title)} · {shown_kind}")
+        right.button(_("Remove"), key=f"remove-{entry.id}", on_click=remove,
                      args=(entry.id,), icon=":material/delete:")

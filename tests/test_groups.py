@@ -353,6 +353,25 @@ def test_figures_escape_proposal_text(tmp_path):
     assert len(fig.data) == 2 and list(table.columns[:2]) == ["Group", "Participants"]
 
 
+def test_figures_in_german(tmp_path):
+    planted_bundle(tmp_path / "b", (40, 35))
+    result = groups.opinion_groups(open_source(tmp_path / "b"))
+    fig, table = groups.map_figure(result, "de")
+    assert [trace.name for trace in fig.data] == ["Gruppe A", "Gruppe B"]
+    assert fig.layout.xaxis.title.text.startswith("Achse 1 (")
+    assert "der Variation der Stimmen" in fig.layout.yaxis.title.text
+    assert fig.layout.xaxis.title.text.endswith("\u00a0% der Variation der Stimmen)")
+    assert list(table.columns[:3]) == ["Gruppe", "Teilnehmende", "Anteil (%)"]
+    fig, _table = groups.sizes_figure(result, "de")
+    assert fig.layout.title.text.startswith("Teilnehmende pro Meinungsgruppe")
+    assert fig.layout.xaxis.title.text == "Teilnehmende"
+    fig, table = groups.agreement_figure(result, "de")
+    assert list(table.columns) == ["Vorschlag", "Gruppe A", "Gruppe B"]
+    assert fig.data[0].colorbar.title.text == "Zustimmung (%)"
+    assert any(": " in hover and "Zustimmung (" in hover and " Stimmen)" in hover
+               for line in fig.data[0].customdata for hover in line)
+
+
 # -- real data ------------------------------------------------------------------------------
 
 def test_polis_conversations(shared_data):

@@ -1,6 +1,7 @@
 """The layout of analytics/ follows the flow of data (README "Project layout"):
 
-    vocabulary, i18n -> inputs -> store -> metrics -> consultations -> present -> cli, bench, ...
+    vocabulary, i18n, results_model -> inputs -> store -> metrics -> consultations -> present
+    -> cli, bench, ...
 
 Each module imports alone in a fresh interpreter; the import graph, function-level
 (lazy) imports included and only `if TYPE_CHECKING:` imports left out, has no cycle;
@@ -20,7 +21,7 @@ PACKAGE = ROOT / "analytics"
 
 # Rank of each layer: a module may import modules of its own rank or lower. Named by
 # folder (or module) under analytics/; whatever is not listed here is on top.
-LEAVES = ("vocabulary", "i18n")         # the domain's words; translations
+LEAVES = ("vocabulary", "i18n", "results_model")   # words, translations, the results' types
 LAYERS = ("inputs", "store", "metrics", "consultations", "present")
 TOP = ("cli", "__main__", "bench", "spark", "memory", "demo")
 FORBIDDEN = ("streamlit", "pages", "app")

@@ -159,6 +159,10 @@ def test_the_worked_example_is_the_code_s_and_hand_computed():
     assert figures["zone"] == "controversy"     # a < 0.6, d ≥ 0.15, u < 0.4
 
 
+FIRST_METHOD_HEADER = {"fr": "Comment lire ces résultats", "en": "How to read these results",
+                       "de": "Wie diese Ergebnisse zu lesen sind"}
+
+
 @pytest.mark.parametrize("lang, quoted", [
     ("fr", ["0,597", "0,096", "0,686", "0,360", "0{,}60", "au moins 100 votes", "moins de 10",
             "Controverse", "1,96"]),
@@ -171,8 +175,39 @@ def test_the_method_page_quotes_the_code(lang, quoted):
         assert number in text, number
     headers = [h.value for h in at.header]
     assert len(headers) == len(method.sections(lang)) == 10
-    assert headers[0] == ("Comment lire ces résultats" if lang == "fr"
-                          else "How to read these results")
+    assert headers[0] == FIRST_METHOD_HEADER[lang]
+
+
+def test_the_method_in_german_quotes_the_code():
+    sections = method.sections("de")
+    text = "\n".join(section.body for section in sections)
+    for number in ("0,597", "0,096", "0,686", "0,360", "0{,}60", "mindestens 100 Stimmen",
+                   "weniger als 10", "Kontroverse", "1,96"):
+        assert number in text, number
+    assert [s.title for s in sections[:3]] == [FIRST_METHOD_HEADER["de"], "Anteile und Scores",
+                                                "Zonen"]
+    # The formulas are not translated.
+    assert "$\\text{controversy} = \\min(\\text{agree}, \\text{disagree})" in text
+
+
+def test_the_method_page_in_german():
+    at = open_page("pages/method.py", lang="de")
+    headers = [h.value for h in at.header]
+    assert headers[:2] == [FIRST_METHOD_HEADER["de"], "Anteile und Scores"]
+
+
+def test_provenance_in_german(demo):
+    text = provenance.citation(demo, "de", version="abc123", today=date(2026, 12, 3))
+    assert text.startswith("Quelle: Make.org, Konsultation #SolutionsJeunes, 22. März – "
+                           "22. Mai 2022, 584.664 Stimmen; Berechnungen: "
+                           "consultation-dashboard, 3. Dezember 2026 (Daten abc123). Demo: "
+                           "Die Stimmen sind synthetisch")
+    assert provenance.input_kind(demo, "de") == "synthetische Demo"
+    lines = provenance.stamp(demo, "de", version="abc", today=date(2026, 12, 3),
+                             segment="Alter=18-24")
+    assert lines[1:] == ["Art der Daten: synthetische Demo", "Datenversion: abc",
+                         "erstellt am: 2026-12-03", "Segment: Alter=18-24"]
+    assert provenance.source_lines(demo, "de")[0].startswith("Quelle: Make.org")
 
 
 # -- every page -----------------------------------------------------------------------------
@@ -180,7 +215,7 @@ def test_the_method_page_quotes_the_code(lang, quoted):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_of_the_demo_says_it_is_synthetic(page):
     at = open_page(f"pages/{page}")
-    assert any(w.value == provenance.SYNTHETIC_NOTICE["fr"] for w in at.warning), page
+    assert any(w.value == provenance.synthetic_notice("fr") for w in at.warning), page
     citations = [c.value for c in at.get("code")]
     assert any(c.startswith("Source : Make.org, consultation #SolutionsJeunes")
                for c in citations), page
@@ -209,6 +244,33 @@ def test_summary_of_the_demo(demo):
     assert who[0] == "Les 16-24 ans représentent " and who[1].text == "44\u00a0%"
     assert who[3] == "12\u00a0%"
 
+
+
+def test_summary_in_german(demo):
+    facts = summarise(demo, "de")
+    assert facts[0] == ("297.876 Teilnehmende haben 2.864 Vorschläge eingereicht und "
+                        "584.664-mal abgestimmt.",)
+    ideas = facts[1]
+    assert ideas[0] == "Die bestplatzierten Ideen: "
+    assert ideas[1].startswith("„") and " und " in ideas
+    links = [part for part in ideas if isinstance(part, Link)]
+    assert links[0].text == "94\u00a0% Zustimmung"
+    assert facts[2][0] == "Der umstrittenste Vorschlag: "
+    assert facts[2][2].text == "40\u00a0% Zustimmung, 42\u00a0% Ablehnung"
+    who = facts[3]
+    assert who[0] == "Personen im Alter von 16-24 Jahren machen "
+    assert "".join(p.text if isinstance(p, Link) else p for p in who) == (
+        "Personen im Alter von 16-24 Jahren machen 44\u00a0% der Teilnehmenden aus, "
+        "gegenüber 12\u00a0% der Bevölkerung.")
+
+
+def test_make_org_chart_labels_in_the_consultation_language():
+    from analytics.present.makeorg import labels
+    assert labels("fr")["region"] == "Participation par région"
+    assert labels("de")["gender"] == "Teilnahme nach Geschlecht"
+    assert labels("de")["female"] == "Weiblich"
+    assert labels("en")["female"] == "women"
+    assert labels("es")["legend"] == "Distribution of participants"
 
 def test_the_overview_links_each_figure_to_its_page():
     at = open_page("pages/overview.py", lang="en")
@@ -244,6 +306,19 @@ def test_an_idea_s_own_page_lists_its_proposals(demo):
     assert text_of(at).count("](proposal?c=solutions-jeunes&lang=en&id=") == min(
         idea["proposals"], 50)
 
+
+
+def test_a_proposal_s_own_page_in_german(demo):
+    divisive = demo["controversials"][0]
+    at = open_page("pages/proposal.py", id=divisive["id"], lang="de")
+    assert at.title[0].value == "Vorschlag"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ich stimme zu"] == f"{round(divisive['agree'])}\u00a0%"
+    text = text_of(at)
+    assert f"Stimmen: {divisive['votes']:,}".replace(",", ".") in text
+    assert "Große Idee: [" in text
+    assert [s.value for s in at.subheader][1:] == ["Scores (untere – obere Grenze)",
+                                                   "Nach Segment"]
 
 @pytest.mark.parametrize("params", [{"id": "nope"}, {"idea": "<b>x</b>"}, {}])
 def test_a_wrong_address_says_so(params):

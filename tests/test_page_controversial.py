@@ -133,6 +133,15 @@ def test_ranked_list_chart_for_published_items_without_qualifications():
     assert list(data["Votes"].isna()) == [True]
 
 
+
+def test_ranked_list_chart_in_german(results):
+    fig, data = charts.ranked_list_chart(results["rejected"], "de", "rejection")
+    assert fig.layout.title.text == "Die meistabgelehnten Vorschläge: Anteil der Stimmen"
+    assert "Anteil der Stimmen zum Vorschlag (%)" in fig.layout.xaxis.title.text
+    assert {trace.name for trace in fig.data} >= {"Ich stimme zu", "davon „Favorit“"}
+    assert "Ablehnung (untere Grenze)" in data.columns and "Rang" in data.columns
+    assert charts.column_labels("de")["export_score"] == "Score (Export)"
+
 def test_proposal_frame_filter_and_sort(results):
     frame = charts.proposal_frame(results, "fr")
     assert len(frame) == 5
@@ -183,6 +192,20 @@ def test_page_controversial_list_and_cards(app):
     # proposal text in full, escaped for markdown
     assert any(m.startswith("Il faut instaurer un salaire universel \\<b\\>pour") for m in markdown)
 
+
+
+def test_page_in_german(app):
+    at = app(min_votes="10", lang="de")
+    spec = charts_of(at)[0]
+    assert spec["layout"]["title"]["text"] == "Die umstrittensten Vorschläge: Anteil der Stimmen"
+    assert [h.value for h in at.header] == ["Alle Vorschläge"]
+    assert [s.value for s in at.subheader] == ["Die Vorschläge im Wortlaut"]
+    captions = [caption.value for caption in at.caption]
+    assert any("Ich\u00a0stimme\u00a0zu\u00a0**49\u00a0%**" in c and "35 Stimmen" in c
+               for c in captions)
+    assert "5 von 5 Vorschlägen" in captions
+    assert "mindestens 10 Stimmen" in "".join(m.value for m in at.markdown)
+    assert at.dataframe[-1].value.columns[:2].tolist() == ["Vorschlag", "Autor:in"]
 
 def test_page_rejected_list_by_link_and_top(app):
     at = app(min_votes="10", top="1", list="rejection", lang="en")

@@ -168,6 +168,32 @@ def test_tag_type_names():
     assert charts.tag_type_name("secteur", "fr") == "Secteur"
 
 
+def test_charts_in_german(results):
+    fig, data = charts.debate_map(results, "de")
+    assert [trace.name for trace in fig.data] == ["Konsens", "Kontroverse", "Ablehnung",
+                                                  "Schwebe"]
+    assert fig.layout.xaxis.title.text == "Anteil der „Ich stimme zu“-Stimmen (%)"
+    assert fig.layout.yaxis.title.text == "Kontroversscore (Make.org, Schätzwert)"
+    assert fig.layout.title.text.startswith("Die Vorschläge nach Zustimmung und Kontroverse")
+    assert fig.layout.separators == ",."
+    hover = fig.data[0].customdata[0][1]
+    assert "Ich stimme zu: 80,0\u00a0%" in hover and "Stimmen: 20" in hover
+    assert "Kontroverse (Score): 0," in hover and "Idee: Former" in hover
+    assert list(data.columns[:3]) == ["Vorschlag", "Autor:in", "Stimmen"]
+    assert "Kontroverse (Score)" in data.columns and "ID" in data.columns
+    names = [trace.name for trace in charts.debate_map(results, "de", colour="idea")[0].data]
+    assert names[0] == "Ohne große Idee"
+    groups = charts.tag_groups(results)
+    fig, data = charts.tag_chart(groups[0], "de")
+    assert [trace.name for trace in fig.data] == ["Alle Vorschläge",
+                                                  "Meistunterstützte Vorschläge (Konsens)"]
+    assert fig.layout.title.text.startswith("Themen: Anteil der Vorschläge, die sie nennen")
+    assert fig.layout.xaxis.title.text == "Anteil der verschlagworteten Vorschläge (%)"
+    assert list(data["Alle Vorschläge · Vorschläge"]) == [2, 1]
+    assert charts.tag_type_name("acteur", "de") == "Akteure"
+    assert charts.tag_type_name("public", "de") == "Zielgruppen"
+
+
 def test_published_cartography_as_published():
     chart = {"name": "Thèmes <i>cités</i>", "tag_type": None, "scope": None, "data": [
         {"label": "Démocratie européenne", "percent": 54},
@@ -230,6 +256,22 @@ def test_page_in_english(app):
     at = app(state={"lang": "en"})
     assert at.title[0].value == "Debate map"
     assert metrics_of(at)["Limbo"] == "1"
+
+
+def test_page_in_german(app):
+    at = app(map_votes="30", state={"lang": "de"})
+    metrics = metrics_of(at)
+    assert (metrics["Konsens"], metrics["Kontroverse"], metrics["Ablehnung"],
+            metrics["Schwebe"]) == ("1", "0", "0", "0")
+    assert [header.value for header in at.header] == ["Die Kartografie der Debatte"]
+    assert "**Wie die Zonen bestimmt werden**" in [block.value for block in at.markdown]
+    assert any("- **Konsens**: mindestens 60 %" in block.value for block in at.markdown)
+    assert any("1 von 5 Vorschlägen angezeigt." in c.value for c in at.caption)
+    assert at.select_slider(key="map_votes").label == "Mindestzahl an Stimmen"
+    specs = charts_of(at)
+    title = specs[0]["layout"]["xaxis"]["title"]["text"]
+    assert title.startswith("Anteil der „Ich stimme zu“-Stimmen")
+    assert specs[1]["layout"]["title"]["text"].startswith("Themen")
 
 
 def test_page_segment_leaves_out_suppressed_proposals(app):

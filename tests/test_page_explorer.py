@@ -144,6 +144,25 @@ def test_explorer_on_a_bundle(bundle, monkeypatch):
         ["Il faut fermer les écoles"]
 
 
+
+def test_explorer_in_german(bundle, monkeypatch):
+    at = run_page(monkeypatch, bundle, "petite", lang="de")
+    assert metrics(at)["Vorschläge"] == "3"
+    assert metrics(at)["Stimmen"] == "300"
+    assert [h.value for h in at.header][:2] == ["Suche", "Verteilung der Vorschläge"]
+    assert "**2 Spitzenvorschläge von 3 Vorschlägen (66,7\u00a0%)**" in markdown(at)
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert "Zustimmung: Anteil der „Ich stimme zu“-Stimmen (%)" in titles
+    assert "Alter der Autorinnen und Autoren der Vorschläge" in titles
+    assert tables(at, "Rang")[0][0].columns[:3].tolist() == ["Rang", "Vorschlag", "Autor:in"]
+
+
+def test_explorer_in_german_writes_german_numbers(shared_data, monkeypatch):
+    folder = shared_data / "makeorg-open-data"
+    at = run_page(monkeypatch, folder, "mondedapres-2020-05-28", lang="de")
+    assert metrics(at)["Vorschläge"] == "18.690"
+    assert "**2.248 Spitzenvorschläge von 18.690 Vorschlägen" in markdown(at)
+
 def test_explorer_on_polis(tmp_path, monkeypatch):
     folder = tmp_path / "polis" / "conv"
     folder.mkdir(parents=True)

@@ -148,7 +148,7 @@ def test_ideas_page_shows_found_ideas_with_note_and_method(app, results):
     first = results["top_ideas"][0]["ideas"][0]["idea"]
     assert first.split()[0] in ticks
     headers = [h.value for h in at.subheader]
-    assert idea_charts.FOUND["fr"]["method_title"] in headers
+    assert idea_charts.method_title("fr") in headers
     # Each idea's keywords and representative proposals, in an expander per idea.
     labels = [re.sub(r"\\(.)", r"\1", e.label) for e in at.expander]
     for name in idea_names(results):
@@ -158,7 +158,20 @@ def test_ideas_page_shows_found_ideas_with_note_and_method(app, results):
 def test_ideas_page_in_english(app):
     at = app(lang="en")
     assert METHOD_LINK in found_note(at, NOTE_EN)
-    assert idea_charts.FOUND["en"]["method_title"] in [h.value for h in at.subheader]
+    assert idea_charts.method_title("en") in [h.value for h in at.subheader]
+
+
+def test_ideas_page_in_german(app, results):
+    at = app(lang="de")
+    note = found_note(at, "wurden automatisch in den Texten der Vorschläge gefunden")
+    assert METHOD_LINK in note and "Wie diese Ideen gefunden wurden" in note
+    assert "Wie diese Ideen gefunden wurden" in [h.value for h in at.subheader]
+    assert "Was jede Idee enthält" in [h.value for h in at.header]
+    parameters = dict(idea_charts.method_parameters(results, "de"))
+    assert parameters["Sprache"] == "Französisch"
+    # The "other" group keeps the name written in the proposals' language (stored).
+    method = " ".join(idea_charts.method_paragraphs(results, "de"))
+    assert "„Autres propositions“" in method
 
 
 def test_first_computation_is_kept_for_every_rerun(folder, monkeypatch):

@@ -2,6 +2,7 @@
 English, privacy (segment under 10), inputs without votes, a Polis conversation."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +149,9 @@ REPORT_HEADERS = {
     "en": ["The participants map", "The groups and their size", "What sets each group apart",
            "Majority opinion", "What every group agrees on", "Areas of uncertainty",
            "All proposals"],
+    "de": ["Die Karte der Teilnehmenden", "Die Gruppen und ihre Größe",
+           "Was jede Gruppe auszeichnet", "Mehrheitsmeinung", "Worin sich alle Gruppen einig sind",
+           "Bereiche der Unsicherheit", "Alle Vorschläge"],
 }
 
 
@@ -203,6 +207,44 @@ def test_polis_conversation(app, shared_data, lang):
     table = statement_table(at, consensus)
     assert len(table) > 40 and table[consensus].dtype == float
     assert table[consensus].max() <= 1
+
+
+def test_page_in_german(app):
+    at = app(lang="de")
+    assert texts(at, "header") == REPORT_HEADERS["de"]
+    assert texts(at, "subheader")[:2] == ["Was Gruppe A auszeichnet", "Was Gruppe B auszeichnet"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Teilnehmende in einer Gruppe"] == "72" and metrics["Gruppen"] == "2"
+    assert re.fullmatch(r"0,\d\d", metrics["Trennung (Silhouette)"])      # decimal comma
+    captions = "\n".join(texts(at, "caption"))
+    assert re.search(r"\d+ Teilnehmende \(\d+\u00a0% der Teilnehmenden", captions)
+    assert "Gruppen, hier mit der Methode von Polis berechnet" in captions
+    assert "„Repräsentative Kommentare“ nach Polis" in captions
+    assert "„Gruppenübergreifender Konsens“ nach Polis" in captions
+    assert any(":blue-badge[Zustimmung]" in text for text in texts(at, "markdown"))
+    spec = charts_of(at)[0]
+    assert [trace["name"] for trace in spec["data"]] == ["Gruppe A", "Gruppe B"]
+    assert spec["layout"]["xaxis"]["title"]["text"].startswith("Achse 1 (")
+    table = statement_table(at, "Gruppenübergreifender Konsens")
+    assert "A: Zustimmung (%)" in table.columns and len(table) == 20
+
+
+def test_polis_conversation_in_german(app, shared_data):
+    at = app(consultation="brexit-consensus", path=shared_data / "polis", lang="de")
+    credits = [text for text in texts(at, "caption") if "CC BY 4\\.0" in text]   # escaped
+    assert len(credits) >= 2              # under the title and beside the statement table
+    # Polis's licence statement in German, its link kept.
+    assert any("mit Namensnennung von The Computational Democracy Project" in text
+               and "compdemocracy" in text.split("Links")[-1] for text in credits)
+    assert texts(at, "header") == REPORT_HEADERS["de"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Teilnehmende in einer Gruppe"] == "197"
+    captions = "\n".join(texts(at, "caption"))
+    assert "Gruppen, wie Polis sie berechnet hat" in captions
+    assert sum("Zustimmung bei" in text for text in texts(at, "caption")) >= 2
+    assert any("neutral bei" in text for text in texts(at, "caption"))
+    # The method's counts in German figures: thousands with a dot.
+    assert re.search(r"\d\.\d{3} Stimmen\.", "\n".join(texts(at, "markdown")))
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

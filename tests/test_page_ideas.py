@@ -169,6 +169,29 @@ def test_proposals_of_an_idea_and_their_chart(results):
                                            if a.name == "label")
 
 
+def test_charts_in_german(results):
+    fig, data = charts.ideas_chart(results, "de")
+    assert fig.layout.title.text == "Die großen Ideen nach Schwerpunkten, in Anteilen der Stimmen"
+    agree, like, doable = fig.data[:3]
+    assert (agree.name, like.name, doable.name) == ("Ich stimme zu", "Favorit", "Machbar")
+    position = list(agree.y).index("i1")
+    assert agree.text[position] == "60\u00a0%"
+    assert "Rang: 1 von 3" in agree.customdata[list(agree.y).index(results["ranked_ideas"][0])][1]
+    headers = [a.text for a in fig.layout.annotations]
+    assert "<b>Schwerpunkt 1: Axe A</b>" in headers
+    assert {"Rang", "Kennung", "Stimmen", "Vorschläge", "Ich stimme zu (%)"} <= set(data.columns)
+    fig, data = charts.split_chart(results, "de")
+    assert fig.layout.title.text.startswith("Zustimmung, Neutralität und Ablehnung je Idee")
+    assert fig.layout.xaxis.title.text == "Anteil der Stimmen (%)"
+    agree = next(trace for trace in fig.data if trace.name == "Ich stimme zu")
+    assert "Neutral: 15,0\u00a0%" in agree.customdata[list(agree.y).index("i1")][1]
+    proposals, _hidden = charts.proposals_of(results, "i1")
+    fig, data = charts.proposals_chart(proposals, "de", sort="disagree")
+    assert fig.layout.title.text == "Die Vorschläge der Idee, nach Anteil „Ich stimme nicht zu“"
+    assert list(data["Kennung"]) == ["p2", "p1"]
+    assert "Score (Untergrenze)" in data.columns
+
+
 def test_published_ideas_without_votes():
     results = {"top_ideas": [{"name": "Axe", "ideas": [
         {"idea": "Une idée", "idea_id": "1-1", "rank": None, "votes": None,
@@ -250,6 +273,21 @@ def test_page_in_english(app):
     at = app(lang="en", idea="i1")
     assert at.title[0].value == "Big ideas"
     assert metrics_of(at)["Agree"] == "60%"
+
+
+def test_page_in_german(app):
+    at = app(lang="de", idea="i1")
+    metrics = metrics_of(at)
+    assert metrics["Große Ideen"] == "3" and metrics["Schwerpunkte"] == "2"
+    assert metrics["Vorschläge in Ideen"] == "4"
+    assert metrics["Ich stimme zu"] == "60\u00a0%" and metrics["Favorit"] == "10\u00a0%"
+    headers = [h.value for h in at.header]
+    assert "Zustimmung und Ablehnung je Idee" in headers
+    assert "Die Vorschläge einer Idee" in headers
+    assert at.selectbox(key="idea_pick").label == "Idee"
+    assert list(at.dataframe[-1].value["Kennung"]) == ["p1", "p2"]
+    title = charts_of(at)[-1]["layout"]["title"]["text"]
+    assert title == "Die Vorschläge der Idee, nach Make.org-Rangliste"
 
 
 def test_page_without_ideas_says_why(app):

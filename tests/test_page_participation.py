@@ -342,3 +342,83 @@ def test_page_on_published_results(shared_data, monkeypatch):
             # "Beteiligung nach Wohnort (1/2)" and "(2/2)": the 16 Länder, as published
             assert len(values_by_code(maps[0])) == 16
             assert values_by_code(maps[0])["DE-BY"] == 18
+
+
+# -- in German ------------------------------------------------------------------------------
+
+def test_chart_builders_in_german(results):
+    frame = charts.geo_frame(results, "region")
+    fig, data = charts.choropleth(frame, "de", "per_10k")
+    assert fig.layout.title.text == "Teilnehmende je 10.000 Einwohner, nach Region"
+    assert {trace.name for trace in fig.data[1:]} == {"< 10 Teilnehmende", "Keine Teilnehmenden"}
+    row = data.set_index("Code").loc["93"]
+    assert row["Hinweis"] == "< 10 Teilnehmende" and "Einwohnerzahl" in data.columns
+    fig, _ = charts.choropleth(frame, "de", "ratio")
+    assert fig.layout.title.text == ("Über- und Unterrepräsentation der Regionen unter den "
+                                     "Teilnehmenden")
+    assert charts.ranking(frame, "de", "share").layout.title.text == \
+        "Rangfolge: Anteil der Teilnehmenden"
+    fig, data = charts.comparison_bars(results["participation"]["gender"], "de", "gender",
+                                       "votes")
+    consultation, population = fig.data
+    assert fig.layout.title.text == "Teilnahme nach Geschlecht: Stimmen und Gesamtbevölkerung"
+    assert list(consultation.x) == ["Frauen", "Männer", "Andere"]
+    assert consultation.name == "Konsultation (Stimmen)"
+    assert population.name == "Gesamtbevölkerung"
+    assert "Stimmen: 60" in consultation.customdata[0]
+    assert consultation.text[0] == "67\u00a0%"                      # 60 of 90 votes
+    assert fig.layout.yaxis.title.text == "Anteil (%)"
+    assert list(data.columns) == ["Geschlecht", "Stimmen", "Anteil der Stimmen (%)",
+                                  "Anteil an der Bevölkerung (%)", "Hinweis"]
+
+
+def test_page_in_german(app):
+    at = app(lang="de")
+    assert [h.value for h in at.header] == ["Wo die Teilnehmenden wohnen",
+                                            "Wer die Teilnehmenden sind"]
+    assert "60 Teilnehmende haben abgestimmt, insgesamt 90 Stimmen." in [
+        c.value for c in at.caption]
+    assert "Anteil jeder Region an den Teilnehmenden, deren Region bekannt ist. Grau: weniger " \
+        "als 10 Teilnehmende (Zahl zum Schutz der Privatsphäre ausgeblendet)." in [
+            m.value for m in at.markdown]
+    titles = [spec["layout"]["title"]["text"] for spec in charts_of(at)]
+    assert "Anteil der Teilnehmenden nach Region" in titles
+    assert "Teilnahme nach Alter: Teilnehmende und Gesamtbevölkerung" in titles
+
+
+def test_demo_in_german_with_german_numbers():
+    from analytics import i18n
+    from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
+
+    ensure_demo(DEFAULT_DEMO_DIR)
+    figures = open_source(DEFAULT_DEMO_DIR).results()["key_figures"]
+    at = apptest.open_page(PAGE, timeout=120, c="solutions-jeunes", lang="de", metric="ratio")
+    votes = i18n.integer(figures["votes"], "de")
+    assert "." in votes                                            # 584.664
+    assert (f"{i18n.integer(figures['participants'], 'de')} Teilnehmende haben abgestimmt, "
+            f"insgesamt {votes} Stimmen.") in [c.value for c in at.caption]
+    spec = map_of(charts_of(at))
+    assert spec["layout"]["title"]["text"] == ("Über- und Unterrepräsentation der Regionen "
+                                               "unter den Teilnehmenden")
+    assert spec["layout"]["separators"] == ",."
+    assert any(m.value.startswith("Anteil der Region an den Teilnehmenden geteilt durch ihren "
+                                  "Anteil an der Bevölkerung. **1**: Die Region")
+               for m in at.markdown)
+    picker = next(b for b in at.button_group if b.proto.label == "Ebene")
+    assert [o.content for o in picker.proto.options] == ["Regionen", "Départements"]
+
+
+def test_german_consultation_in_german(shared_data, monkeypatch):
+    # Make.org's "Teilnahme nach Bundesland": the Länder, as published, in German.
+    monkeypatch.setenv("CONSULTATIONS_PATH", str(shared_data / "makeorg-results"))
+    at = apptest.open_page(PAGE, timeout=90, c="finanzbranche", lang="de")
+    spec = map_of(charts_of(at))
+    assert spec["layout"]["title"]["text"] == "Anteil der Teilnehmenden nach Bundesland"
+    assert len(values_by_code(spec)) == 16 and values_by_code(spec)["DE-NW"] == 20
+    captions = [c.value for c in at.caption]
+    assert "4.744 Teilnehmende haben abgestimmt, insgesamt 48.085 Stimmen." in captions
+    assert any(c.startswith("Grenzen der Bundesländer: © GeoBasis-DE / BKG") for c in captions)
+    assert "Anteil jedes Bundeslandes an den Teilnehmenden, deren Bundesland bekannt ist. " \
+        "Anteile wie veröffentlicht (gerundet)." in [m.value for m in at.markdown]
+    titles = [s["layout"]["title"]["text"] for s in charts_of(at)]
+    assert "Teilnahme nach Alter: Anteil der Teilnehmenden" in titles

@@ -304,3 +304,56 @@ def test_a_milestone_on_the_start_or_end_day_names_that_line():
         {"date": "2022-03-22", "label": "Lancement", "kind": "start"},
         {"date": "2022-05-03", "label": "Radio", "kind": "milestone"},
         {"date": "2022-05-22", "label": "Fin", "kind": "end"}]
+
+
+def test_charts_in_german():
+    days = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]),
+                         "cumulative_votes": [1200, 2500],
+                         "cumulative_participants": [300, 500]})
+    marks = charts.date_marks("de", start="2024-03-01", end="2024-03-02")
+    assert [m["label"] for m in marks] == ["Beginn", "Ende"]
+    fig, data = charts.cumulative_chart(days, "de", target=2000, reached="2024-03-02",
+                                        marks=marks)
+    assert fig.layout.title.text == "Abgegebene Stimmen seit Beginn,<br>verglichen mit dem Ziel"
+    assert [t.name for t in fig.data[:2]] == ["Stimmen kumuliert", "Teilnehmende kumuliert"]
+    assert "Ziel: 2.000 Stimmen" in [a.text for a in fig.layout.annotations]
+    assert fig.data[2].text == ("Ziel erreicht am 2. März 2024",)
+    assert fig.layout.xaxis.tickformat == "%d.%m.%Y"             # 02.03.2024
+    assert fig.layout.separators == ",."
+    assert list(data.columns) == ["Datum", "Stimmen kumuliert", "Teilnehmende kumuliert"]
+    assert charts.period_label("2024-03-04", "week", "de") == "Woche vom 4. März 2024"
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2024-03-01", "2024-03-02"]), "votes": [10, 20],
+        "agree": [5, 5], "cumulative_votes": [10, 30], "cumulative_agree": [5, 10],
+        "agreement": [50.0, 33.3], "lower": [23.7, 19.2], "upper": [76.3, 51.2]})
+    fig, data = charts.agreement_chart([("Eine Idee", frame)], "de", "week")
+    assert fig.layout.title.text == ("Kumulierter Anteil „Ich stimme zu“<br>"
+                                     "(95-%-Konfidenzintervall)")
+    assert fig.layout.yaxis.ticksuffix == "\u00a0%"
+    assert "95-%-KI: 23,7\u00a0% – 76,3\u00a0%" in fig.data[1].customdata[0]
+    assert list(data.columns) == ["Element", "Zeitraum", "Stimmen kumuliert",
+                                  "Ich stimme zu (kumuliert, %)", "Untere Grenze (%)",
+                                  "Obere Grenze (%)"]
+    shares = pd.DataFrame({"period": pd.to_datetime(["2024-03-01"] * 2),
+                           "label": ["female", "male"], "votes": [12, 15],
+                           "share": [44.4, 55.6]})
+    fig, data = charts.composition_chart(shares, "gender", "de", "day")
+    assert fig.layout.title.text == "Anteil der Stimmen nach Geschlecht, pro Tag"
+    assert [t.name for t in fig.data] == ["Frauen", "Männer"]
+    assert list(data.columns) == ["Zeitraum", "Gruppe", "Stimmen", "Anteil (%)"]
+
+
+def test_demo_in_german(demo):
+    at = open_page(c=DEMO, lang="de", freq="week")
+    headers = [h.value for h in at.header]
+    assert headers[:2] == ["Stimmen und Teilnehmende", "Vorschläge"]
+    assert "Hat sich das Ergebnis gehalten?" in headers
+    text = text_of(at)
+    assert "**Vom 22. März 2022 bis 22. Mai 2022**" in text
+    target = demo["key_figures"]["votes_target"]
+    reached = timeline.target_day(demo["timeline"], target)
+    assert f"Ziel von 500.000 Stimmen erreicht am **{reached.day}. Mai 2022**" in text
+    assert "Zeitzone: Europe/Paris" in text
+    titles = [s["layout"]["title"]["text"] for s in charts_of(at)]
+    assert "Stimmen und neue Teilnehmende pro Woche" in titles
+    assert "Anteil der Stimmen nach Geschlecht, pro Woche" in titles

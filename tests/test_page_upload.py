@@ -109,6 +109,39 @@ def test_bad_file_shows_its_errors_and_changes_nothing(app):
     assert not list(archive.uploads_root().rglob("mauvais.json"))
 
 
+@pytest.fixture
+def app_de(app):
+    app.session_state["lang"] = "de"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_page_in_german(app_de):
+    assert app_de.title[0].value == "Konsultation hinzufügen"
+    text = "\n".join(m.value for m in app_de.markdown)
+    assert "Maximale Größe: 200 MB pro Datei." in text
+    assert "Akzeptierte Dateien:" in text and ".zip eines Polis-Exports" in text
+    assert app_de.file_uploader[0].label == "Hinzuzufügende Datei"
+
+
+def test_upload_outcomes_in_german(app_de):
+    upload(app_de, "gut.json", json.dumps(RESULTS).encode(), "application/json")
+    assert unescape(app_de.success[0].value) == (
+        "„gut.json“ ist gültig: Die Konsultation „Comment faire ? (gut.json)“ "
+        "(veröffentlichte Ergebnisse) wurde hinzugefügt.")
+    assert [s.value for s in app_de.subheader] == [
+        "In dieser Sitzung hinzugefügte Konsultationen"]
+    assert app_de.button[0].label == "Entfernen"
+    bad = dict(RESULTS, top_ideas=[{"name": "Axe", "ideas": [{"idea": "x",
+                                                               "agreement": "abc"}]}])
+    upload(app_de, "schlecht.json", json.dumps(bad).encode())
+    error = unescape(app_de.error[0].value)
+    # The frame in German, the reader's own message in English (as the command line).
+    assert error.startswith("„schlecht.json“ kann nicht gelesen werden:")
+    assert "expected a number" in error
+
+
 def test_zip_slip_upload_is_refused(app):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as out:

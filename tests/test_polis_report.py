@@ -259,5 +259,11 @@ def test_statement_table_keeps_numbers_and_hides_small_cells():
                                        "Neutral / pass (%)", "Group-informed consensus"]
     assert table["A: Agree (%)"].dtype == float and table["Votes"].iloc[0] == 30
     assert math.isnan(table["B: Agree (%)"].iloc[0])                 # under 10: empty
+    german = groups.statement_table(result, "de")
+    assert list(german.columns[:7]) == ["id", "Vorschlag", "Stimmen", "Zustimmung (%)",
+                                        "Ablehnung (%)", "Neutral / übersprungen (%)",
+                                        "Gruppenübergreifender Konsens"]
+    assert "A: Zustimmung (%)" in german.columns
+    assert "A : D'accord (%)" in groups.statement_table(result, "fr").columns
     plain = groups.statement_table(result)          # for exports: stable column names
     assert list(plain.columns[-4:]) == ["B_votes", "B_agree", "B_disagree", "B_pass"]

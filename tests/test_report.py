@@ -144,6 +144,21 @@ def test_report_in_english(source):
     assert '<section id="groups">' not in document
 
 
+def test_report_in_german(source):
+    document = build_report(source, "de", Options(min_votes=10))
+    assert '<html lang="de">' in document
+    for heading in ("Inhalt", "Die großen Ideen", "Die umstrittensten Vorschläge",
+                    "Meinungsgruppen", "Quellen und Methode"):
+        assert f"<h2>{heading}</h2>" in document, heading
+    assert "<title>Consultation &lt;script&gt;alert(1)&lt;/script&gt; · Vollständiger Bericht" \
+        in document
+    assert "Vom 10. Januar 2024 bis 20. Februar 2024" in document
+    # German numbers: 48 % with a no-break space, as CLDR writes it.
+    assert f"{len(VOTES)} Stimmen bei einem Ziel von 400 (48\u00a0%)" in document
+    assert "<strong>Die Frage</strong>: &lt;img" in document
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document and SCRIPT not in document
+
+
 def test_privacy_in_a_small_segment(source):
     document = build_report(source, "fr", Options(segment=Segment(gender="other")))
     assert "moins de 10 participants" in document

@@ -194,6 +194,28 @@ def test_exports_leave_suppressed_cells_out(source):
     assert sorted(y for t in drawn for y in t.y) == ["Femmes", "Hommes"]
 
 
+def test_charts_in_german(source):
+    table = cells(source, "gender").reset_index(drop=True)
+    fig, data = charts.comparison_chart(table, "gender", "agree", "de", overall=62.5)
+    assert fig.layout.title.text == "„Ich stimme zu“ nach Geschlecht"
+    assert fig.layout.xaxis.title.text == "% der Stimmen (95-%-KI)"
+    drawn = [t for t in fig.data if t.mode == "markers"]
+    assert sorted(y for t in drawn for y in t.y) == ["Frauen", "Männer"]
+    assert "<br>Teilnehmende: " in drawn[0].hovertext[0]
+    assert "95-%-KI: " in drawn[0].hovertext[0] and "\u00a0%" in drawn[0].hovertext[0]
+    assert fig.layout.shapes and "Gesamt: 63\u00a0%" in [a.text for a in fig.layout.annotations]
+    assert list(data.columns[:4]) == ["Dimension", "Gruppe", "Teilnehmende", "Stimmen"]
+    assert "Ich stimme zu: untere Grenze" in data.columns
+    ranked, _family = segments.disagreement(source.sql, "proposal", segment=Segment())
+    fig, data = charts.ranking_chart(ranked, {"p1": "Vorschlag eins"}, "agree", "de",
+                                     level="proposal")
+    assert fig.layout.title.text == ("Die größten signifikanten Abstände zwischen Gruppen: "
+                                     "„Ich stimme zu“")
+    assert {t.name for t in fig.data if t.mode == "markers+text"} == {
+        "Gruppe mit dem höchsten Anteil", "Gruppe mit dem niedrigsten Anteil"}
+    assert "Abstand (Prozentpunkte)" in data.columns
+
+
 def test_weighted_cells_keep_raw_privacy(source):
     source.weighting()
     women = cells(source, "age_band", segment=Segment(gender="female"), weighted=True)

@@ -25,8 +25,8 @@ def code_messages() -> dict[tuple[str | None, str], str]:
             str(ROOT), method_map, options_map, keywords={
                 "_": None, "N_": None, "gettext": None, "ngettext": (1, 2),
                 "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}):
-        for msgid in (message if isinstance(message, tuple) else (message,)):
-            found[(context, msgid)] = filename
+        # A plural (ngettext) is one entry, found by its singular.
+        found[(context, message[0] if isinstance(message, tuple) else message)] = filename
     return found
 
 

@@ -39,6 +39,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import cast
 
 from analytics.consultations.source import VoteSource
 from analytics.inputs.bundle import PARTICIPATION_CELLS_SQL, Rule, _apply_rules, new_connection
@@ -47,6 +48,7 @@ from analytics.inputs.kinds import find_files
 from analytics.inputs.limits import check_size
 from analytics.inputs.tables import RawTable, quote, read_table
 from analytics.metrics.engine import DEFAULT_OPTIONS, Options
+from analytics.results_model import KindExtra, Note, Polis, Results, Shares
 
 ATTRIBUTION = ("Data was gathered using the Polis software (compdemocracy.org/polis) and is "
                "sub-licensed under CC BY 4.0 with Attribution to The Computational Democracy "
@@ -213,7 +215,7 @@ class PolisSource(VoteSource):
     """A Polis conversation: vote-level data without ideas, participants or
     qualifications; its notes say so in Polis's words."""
 
-    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> Results:
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "Polis exports do not describe "
                                     "participants: no segments",
@@ -221,7 +223,7 @@ class PolisSource(VoteSource):
         results = super().results(options, idea_set)
         moderated_out = self.extra["polis"]["moderated_out"]
         own = {"no_ideas", "no_participants", "no_actions", "no_tags", "found_ideas"}
-        ideas_notes = [note for note in results["notes"]
+        ideas_notes: list[Note] = [note for note in results["notes"]
                        if note["code"] in ("found_ideas", "no_ideas")]
         if results.get("ideas_source") is None and options.ideas not in ("none", "found"):
             ideas_notes = [{"code": "no_ideas",
@@ -248,12 +250,18 @@ class PolisSource(VoteSource):
 QUALIFICATION_SHARES = ("like_it", "doable", "no_way", "impossible", "platitude")
 
 
-def _without_qualifications(results: dict) -> None:
+def _no_qualification_shares(shares: Shares) -> None:
+    """The QUALIFICATION_SHARES of `shares` set to None."""
+    shares.update({"like_it": None, "doable": None, "no_way": None, "impossible": None,
+                   "platitude": None})
+
+
+def _without_qualifications(results: Results) -> None:
     """Polis has no qualifications: their shares, and the engagement score made
     only of them, are not data (None), rather than a misleading 0 %."""
     for proposal in results.get("proposals") or []:
-        if proposal.get("shares"):
-            proposal["shares"].update(dict.fromkeys(QUALIFICATION_SHARES))
+        if shares := proposal.get("shares"):
+            _no_qualification_shares(shares)
         if "engagement" in proposal:
             proposal["engagement"] = None
     for key in ("controversials", "rejected"):
@@ -264,8 +272,8 @@ def _without_qualifications(results: dict) -> None:
             if idea.get("suppressed"):
                 continue
             idea["adhesion"] = idea["realistic"] = None
-            if idea.get("shares"):
-                idea["shares"].update(dict.fromkeys(QUALIFICATION_SHARES))
+            if shares := idea.get("shares"):
+                _no_qualification_shares(shares)
 
 
 def open_polis(path: str | Path) -> PolisSource:
@@ -316,11 +324,11 @@ def open_polis(path: str | Path) -> PolisSource:
                         "not in comments.csv: they were left out")
     url = summary.get("url")
     meta = _meta(con, folder, summary)
-    extra = {
-        "polis": {**counts, "conversation_url": url,
-                  "summary": {k: summary[k] for k in ("views", "voters", "voters-in-conv",
-                                                      "commenters", "comments", "groups")
-                              if k in summary}},
+    extra: KindExtra = {
+        "polis": cast(Polis, {**counts, "conversation_url": url,
+                              "summary": {k: summary[k] for k in (
+                                  "views", "voters", "voters-in-conv", "commenters",
+                                  "comments", "groups") if k in summary}}),
         "attribution": attribution(url, folder.name),
     }
     return PolisSource("polis", folder, meta, con, has_ideas=False, has_participants=False,

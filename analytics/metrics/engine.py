@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,26 @@ import pandas as pd
 from analytics.inputs.tables import literal
 from analytics.metrics import scoring
 from analytics.metrics.segment import Segment, segment_votes
+from analytics.results_model import (
+    Axis,
+    Bounds,
+    CartographyChart,
+    CartographySlice,
+    Consultation,
+    Counts,
+    Idea,
+    ListedProposal,
+    Note,
+    Participation,
+    ParticipationUnknown,
+    Proposal,
+    Results,
+    Shares,
+    Weighting,
+)
+from analytics.results_model import (
+    FoundIdeas as FoundIdeasSummary,
+)
 from analytics.vocabulary import (
     COUNT_KEYS,
     MIN_SEGMENT_PARTICIPANTS,
@@ -130,8 +150,8 @@ IDEAS_SQL = "SELECT idea_id, name, axis FROM ideas ORDER BY ord"
 
 def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
                     actions: list | None = None, has_ideas: bool = True,
-                    has_participants: bool = True, weighting: dict | None = None,
-                    found: FoundIdeas | None = None) -> dict:
+                    has_participants: bool = True, weighting: Weighting | None = None,
+                    found: FoundIdeas | None = None) -> Results:
     """`run_sql(query) -> pandas.DataFrame` runs on the engine holding the relations.
     With `options.weighted` and a `weighting` summary (analytics.metrics.weighting), counts
     are sums of the voters' weights; key figures, `votes` and every privacy
@@ -148,8 +168,8 @@ def compute_results(run_sql, meta: dict, *, options: Options = DEFAULT_OPTIONS,
 
 
 def _compute(run_sql, meta: dict, *, options: Options, actions: list | None,
-             has_ideas: bool, has_participants: bool, weighting: dict | None,
-             found: FoundIdeas | None) -> dict:
+             has_ideas: bool, has_participants: bool, weighting: Weighting | None,
+             found: FoundIdeas | None) -> Results:
     weighted = bool(options.weighted and weighting and weighting.get("method"))
     participation_rows = run_sql(participation_sql(options.segment, weighted))
     totals = _totals(participation_rows)
@@ -187,7 +207,7 @@ def _compute(run_sql, meta: dict, *, options: Options, actions: list | None,
     if similarity is not None:
         for item in proposal_items:
             item["similarity"] = similarity.get(str(item["id"]))
-    results = {
+    results: Results = {
         "consultation": _consultation(meta),
         "key_figures": {
             "participants": totals["participants"],
@@ -224,7 +244,7 @@ def _compute(run_sql, meta: dict, *, options: Options, actions: list | None,
     return results
 
 
-def _timeline(results: dict, run_sql, meta: dict, segment: Segment, totals: dict) -> None:
+def _timeline(results: Results, run_sql, meta: dict, segment: Segment, totals: dict) -> None:
     """SPEC section 6 `timeline` (analytics.metrics.timeline), with a note when votes lack times."""
     from analytics.metrics import timeline
 
@@ -239,7 +259,7 @@ def _totals(rows: pd.DataFrame) -> dict:
             "votes": int(rows["votes"].sum()) if len(rows) else 0}
 
 
-def _note(code: str, message: str) -> dict:
+def _note(code: str, message: str) -> Note:
     return {"code": code, "message": message}
 
 
@@ -252,7 +272,7 @@ FOUND_METHODS = {
 }
 
 
-def found_ideas_summary(idea_set: IdeaSet) -> dict:
+def found_ideas_summary(idea_set: IdeaSet) -> FoundIdeasSummary:
     """The results' `found_ideas`: the set without its per-proposal assignment
     (each proposal item carries its idea_id and similarity) nor its timing."""
     from analytics.metrics.found_ideas import other_name
@@ -264,8 +284,9 @@ def found_ideas_summary(idea_set: IdeaSet) -> dict:
         "edited": described["edited"],
         "unassigned": described["unassigned"],
         "other_name": other_name(idea_set.language),
-        "ideas": [{key: idea[key] for key in ("idea_id", "name", "axis", "keywords",
-                                              "examples", "proposals")}
+        "ideas": [{"idea_id": idea["idea_id"], "name": idea["name"], "axis": idea["axis"],
+                   "keywords": idea["keywords"], "examples": idea["examples"],
+                   "proposals": idea["proposals"]}
                   for idea in described["ideas"]],
     }
 
@@ -277,7 +298,7 @@ def found_similarities(idea_set: IdeaSet) -> dict[str, float | None]:
                             idea_set.assignments["similarity"], strict=True)}
 
 
-def found_ideas_note(idea_set: IdeaSet) -> dict:
+def found_ideas_note(idea_set: IdeaSet) -> Note:
     """The note that replaces "no_ideas" when the ideas were found in the texts."""
     from analytics.metrics.found_ideas import other_name
 
@@ -293,8 +314,8 @@ def found_ideas_note(idea_set: IdeaSet) -> dict:
                  f"\u201c{other_name(idea_set.language)}\u201d, which is not ranked.")
 
 
-def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[dict]:
-    notes = []
+def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[Note]:
+    notes: list[Note] = []
     if not has_ideas:
         notes.append(_note("no_ideas", "The bundle has no ideas table, so proposals are not "
                                        "grouped into big ideas (add ideas.csv)."))
@@ -308,12 +329,17 @@ def _missing_parts(has_ideas: bool, has_participants: bool, actions) -> list[dic
     return notes
 
 
-def _consultation(meta: dict) -> dict:
+def _consultation(meta: dict) -> Consultation:
     from analytics.inputs.times import timezone_of
 
-    keys = ("slug", "title", "question", "language", "country", "start_date", "end_date",
-            "context", "partners", "source_url")
-    consultation = {key: meta.get(key) for key in keys}
+    consultation: Consultation = {
+        "slug": cast(str, meta.get("slug")),     # required in consultation.json
+        "title": meta.get("title"), "question": meta.get("question"),
+        "language": meta.get("language"), "country": meta.get("country"),
+        "start_date": meta.get("start_date"), "end_date": meta.get("end_date"),
+        "context": meta.get("context"), "partners": meta.get("partners"),
+        "source_url": meta.get("source_url"),
+    }
     # The timeline's days are in this zone; its charts mark the milestones.
     consultation["timezone"] = timezone_of(meta)
     consultation["milestones"] = list(meta.get("milestones") or [])
@@ -324,7 +350,7 @@ def _consultation(meta: dict) -> dict:
     return consultation
 
 
-def _suppressed(meta, options, run_sql, notes) -> dict:
+def _suppressed(meta, options, run_sql, notes) -> Results:
     proposals = run_sql("SELECT count(*) AS n FROM proposals")["n"].iloc[0]
     notes.append(_note("segment_too_small",
                        f"The segment {options.segment} has fewer than "
@@ -382,33 +408,35 @@ def _number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-SCORE_NAMES = ("top_score", "controversy", "rejection", "engagement")
+ScoreName = Literal["top_score", "controversy", "rejection", "engagement"]
+SCORE_NAMES: tuple[ScoreName, ...] = ("top_score", "controversy", "rejection", "engagement")
 
 
-def _bound_lists(score: scoring.Score) -> list[dict]:
+def _bound_lists(score: scoring.Score) -> list[Bounds]:
     """One {score, lower, upper} per row, converted once (not per row)."""
     return [{"score": s, "lower": lo, "upper": up} for s, lo, up in
             zip(score.score.tolist(), score.lower.tolist(), score.upper.tolist(), strict=True)]
 
 
-def _share_lists(shares: dict[str, np.ndarray]) -> list[dict]:
+def _share_lists(shares: dict[str, np.ndarray]) -> list[Shares]:
     columns = {key: [None if math.isnan(v) else v for v in values.tolist()]
                for key, values in shares.items()}
-    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    return [cast(Shares, dict(zip(columns, row, strict=True)))
+            for row in zip(*columns.values(), strict=True)]
 
 
 def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int,
-                    tags: list[tuple]) -> list[dict]:
+                    tags: list[tuple]) -> list[Proposal]:
     scores, zone = metrics["scores"], metrics["zone"].tolist()
     shares = _share_lists(metrics["shares"])
     bounds = {name: _bound_lists(getattr(scores, name)) for name in SCORE_NAMES}
     counts = table[list(COUNT_KEYS)].to_numpy().tolist()
-    items = []
+    items: list[Proposal] = []
     weighted = table["n"].dtype.kind == "f"
     for i, row in enumerate(table[["proposal_id", "idea_id", "author_name", "author_age",
                                    "content", "tags", "created_at", "n", "raw_n"]].itertuples(
                                        index=False)):
-        item = {
+        item: Proposal = {
             "id": row.proposal_id,
             "idea_id": row.idea_id,
             "author": row.author_name,
@@ -423,7 +451,7 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int,
         else:
             if weighted:
                 item["weighted_votes"] = float(row.n)
-            item["counts"] = dict(zip(COUNT_KEYS, counts[i], strict=True))
+            item["counts"] = cast(Counts, dict(zip(COUNT_KEYS, counts[i], strict=True)))
             item["shares"] = shares[i]
             item["zone"] = zone[i]
             for name in SCORE_NAMES:
@@ -432,13 +460,14 @@ def _proposal_items(table: pd.DataFrame, metrics: dict, privacy_floor: int,
     return items
 
 
-def _bounds(score: scoring.Score, i: int) -> dict:
+def _bounds(score: scoring.Score, i: int) -> Bounds:
     value, confidence = float(score.score[i]), float(score.confidence[i])
     return {"score": value, "lower": value - confidence, "upper": value + confidence}
 
 
-def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
-                 options: Options) -> list[dict]:
+def _ranked_list(table: pd.DataFrame, metrics: dict,
+                 score_name: Literal["controversy", "rejection"],
+                 options: Options) -> list[ListedProposal]:
     score = getattr(metrics["scores"], score_name)
     shares = metrics["shares"]
     floor = max(options.min_votes, 0 if options.segment.is_everyone
@@ -447,34 +476,40 @@ def _ranked_list(table: pd.DataFrame, metrics: dict, score_name: str,
     ids = table["proposal_id"].to_numpy()[eligible]
     # lexsort: last key first; lower bound descending, then proposal_id ascending.
     order = eligible[np.lexsort((ids, -score.lower[eligible]))][: max(options.top, 0)]
-    return [{
-        "id": table["proposal_id"].iat[i],
-        "author": table["author_name"].iat[i],
-        "content": table["content"].iat[i],
-        "agree": _number(shares["agree"][i]),
-        "disagree": _number(shares["disagree"][i]),
-        "like_it": _number(shares["like_it"][i]),
-        "no_way": _number(shares["no_way"][i]),
-        "votes": int(table["raw_n"].iat[i]),
-        "idea_id": table["idea_id"].iat[i],
-        score_name: _bounds(score, i),
-    } for i in order]
+    items: list[ListedProposal] = []
+    for i in order:
+        item: ListedProposal = {
+            "id": table["proposal_id"].iat[i],
+            "author": table["author_name"].iat[i],
+            "content": table["content"].iat[i],
+            "agree": _number(shares["agree"][i]),
+            "disagree": _number(shares["disagree"][i]),
+            "like_it": _number(shares["like_it"][i]),
+            "no_way": _number(shares["no_way"][i]),
+            "votes": int(table["raw_n"].iat[i]),
+            "idea_id": table["idea_id"].iat[i],
+        }
+        item[score_name] = _bounds(score, i)
+        items.append(item)
+    return items
 
 
-def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
+def _ideas(table: pd.DataFrame, metrics: dict,
+           privacy_floor: int) -> tuple[list[Axis], list[str]]:
     scores, shares, zone = metrics["scores"], metrics["shares"], metrics["zone"]
     count = float if table["n"].dtype.kind == "f" else int     # weighted: sums of weights
     ids = table["idea_id"].to_numpy()
     ranking = np.lexsort((ids, -scores.top_score.lower))
     ranked_ids = [str(ids[i]) for i in ranking]
     rank_of = {idea: position + 1 for position, idea in enumerate(ranked_ids)}
-    axes: dict[str, list[dict]] = {}
+    axes: dict[str, list[Idea]] = {}
     for axis in table["axis"]:
         axes.setdefault(axis, [])
     for i in ranking:
         row = table.iloc[i]
-        item = {"idea": row["name"], "idea_id": row["idea_id"], "rank": rank_of[row["idea_id"]],
-                "votes": int(row["raw_n"]), "proposals": int(row["proposals"])}
+        item: Idea = {"idea": row["name"], "idea_id": row["idea_id"],
+                      "rank": rank_of[row["idea_id"]], "votes": int(row["raw_n"]),
+                      "proposals": int(row["proposals"])}
         if row.get("voters", row["raw_n"]) < privacy_floor:
             item["suppressed"] = True
         else:
@@ -484,11 +519,12 @@ def _ideas(table: pd.DataFrame, metrics: dict, privacy_floor: int):
                 "realistic": _number(shares["doable"][i]),
                 "zone": str(zone[i]),
                 "top_score": _bounds(scores.top_score, i),
-                "shares": {key: _number(values[i]) for key, values in shares.items()},
-                "counts": {key: count(row[key]) for key in COUNT_KEYS},
+                "shares": cast(Shares, {key: _number(values[i]) for key, values in shares.items()}),
+                "counts": cast(Counts, {key: count(row[key]) for key in COUNT_KEYS}),
             })
         axes[row["axis"]].append(item)
-    top_ideas = [{"name": axis or None, "ideas": ideas} for axis, ideas in axes.items()]
+    top_ideas: list[Axis] = [{"name": axis or None, "ideas": ideas}
+                             for axis, ideas in axes.items()]
     return top_ideas, ranked_ids
 
 
@@ -498,7 +534,7 @@ DIMENSIONS = (("gender", "gender"), ("age_band", "age_band"), ("region", "region
               ("department", "department_code"), ("commune", "commune_code"))
 
 
-def _participation(rows: pd.DataFrame, country: str) -> dict:
+def _participation(rows: pd.DataFrame, country: str) -> Participation:
     """Shares of participants and votes per value of each dimension. Shares are
     of participants whose value is known; a value with fewer than 10
     participants keeps its label and population share, and loses its figures.
@@ -510,7 +546,7 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
     weighted = "weighted_participants" in rows
     share_p, share_v = (("weighted_participants", "weighted_votes") if weighted
                         else ("participants", "votes"))
-    result = {}
+    result: dict[str, list[dict[str, Any]]] = {}
     for dimension, column in DIMENSIONS:
         known = rows.dropna(subset=[column]).groupby(column)[
             list(dict.fromkeys(["participants", "votes", share_p, share_v]))].sum()
@@ -521,7 +557,7 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
         for label in labels:
             participants = int(known.at[label, "participants"])
             votes = int(known.at[label, "votes"])
-            item = {"label": label}
+            item: dict[str, Any] = {"label": label}
             if dimension == "region":
                 item["name"] = (reference.region_name(label) if french else None) or label
             if dimension == "department":
@@ -543,11 +579,11 @@ def _participation(rows: pd.DataFrame, country: str) -> dict:
             item["population_share"] = population.get(label)
             items.append(item)
         result[dimension] = items
-    return result
+    return cast(Participation, result)
 
 
-def _unknown(rows: pd.DataFrame) -> dict:
-    result = {}
+def _unknown(rows: pd.DataFrame) -> ParticipationUnknown:
+    result: dict[str, dict[str, int | None]] = {}
     for dimension, column in DIMENSIONS:
         missing = rows[rows[column].isna()]
         participants = int(missing["participants"].sum())
@@ -555,7 +591,7 @@ def _unknown(rows: pd.DataFrame) -> dict:
                              "votes": int(missing["votes"].sum())}
         if 0 < participants < MIN_SEGMENT_PARTICIPANTS:      # SPEC section 5
             result[dimension] = {"participants": None, "votes": None}
-    return result
+    return cast(ParticipationUnknown, result)
 
 
 # -- cartography ----------------------------------------------------------------------------
@@ -587,12 +623,13 @@ def tag_pairs(texts) -> list[tuple[tuple[str, str], ...]]:
 SCOPES = ("all", "consensus")
 
 
-def _cartography(tags: list[tuple], zone: np.ndarray) -> list[dict]:
+def _cartography(tags: list[tuple], zone: np.ndarray) -> list[CartographyChart]:
     """Per tag type (in order of first appearance) and scope, the share of the proposals
     tagged with that type that carry each label. Proposals share a few tag combinations:
     each distinct (combination, consensus or not) is walked once, with its count."""
     types = list(dict.fromkeys(kind for pairs in tags for kind, _ in pairs))
-    counts = {(scope, kind): {} for scope in SCOPES for kind in types}
+    counts: dict[tuple[str, str], dict[str, int]] = {(scope, kind): {} for scope in SCOPES
+                                                     for kind in types}
     tagged = dict.fromkeys(counts, 0)
     combinations = Counter(zip(tags, (z == "consensus" for z in zone.tolist()), strict=True))
     for (pairs, consensus), proposals in combinations.items():
@@ -605,7 +642,7 @@ def _cartography(tags: list[tuple], zone: np.ndarray) -> list[dict]:
                 found = counts[scope, kind]
                 for name in names:
                     found[name] = found.get(name, 0) + proposals
-    charts = []
+    charts: list[CartographyChart] = []
     for kind in types:
         for scope in SCOPES:
             data = _tag_shares(counts[scope, kind], tagged[scope, kind])
@@ -615,7 +652,7 @@ def _cartography(tags: list[tuple], zone: np.ndarray) -> list[dict]:
     return charts
 
 
-def _tag_shares(counts: dict[str, int], tagged: int) -> list[dict]:
+def _tag_shares(counts: dict[str, int], tagged: int) -> list[CartographySlice]:
     """Share of the `tagged` proposals that carry each label."""
     if not tagged:
         return []

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics.i18n import N_
 from analytics.metrics import polis_report
 from analytics.metrics.polis_clusters import BASE_K, PolisClustering
 from analytics.metrics.segment import Segment, segment_votes
@@ -759,19 +760,23 @@ def tables(result: dict) -> dict[str, pd.DataFrame]:
             "statements": statement_table(result), "silhouettes": silhouettes}
 
 
+# Polis's "all statements" columns; "{g}: {what}" names a group's column.
 STATEMENT_COLUMNS = {
-    "fr": {"id": "id", "content": "Proposition", "votes": "Votes", "agree": "D'accord (%)",
-           "disagree": "Pas d'accord (%)", "pass": "Neutre / passe (%)",
-           "consensus": "Consensus informé par les groupes",
-           "representative_of": "Représentative de", "majority": "Majorité",
-           "group": "{g} : {what}", "directions": {"agree": "D'accord",
-                                                    "disagree": "Pas d'accord"}},
-    "en": {"id": "id", "content": "Proposal", "votes": "Votes", "agree": "Agree (%)",
-           "disagree": "Disagree (%)", "pass": "Neutral / pass (%)",
-           "consensus": "Group-informed consensus", "representative_of": "Representative of",
-           "majority": "Majority", "group": "{g}: {what}",
-           "directions": {"agree": "Agree", "disagree": "Disagree"}},
-}
+    "id": N_("id"), "content": N_("Proposal"), "votes": N_("Votes"), "agree": N_("Agree (%)"),
+    "disagree": N_("Disagree (%)"), "pass": N_("Neutral / pass (%)"),
+    "consensus": N_("Group-informed consensus"), "representative_of": N_("Representative of"),
+    "majority": N_("Majority")}
+
+
+def direction_names(lang: str) -> dict[str, str]:
+    """The way a group or the majority leans on a proposal: "agree" -> "Agree"."""
+    from analytics import i18n
+
+    pgettext = i18n.translations(lang).pgettext
+    # TRANSLATORS: the way a group (or the majority) leans on a proposal, as a badge.
+    return {"agree": pgettext("direction", "Agree"),
+            # TRANSLATORS: the way a group (or the majority) leans on a proposal, as a badge.
+            "disagree": pgettext("direction", "Disagree")}
 
 
 def statement_table(result: dict, lang: str | None = None) -> pd.DataFrame:
@@ -796,15 +801,16 @@ def statement_table(result: dict, lang: str | None = None) -> pd.DataFrame:
         return table
     from analytics import i18n
 
-    names = STATEMENT_COLUMNS[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
 
     def name(column: str) -> str:
-        if column in names:
-            return names[column]
+        if column in STATEMENT_COLUMNS:
+            return _(STATEMENT_COLUMNS[column])
         group, what = column.split("_", 1)
-        return names["group"].format(g=group, what=names[what])
+        # TRANSLATORS: a column of one opinion group: "A: Agree (%)".
+        return _("{g}: {what}").format(g=group, what=_(STATEMENT_COLUMNS[what]))
 
-    table["majority"] = table["majority"].map(names["directions"])
+    table["majority"] = table["majority"].map(direction_names(lang))
     return table.rename(columns=name)
 
 

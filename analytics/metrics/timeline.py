@@ -19,6 +19,7 @@ proposals with a date."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import duckdb
 import numpy as np
@@ -28,6 +29,7 @@ from analytics.inputs.errors import IssueCollector
 from analytics.inputs.tables import literal
 from analytics.inputs.times import _iso_date, check_timeline_keys, local_time_sql, timezone_of
 from analytics.metrics.segment import Segment, segment_votes
+from analytics.results_model import Note, TimelineDay
 from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS, ordered_labels
 
 EVERYONE = Segment()
@@ -157,19 +159,19 @@ def _timeline_days(run_sql, meta: dict, segment: Segment) -> pd.DataFrame:
     return days[list(COLUMNS)]
 
 
-def daily_timeline(run_sql, meta: dict, segment: Segment = EVERYONE) -> list[dict]:
+def daily_timeline(run_sql, meta: dict, segment: Segment = EVERYONE) -> list[TimelineDay]:
     """SPEC section 6 `timeline`: [{date: "YYYY-MM-DD", votes, new_participants,
     proposals, cumulative_votes, cumulative_participants}], one per day from the first
     to the last day with a vote; [] when no vote has a time."""
     days = _timeline_days(run_sql, meta, segment)
     dates = days.index.strftime("%Y-%m-%d").tolist()
     values = days.to_numpy().tolist()
-    return [{"date": day, **dict(zip(COLUMNS, row, strict=True))}
+    return [cast(TimelineDay, {"date": day, **dict(zip(COLUMNS, row, strict=True))})
             for day, row in zip(dates, values, strict=True)]
 
 
-def timeline_note(timeline: list[dict], votes: int, participants: int,
-                  kind: str = "bundle") -> dict | None:
+def timeline_note(timeline: list[TimelineDay], votes: int, participants: int,
+                  kind: str = "bundle") -> Note | None:
     """What the results say when the timeline is empty or covers only part of the
     votes; None when every vote has a time."""
     timed = timeline[-1]["cumulative_votes"] if timeline else 0

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import stats
+from analytics.results_model import Weighting
 
 # (dimension, participants column)
 DIMENSIONS = (("gender", "gender"), ("age_band", "age_band"), ("region", "region_code"))
@@ -68,7 +69,7 @@ class Raking:
     def available(self) -> bool:
         return bool(self.margins)
 
-    def summary(self) -> dict:
+    def summary(self) -> Weighting:
         """The `weighting` key of the results (JSON-ready)."""
         return {
             "method": "raking" if self.available else None,

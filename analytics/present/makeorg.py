@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import math
 
+from analytics import i18n
+from analytics.results_model import Results
+
 # Make.org's palette for pies, in its order.
 PALETTE = ("#4B45A5", "#8955BD", "#EB7575", "#F5976E", "#EEB298", "#FFD266", "#FFF689",
            "#E5FFAE", "#C1EBDD", "#8BDAB2", "#6DB2E0", "#2B5E9D", "#24332E")
 BAR_COLOR = "#8BDAB2"
-LABELS = {
-    "fr": {"age_band": "Participation par âge", "region": "Participation par région",
-           "gender": "Participation par genre", "legend": "Répartition des participants",
-           "first": "participants", "second": "population générale",
-           "female": "femmes", "male": "hommes", "other": "autres"},
-    "en": {"age_band": "Participation by age", "region": "Participation by region",
-           "gender": "Participation by gender", "legend": "Distribution of participants",
-           "first": "participants", "second": "general population",
-           "female": "women", "male": "men", "other": "other"},
-    "de": {"age_band": "Teilnahme nach Alter", "region": "Teilnahme nach Region",
-           "gender": "Teilnahme nach Geschlecht", "legend": "Verteilung der Teilnehmenden",
-           "first": "Teilnehmende", "second": "Gesamtbevölkerung",
-           "female": "Weiblich", "male": "Männlich", "other": "Divers"},
-}
+
+
+def labels(language: str) -> dict:
+    """The words of the participation charts, in the consultation's language (English
+    for a language without a catalog)."""
+    catalog = i18n.translations(i18n.language_of(language))
+    _ = catalog.gettext
+    return {"age_band": _("Participation by age"), "region": _("Participation by region"),
+            "gender": _("Participation by gender"),
+            "legend": _("Distribution of participants"),
+            "first": catalog.pgettext("Make.org results", "participants"),
+            "second": catalog.pgettext("Make.org results", "general population"),
+            "female": catalog.pgettext("Make.org results", "women"),
+            "male": catalog.pgettext("Make.org results", "men"),
+            "other": catalog.pgettext("Make.org results", "other")}
 
 
 def percent(value) -> int | None:
@@ -35,11 +39,11 @@ def percent(value) -> int | None:
     return int(math.floor(float(value) + 0.5))
 
 
-def to_makeorg(results: dict) -> dict:
+def to_makeorg(results: Results) -> dict:
     if results.get("makeorg") is not None:
         return results["makeorg"]
-    language = (results.get("consultation") or {}).get("language") or "fr"
-    words = LABELS.get(language[:2], LABELS["en"])
+    language = (results.get("consultation") or {}).get("language") or i18n.DEFAULT_LANGUAGE
+    words = labels(language)
     figures = results.get("key_figures") or {}
     return {
         "context": (results.get("consultation") or {}).get("context") or "",

@@ -11,56 +11,46 @@ from datetime import date
 from pathlib import Path
 
 from analytics import i18n
+from analytics.i18n import N_
+from analytics.results_model import Results
 
 PROJECT = "consultation-dashboard"
 _CHUNK = 1 << 20          # the data version reads this much at each end of a file
 
-SYNTHETIC_NOTICE = {
-    "fr": "Démonstration : les votes sont synthétiques, générés pour reproduire les "
-          "résultats publiés de #SolutionsJeunes ; les répartitions par segment ou par "
-          "groupe d'opinion sont des illustrations, pas des résultats.",
-    "en": "Demo: the votes are synthetic, generated to reproduce the published "
-          "#SolutionsJeunes results; breakdowns by segment or opinion group are "
-          "illustrations, not findings.",
-}
+_SYNTHETIC = N_("Demo: the votes are synthetic, generated to reproduce the published "
+                "#SolutionsJeunes results; breakdowns by segment or opinion group are "
+                "illustrations, not findings.")
 KIND = {
-    "published": {"fr": "résultats publiés par Make.org",
-                  "en": "results published by Make.org"},
-    "opendata": {"fr": "export par proposition de Make.org (données ouvertes)",
-                 "en": "Make.org proposal-level export (open data)"},
-    "polis": {"fr": "export Polis, CC BY 4.0", "en": "Polis export, CC BY 4.0"},
-    "bundle": {"fr": "votes individuels (lot de votes)", "en": "vote-level bundle"},
-    "synthetic": {"fr": "démo synthétique", "en": "synthetic demo"},
-}
-_WORDS = {
-    "fr": {"source": "Source", "consultation": "consultation", "votes": "votes",
-           "made": "calculs", "data": "données", "colon": " : ", "semicolon": " ; ",
-           "segment": "segment", "view": "vue", "kind": "nature des données",
-           "version": "version des données", "made_on": "fait le"},
-    "en": {"source": "Source", "consultation": "consultation", "votes": "votes",
-           "made": "calculations", "data": "data", "colon": ": ", "semicolon": "; ",
-           "segment": "segment", "view": "view", "kind": "input", "version": "data version",
-           "made_on": "made on"},
+    "published": N_("results published by Make.org"),
+    "opendata": N_("Make.org proposal-level export (open data)"),
+    "polis": N_("Polis export, CC BY 4.0"),
+    "bundle": N_("vote-level bundle"),
+    "synthetic": N_("synthetic demo"),
 }
 
 
-def is_synthetic(results: dict) -> bool:
+def synthetic_notice(lang: str) -> str:
+    """The demo's notice, shown on every page and in the report."""
+    return i18n.translator(lang)(_SYNTHETIC)
+
+
+def is_synthetic(results: Results) -> bool:
     """True for the demo (and the benchmark's synthetic bundles): votes we generated."""
     return bool((results.get("consultation") or {}).get("synthetic"))
 
 
-def kind_of(results: dict) -> str:
+def kind_of(results: Results) -> str:
     """'synthetic', 'published', 'opendata', 'polis' or 'bundle'."""
     if is_synthetic(results):
         return "synthetic"
     return (results.get("source") or {}).get("kind") or "bundle"
 
 
-def input_kind(results: dict, lang: str) -> str:
-    return KIND[kind_of(results)][i18n.language_of(lang)]
+def input_kind(results: Results, lang: str) -> str:
+    return i18n.translator(lang)(KIND[kind_of(results)])
 
 
-def publisher(results: dict) -> str | None:
+def publisher(results: Results) -> str | None:
     """Who ran the consultation, as a citation names it."""
     kind = kind_of(results)
     if kind in ("published", "opendata", "synthetic"):
@@ -109,65 +99,66 @@ def data_version(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def citation(results: dict, lang: str, *, version: str | None = None,
+def citation(results: Results, lang: str, *, version: str | None = None,
              today: date | None = None) -> str:
     """'Source : Make.org, consultation #SolutionsJeunes, 22 mars – 22 mai 2022,
     584 664 votes ; calculs : consultation-dashboard, 3 décembre 2026 (données …)'."""
     lang = i18n.language_of(lang)
-    words = _WORDS[lang]
+    _ = i18n.translator(lang)
     consultation = results.get("consultation") or {}
     parts = [publisher(results),
-             f"{words['consultation']} {consultation.get('title') or ''}".strip(),
+             _("consultation {title}").format(title=consultation.get("title") or "").strip(),
              period(consultation, lang)]
     votes = (results.get("key_figures") or {}).get("votes")
     if votes is not None and not results.get("segment"):
-        parts.append(f"{i18n.integer(votes, lang)} {words['votes']}")
+        parts.append(_("{votes} votes").format(votes=i18n.integer(votes, lang)))
     made = f"{PROJECT}, {i18n.long_date((today or date.today()).isoformat(), lang)}"
     if version:
-        made += f" ({words['data']} {version})"
-    text = f"{words['source']}{words['colon']}" + ", ".join(p for p in parts if p)
-    text += f"{words['semicolon']}{words['made']}{words['colon']}{made}"
+        made += " (" + _("data {version}").format(version=version) + ")"
+    # TRANSLATORS: {sources} is who published, the consultation, its dates and votes.
+    text = _("Source: {sources}; calculations: {made}").format(
+        sources=", ".join(p for p in parts if p), made=made)
     if is_synthetic(results):
-        text += f". {SYNTHETIC_NOTICE[lang]}"
+        text += ". " + synthetic_notice(lang)
     return text
 
 
-def stamp(results: dict, lang: str, *, version: str | None = None,
+def stamp(results: Results, lang: str, *, version: str | None = None,
           today: date | None = None, segment: str | None = None,
           address: str | None = None) -> list[str]:
     """The lines written at the head of every download: what it is from, which data
     (version), when it was made, the segment and the view's address."""
     lang = i18n.language_of(lang)
-    words = _WORDS[lang]
+    _ = i18n.translator(lang)
     lines = [citation(results, lang, version=version, today=today),
-             f"{words['kind']}{words['colon']}{input_kind(results, lang)}"]
+             _("input: {kind}").format(kind=input_kind(results, lang))]
     if version:
-        lines.append(f"{words['version']}{words['colon']}{version}")
-    lines.append(f"{words['made_on']}{words['colon']}{(today or date.today()).isoformat()}")
+        lines.append(_("data version: {version}").format(version=version))
+    lines.append(_("made on: {date}").format(date=(today or date.today()).isoformat()))
     if segment:
-        lines.append(f"{words['segment']}{words['colon']}{segment}")
+        lines.append(_("segment: {segment}").format(segment=segment))
     if address:
-        lines.append(f"{words['view']}{words['colon']}{address}")
+        lines.append(_("view: {address}").format(address=address))
     return lines
 
 
 SOURCE_LINE_CHARS = 58       # fits a phone's width at the source's font size
 
 
-def source_lines(results: dict, lang: str, *, segment: str | None = None,
+def source_lines(results: Results, lang: str, *, segment: str | None = None,
                  address: str | None = None) -> list[str]:
     """The source written under every chart (and so in its PNG): who published it, the
     consultation, its dates, the kind of input, the segment; then the view's address.
     Pieces go on a new line rather than past SOURCE_LINE_CHARS."""
     lang = i18n.language_of(lang)
-    words = _WORDS[lang]
+    _ = i18n.translator(lang)
     consultation = results.get("consultation") or {}
     title = str(consultation.get("title") or "")
     who = publisher(results)
-    pieces = [f"{words['source']}{words['colon']}{who or title}", title if who else "",
+    pieces = [_("Source: {source}").format(source=who or title), title if who else "",
               period(consultation, lang), input_kind(results, lang)]
     if segment:
-        pieces.append(f"{words['segment']}{words['colon']}{segment}")
+        pieces.append(_("segment: {segment}").format(segment=segment))
     lines: list[str] = []
     for piece in (p for p in pieces if p):
         if lines and len(lines[-1]) + 3 + len(piece) <= SOURCE_LINE_CHARS:

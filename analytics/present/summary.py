@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics import i18n
+from analytics.i18n import N_
+from analytics.results_model import Results
 
 
 @dataclass(frozen=True)
@@ -18,38 +20,12 @@ class Link:
 
 
 # A fact is a sentence: a tuple of plain texts and Links, in reading order.
-_TEXT = {
-    "fr": {"figures": ("{participants} participants ont déposé {proposals} propositions "
-                       "et voté {votes} fois."),
-           "ranked": "Les idées les mieux classées : ",
-           "approved": "Les idées qui recueillent le plus d'accord : ",
-           "agree": " d'accord", "and": " et ", "end": ".",
-           "divisive": "La proposition la plus controversée : ",
-           "split": "{agree} d'accord, {disagree} pas d'accord",
-           "who": "Les {label} représentent ",
-           "who_gender": "Les {label} représentent ",
-           "of_participants": " des participants, pour ",
-           "of_population": " de la population.",
-           "quote": "« {} »"},
-    "en": {"figures": "{participants} participants made {proposals} proposals and voted "
-                      "{votes} times.",
-           "ranked": "The top-ranked ideas: ",
-           "approved": "The ideas with the most agreement: ",
-           "agree": " agree", "and": " and ", "end": ".",
-           "divisive": "The most divisive proposal: ",
-           "split": "{agree} agree, {disagree} disagree",
-           "who": "People aged {label} are ",
-           "who_gender": "{label} are ",
-           "of_participants": " of participants, against ",
-           "of_population": " of the population.",
-           "quote": "“{}”"},
-}
-_GENDER = {"fr": {"female": "femmes", "male": "hommes"},
-           "en": {"female": "Women", "male": "Men"}}
+# The share of a gender among participants, the start of a sentence.
+_GENDER = {"female": N_("Women are "), "male": N_("Men are ")}
 QUOTE_LIMIT = 200        # Make.org proposals have 140 characters: quoted whole
 
 
-def summarise(results: dict, lang: str) -> list[tuple]:
+def summarise(results: Results, lang: str) -> list[tuple]:
     """The summary's facts (each a tuple of str and Link), in the interface language;
     a fact the results cannot support is left out."""
     lang = i18n.language_of(lang)
@@ -58,23 +34,25 @@ def summarise(results: dict, lang: str) -> list[tuple]:
     return [fact for fact in facts if fact]
 
 
-def _figures(results: dict, lang: str) -> tuple | None:
+def _figures(results: Results, lang: str) -> tuple | None:
     figures = results.get("key_figures") or {}
     if any(figures.get(k) is None for k in ("participants", "proposals", "votes")):
         return None
-    return (_TEXT[lang]["figures"].format(**{k: i18n.integer(figures[k], lang) for k in (
-        "participants", "proposals", "votes")}),)
+    _ = i18n.translator(lang)
+    return (_("{participants} participants made {proposals} proposals and voted {votes} "
+              "times.").format(**{k: i18n.integer(figures[k], lang) for k in (
+                  "participants", "proposals", "votes")}),)
 
 
-def _top_ideas(results: dict, lang: str) -> tuple | None:
+def _top_ideas(results: Results, lang: str) -> tuple | None:
     ideas = {idea.get("idea_id") or idea.get("idea"): idea
              for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []}
     ranked = [ideas[key] for key in results.get("ranked_ideas") or [] if key in ideas]
-    words = _TEXT[lang]
+    _ = i18n.translator(lang)
     if ranked:
-        lead, chosen = words["ranked"], ranked[:3]
+        lead, chosen = _("The top-ranked ideas: "), ranked[:3]
     else:
-        lead = words["approved"]
+        lead = _("The ideas with the most agreement: ")
         chosen = sorted((i for i in ideas.values() if i.get("agreement") is not None),
                         key=lambda i: -i["agreement"])[:3]
     if not chosen:
@@ -82,37 +60,37 @@ def _top_ideas(results: dict, lang: str) -> tuple | None:
     parts: list = [lead]
     for index, idea in enumerate(chosen):
         if index:
-            parts.append(words["and"] if index == len(chosen) - 1 else ", ")
-        parts.append(words["quote"].format(idea["idea"]) + " (")
+            # TRANSLATORS: between the last two ideas of a list, spaces included.
+            parts.append(_(" and ") if index == len(chosen) - 1 else ", ")
+        parts.append(_("“{quote}”").format(quote=idea["idea"]) + " (")
         params = (("idea", idea["idea_id"]),) if idea.get("idea_id") else ()
-        parts.append(Link(i18n.percent(idea["agreement"], lang) + words["agree"], "ideas",
-                          params))
+        parts.append(Link(_("{percent} agree").format(
+            percent=i18n.percent(idea["agreement"], lang)), "ideas", params))
         parts.append(")")
-    parts.append(words["end"])
+    parts.append(".")
     return tuple(parts)
 
 
-def _divisive(results: dict, lang: str) -> tuple | None:
+def _divisive(results: Results, lang: str) -> tuple | None:
     items = results.get("controversials") or []
     if not items or items[0].get("agree") is None or items[0].get("disagree") is None:
         return None
-    item, words = items[0], _TEXT[lang]
+    item, _ = items[0], i18n.translator(lang)
     content = " ".join(str(item.get("content") or "").split())
     if len(content) > QUOTE_LIMIT:
         content = content[:QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
-    split = words["split"].format(agree=i18n.percent(item["agree"], lang),
+    split = _("{agree} agree, {disagree} disagree").format(agree=i18n.percent(item["agree"], lang),
                                   disagree=i18n.percent(item["disagree"], lang))
     params = (("id", str(item["id"])),) if item.get("id") is not None else ()
-    return (words["divisive"], words["quote"].format(content) + " (",
-            Link(split, "proposal" if params else "controversial", params),
-            ")" + words["end"])
+    return (_("The most divisive proposal: "), _("“{quote}”").format(quote=content) + " (",
+            Link(split, "proposal" if params else "controversial", params), ").")
 
 
-def who_took_part(results: dict, lang: str) -> tuple | None:
+def who_took_part(results: Results, lang: str) -> tuple | None:
     """The largest gap between participants and the population, by age band (else by
     gender): where volunteers differ most from everyone."""
     participation = results.get("participation") or {}
-    words = _TEXT[lang]
+    _ = i18n.translator(lang)
     for dimension in ("age_band", "gender"):
         rows = [row for row in participation.get(dimension) or []
                 if row.get("participants_share") is not None
@@ -121,14 +99,13 @@ def who_took_part(results: dict, lang: str) -> tuple | None:
             continue
         row = max(rows, key=lambda r: abs(r["participants_share"] - r["population_share"]))
         if dimension == "age_band":
-            label = row["label"] if lang == "en" else f"{row['label']} ans"
-            lead = words["who"].format(label=label)
+            # TRANSLATORS: {label} is an age band ("16-24"); a sentence goes on after it.
+            lead = _("People aged {label} are ").format(label=row["label"])
+        elif row["label"] in _GENDER:
+            lead = _(_GENDER[row["label"]])
         else:
-            label = _GENDER[lang].get(row["label"])
-            if label is None:
-                continue
-            lead = words["who_gender"].format(label=label)
+            continue
         return (lead, Link(i18n.percent(row["participants_share"], lang), "participation"),
-                words["of_participants"], i18n.percent(row["population_share"], lang),
-                words["of_population"])
+                _(" of participants, against "), i18n.percent(row["population_share"], lang),
+                _(" of the population."))
     return None

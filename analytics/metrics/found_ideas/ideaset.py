@@ -12,10 +12,13 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from analytics import i18n
+from analytics.i18n import N_
 from analytics.inputs.errors import Issue, IssueCollector
 
-# The group of proposals that fit no idea; it is not an idea and is never ranked.
-OTHER_NAME = {"fr": "Autres propositions", "en": "Other proposals", "de": "Weitere Vorschläge"}
+# The group of proposals that fit no idea; it is not an idea and is never ranked. Its
+# name is written in the proposals' language (`other_name`) and kept with the ideas.
+OTHER_NAME = N_("Other proposals")
 
 IDEAS_FILE = "ideas.csv"
 ASSIGNMENTS_FILE = "proposal_ideas.csv"
@@ -25,7 +28,11 @@ MAX_NAME = 200
 
 
 def other_name(language: str | None) -> str:
-    return OTHER_NAME.get(language or "", OTHER_NAME["en"])
+    """The "other" group's name in the proposals' `language` (a code such as "fr"): from
+    the interface's catalogs, in English for a language without one (or none given)."""
+    if language not in i18n.LANGUAGES:
+        return OTHER_NAME
+    return i18n.translator(language)(OTHER_NAME)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics.metrics.found_ideas import text
 
-AND = {"fr": "et", "en": "and", "de": "und", "es": "y", "it": "e", "nl": "en", "pt": "e"}
+AND = text.NAME_AND     # data: the proposals' language, not the interface's
 MAX_NAME = 48
 UPGRADE = 0.35      # a longer phrase replaces a shorter one at this share of its score
 SECOND = 0.8        # a second phrase joins the name at this share of the first's score

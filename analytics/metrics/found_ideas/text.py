@@ -74,6 +74,8 @@ NAME_LINKS = {"fr": {"de", "d'", "du", "des", "à", "au", "aux", "en"},
               "en": {"of", "for"}, "de": {"für", "der", "des", "von", "mit"},
               "es": {"de", "del"}, "it": {"di", "del", "della"}, "nl": {"van", "voor"},
               "pt": {"de", "do", "da"}}
+# The word joining two phrases in an idea's name ("X et Y"), in the proposals' language.
+NAME_AND = {"fr": "et", "en": "and", "de": "und", "es": "y", "it": "e", "nl": "en", "pt": "e"}
 VERB_BRIDGES = {"fr": {"de", "d'", "ne", "n'", "pas", "plus"}, "en": {"not", "also"},
                 "de": set()}
 TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

@@ -12,66 +12,29 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.present.charts import style
 from analytics.present.charts.ideas import axis_title, pct, wrap
+from analytics.results_model import CartographyChart, Proposal, Results
 from analytics.vocabulary import ZONES
 
-TEXT = {
-    "fr": {
-        # <br>: the title holds in a phone's width
-        "map_title": "Les propositions selon l'accord et la controverse<br>(taille : nombre "
-                     "de votes)",
-        "x": "Part de votes « D'accord » (%)",
-        "y": "Score de controverse (Make.org, valeur estimée)",
-        "no_idea": "Sans grande idée",
-        "other_ideas": "{n} autres idées",
-        "tags_title": "{kind} : part des propositions qui les citent",
-        "tags_title_top": "{kind} : part des propositions qui les citent ({n} plus citées "
-                          "sur {total})",
-        "all": "Toutes les propositions", "consensus": "Propositions plébiscitées (Consensus)",
-        "share": "Part des propositions étiquetées (%)",
-        "share_published": "Part publiée (%)",
-        "label": "Étiquette", "tag_type": "Type", "scope": "Ensemble",
-        "proposals_n": "Propositions", "percent": "Part (%)", "chart": "Graphique",
-        "controversy": "Controverse (score)", "controversy_range": "intervalle {low} à {high}",
-        "axis": "Axe", "idea": "Idée", "id": "Identifiant",
-        "kinds": {"theme": "Thèmes", "themes": "Thèmes", "acteur": "Acteurs",
-                  "acteurs": "Acteurs", "actor": "Acteurs", "solution": "Solutions",
-                  "solutions": "Solutions", "public": "Publics", "publics": "Publics",
-                  "audience": "Publics", "topic": "Thèmes", "lieu": "Lieux",
-                  "place": "Lieux"},
-    },
-    "en": {
-        "map_title": "Proposals by agreement and controversy<br>(size: number of votes)",
-        "x": "Share of “Agree” votes (%)",
-        "y": "Controversy score (Make.org, estimate)",
-        "no_idea": "No big idea",
-        "other_ideas": "{n} other ideas",
-        "tags_title": "{kind}: share of proposals citing them",
-        "tags_title_top": "{kind}: share of proposals citing them ({n} most cited of "
-                          "{total})",
-        "all": "All proposals", "consensus": "Most supported proposals (Consensus)",
-        "share": "Share of tagged proposals (%)",
-        "share_published": "Published share (%)",
-        "label": "Label", "tag_type": "Type", "scope": "Set",
-        "proposals_n": "Proposals", "percent": "Share (%)", "chart": "Chart",
-        "controversy": "Controversy (score)", "controversy_range": "interval {low} to {high}",
-        "axis": "Axis", "idea": "Idea", "id": "Id",
-        "kinds": {"theme": "Themes", "themes": "Themes", "acteur": "Actors",
-                  "acteurs": "Actors", "actor": "Actors", "solution": "Solutions",
-                  "solutions": "Solutions", "public": "Audiences", "publics": "Audiences",
-                  "audience": "Audiences", "topic": "Themes", "lieu": "Places",
-                  "place": "Places"},
-    },
-}
+# Tag types as the data names them (French or English) -> their heading.
+TAG_KINDS = {"theme": N_("Themes"), "themes": N_("Themes"), "acteur": N_("Actors"),
+             "acteurs": N_("Actors"), "actor": N_("Actors"), "solution": N_("Solutions"),
+             "solutions": N_("Solutions"), "public": N_("Audiences"),
+             "publics": N_("Audiences"), "audience": N_("Audiences"), "topic": N_("Themes"),
+             "lieu": N_("Places"), "place": N_("Places")}
 # Axis colours: the qualitative series without grey (kept for proposals without idea).
 AXIS_COLORS = tuple(c for c in style.SERIES if c != style.GREY)
 NO_IDEA_COLOR = style.LIGHT_GREY
 PIE_COLORS = style.SERIES
 
 
-def text(lang: str) -> dict:
-    return TEXT[i18n.language_of(lang)]
+def labelled(label: str, value: str, lang: str) -> str:
+    """'Votes: 12' ('Votes : 12' in French), as a hover line writes a figure."""
+    _ = i18n.translator(lang)
+    # TRANSLATORS: a label and its value ("Votes: 12"); French puts a space before ":".
+    return _("{label}: {value}").format(label=label, value=value)
 
 
 def _missing(value) -> bool:
@@ -81,15 +44,15 @@ def _missing(value) -> bool:
 def tag_type_name(tag_type: str | None, lang: str) -> str:
     """'acteur' -> 'Acteurs' / 'Actors'; unknown types capitalised as they come."""
     raw = str(tag_type or "").strip()
-    known = text(lang)["kinds"].get(raw.lower())
+    known = TAG_KINDS.get(raw.lower())
     if known:
-        return known
+        return i18n.translator(lang)(known)
     return raw[:1].upper() + raw[1:] if raw else "–"
 
 
 # -- the map --------------------------------------------------------------------------------
 
-def idea_axes(results: dict) -> dict:
+def idea_axes(results: Results) -> dict:
     """idea_id -> (axis position, axis name, idea name)."""
     found = {}
     for position, axis in enumerate(results.get("top_ideas") or [], start=1):
@@ -99,13 +62,13 @@ def idea_axes(results: dict) -> dict:
     return found
 
 
-def named_axes(results: dict) -> list[tuple[int, str]]:
+def named_axes(results: Results) -> list[tuple[int, str]]:
     return [(position, axis["name"])
             for position, axis in enumerate(results.get("top_ideas") or [], start=1)
             if axis.get("name")]
 
 
-def ranked_ideas(results: dict) -> list[tuple[str, str]]:
+def ranked_ideas(results: Results) -> list[tuple[str, str]]:
     """(idea_id, name) of the ideas with figures, best ranked first."""
     names = {idea_id: name for idea_id, (_, _, name) in idea_axes(results).items()}
     order = [i for i in results.get("ranked_ideas") or [] if i in names]
@@ -122,16 +85,17 @@ def _short(name: str, size: int = 40) -> str:
     return name if len(name) <= size else name[:size - 1] + "…"
 
 
-def _no_idea_name(results: dict, lang: str) -> str:
+def _no_idea_name(results: Results, lang: str) -> str:
     """The group of proposals in no idea: the found ideas' "other" group, when found."""
     if results.get("ideas_source") == "found":
         name = (results.get("found_ideas") or {}).get("other_name")
         if name:
             return name
-    return text(lang)["no_idea"]
+    _ = i18n.translator(lang)
+    return _("No big idea")
 
 
-def plottable(results: dict) -> list[dict]:
+def plottable(results: Results) -> list[Proposal]:
     """Proposals that can be placed: not suppressed, with an agree share and a
     controversy score."""
     return [p for p in results.get("proposals") or []
@@ -140,7 +104,7 @@ def plottable(results: dict) -> list[dict]:
             and not _missing((p.get("controversy") or {}).get("score"))]
 
 
-def map_points(results: dict, min_votes: int = 0) -> pd.DataFrame:
+def map_points(results: Results, min_votes: int = 0) -> pd.DataFrame:
     """One row per proposal placed on the map (votes >= min_votes); plain values."""
     axes = idea_axes(results)
     rows = []
@@ -171,7 +135,7 @@ def zone_counts(points: pd.DataFrame) -> dict[str, int]:
     return {zone: int(counts.get(zone, 0)) for zone in ZONES}
 
 
-def max_votes(results: dict) -> int:
+def max_votes(results: Results) -> int:
     return max((p.get("votes") or 0 for p in plottable(results)), default=0)
 
 
@@ -180,7 +144,7 @@ def max_votes(results: dict) -> int:
 MAX_POINTS = 5_000
 
 
-def default_min_votes(results: dict, thresholds, max_points: int = MAX_POINTS) -> int:
+def default_min_votes(results: Results, thresholds, max_points: int = MAX_POINTS) -> int:
     """The smallest of `thresholds` leaving at most `max_points` proposals on the map
     (the largest threshold when none does)."""
     votes = np.sort(np.array([p.get("votes") or 0 for p in plottable(results)]))
@@ -191,29 +155,31 @@ def default_min_votes(results: dict, thresholds, max_points: int = MAX_POINTS) -
 
 
 def _hover(row, lang: str) -> str:
-    colon = " : " if lang == "fr" else ": "
-    t = text(lang)
+    _ = i18n.translator(lang)
     lines = [wrap(row.content, 64, 12)]
     if row.author:
         lines.append("— " + style.plain(row.author))
     lines.append("")
-    lines.append(f"{i18n.word('votes', lang)}{colon}{i18n.integer(row.votes, lang)}")
+    lines.append(labelled(i18n.word("votes", lang), i18n.integer(row.votes, lang), lang))
     for key in ("agree", "disagree", "neutral"):
-        lines.append(f"{i18n.word(key, lang)}{colon}{pct(getattr(row, key), lang, 1)}")
+        lines.append(labelled(i18n.word(key, lang), pct(getattr(row, key), lang, 1), lang))
     for key in ("like_it", "no_way"):
         value = getattr(row, key)
         if not _missing(value):
-            lines.append(f"{i18n.word(key, lang)}{colon}{pct(value, lang, 1)}")
+            lines.append(labelled(i18n.word(key, lang), pct(value, lang, 1), lang))
     if row.zone:
-        lines.append(f"{i18n.word('zone', lang)}{colon}<b>{i18n.word(row.zone, lang)}</b>")
+        lines.append(labelled(i18n.word("zone", lang),
+                              "<b>" + i18n.word(row.zone, lang) + "</b>", lang))
     span = ""
     if not _missing(row.controversy_lower) and not _missing(row.controversy_upper):
-        span = " (" + t["controversy_range"].format(
+        # TRANSLATORS: the range of a proposal's controversy score, in a hover.
+        span = " (" + _("interval {low} to {high}").format(
             low=i18n.decimal(row.controversy_lower, lang, 2),
             high=i18n.decimal(row.controversy_upper, lang, 2)) + ")"
-    lines.append(f"{t['controversy']}{colon}{i18n.decimal(row.controversy, lang, 2)}{span}")
+    lines.append(labelled(_("Controversy (score)"),
+                          i18n.decimal(row.controversy, lang, 2) + span, lang))
     if row.idea:
-        lines.append(f"{t['idea']}{colon}{wrap(row.idea, 64, 4)}")
+        lines.append(labelled(i18n.word("idea", lang), wrap(row.idea, 64, 4), lang))
     return "<br>".join(lines)
 
 
@@ -223,10 +189,10 @@ def marker_sizes(votes: np.ndarray, largest: int) -> np.ndarray:
     return 4 + 22 * np.sqrt(np.clip(votes, 0, None) / largest)
 
 
-def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int = 0):
+def debate_map(results: Results, lang: str, *, colour: str = "zone", min_votes: int = 0):
     """WebGL scatter of the proposals; one trace per zone (or per axis). Each point carries
     the proposal id as customdata[0]. (None, empty table) when nothing can be placed."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     points = map_points(results, min_votes)
     data = map_table(points, lang)
     if not len(points):
@@ -246,9 +212,10 @@ def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int
         coloured = ideas[:IDEA_COLOURED]
         groups = [(_no_idea_name(results, lang), NO_IDEA_COLOR, points["idea_id"].isna())]
         if len(ideas) > len(coloured):
-            rest = {i for i, _ in ideas[IDEA_COLOURED:]}
-            groups.append((t["other_ideas"].format(n=len(rest)), OTHER_IDEAS_COLOR,
-                           points["idea_id"].isin(rest)))
+            rest = {idea_id for idea_id, _name in ideas[IDEA_COLOURED:]}
+            # TRANSLATORS: a legend entry; n is at least 1.
+            others = _("{n} other ideas").format(n=len(rest))
+            groups.append((others, OTHER_IDEAS_COLOR, points["idea_id"].isin(rest)))
         trailing = len(groups)      # no idea, and the other ideas when there are some
         groups += [(_short(name or idea_id), AXIS_COLORS[index % len(AXIS_COLORS)],
                     points["idea_id"] == idea_id)
@@ -269,11 +236,14 @@ def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int
             legendrank=1000 + (len(groups) + rank if rank < trailing else rank),
             hovertemplate="%{customdata[1]}<extra></extra>"))
     top = max(0.1, float(points["controversy"].max()) * 1.08)
-    fig.update_xaxes(title_text=t["x"], range=[-2, 102], dtick=10,
+    fig.update_xaxes(title_text=_("Share of “Agree” votes (%)"), range=[-2, 102], dtick=10,
                      ticksuffix=i18n.percent(0, lang)[1:], zeroline=False)
-    fig.update_yaxes(title_text=t["y"], range=[0, top], rangemode="tozero",
+    fig.update_yaxes(title_text=_("Controversy score (Make.org, estimate)"), range=[0, top],
+                     rangemode="tozero",
                      tickformat=".2f", zeroline=False)
-    style.apply(fig, lang, t["map_title"], height=680, legend_below=False)
+    # TRANSLATORS: <br> breaks the title where a phone's width needs it.
+    style.apply(fig, lang, _("Proposals by agreement and controversy<br>(size: number of votes)"),
+                height=680, legend_below=False)
     # The legend under the x axis title: it may take two lines (long axis names).
     fig.update_layout(legend={"orientation": "h", "x": 0, "xref": "container", "y": 0,
                               "yref": "container", "yanchor": "bottom", "itemsizing": "constant"},
@@ -283,7 +253,7 @@ def debate_map(results: dict, lang: str, *, colour: str = "zone", min_votes: int
 
 
 def map_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
-    t = text(lang)
+    _ = i18n.translator(lang)
     return pd.DataFrame({
         i18n.word("content", lang): points["content"],
         i18n.word("author", lang): points["author"],
@@ -291,11 +261,11 @@ def map_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
         i18n.word("agree", lang) + " (%)": points["agree"],
         i18n.word("disagree", lang) + " (%)": points["disagree"],
         i18n.word("neutral", lang) + " (%)": points["neutral"],
-        t["controversy"]: points["controversy"],
+        _("Controversy (score)"): points["controversy"],
         i18n.word("zone", lang): [i18n.word(z, lang) if z else None for z in points["zone"]],
-        t["axis"]: points["axis"],
-        t["idea"]: points["idea"],
-        t["id"]: points["id"],
+        i18n.word("axis", lang): points["axis"],
+        i18n.word("idea", lang): points["idea"],
+        _("Id"): points["id"],
     })
 
 
@@ -306,7 +276,7 @@ def map_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
 MAX_TAG_TYPES = 12
 
 
-def tag_groups(results: dict, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
+def tag_groups(results: Results, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
     """The engine's cartography by tag type: [{tag_type, all, consensus}] in data order
     (vote-level inputs; items carrying tag_type and scope); at most `limit` of them,
     those whose labels are carried by the most proposals (see hidden_tag_types)."""
@@ -323,7 +293,7 @@ def tag_groups(results: dict, limit: int | None = MAX_TAG_TYPES) -> list[dict]:
     return [found[i] for i in sorted(kept)]
 
 
-def hidden_tag_types(results: dict) -> int:
+def hidden_tag_types(results: Results) -> int:
     """How many tag types tag_groups leaves out."""
     return len(tag_groups(results, None)) - len(tag_groups(results))
 
@@ -333,7 +303,7 @@ def _tagged(group: dict) -> int:
     return max((entry.get("proposals") or 0 for entry in item.get("data") or []), default=0)
 
 
-def published_charts(results: dict) -> list[dict]:
+def published_charts(results: Results) -> list[CartographyChart]:
     """Cartography charts of a published results file (no tag_type/scope): as published."""
     return [item for item in results.get("cartography") or []
             if item.get("tag_type") is None and item.get("data")]
@@ -349,36 +319,39 @@ def _bar_label(value: float, lang: str) -> str:
 def tag_chart(group: dict, lang: str, *, top: int = 12):
     """Grouped horizontal bars: for each label, its share among all proposals carrying this
     tag type and among Consensus proposals. The `top` labels most cited overall."""
-    t = text(lang)
+    _ = i18n.translator(lang)
+    scopes = {"all": _("All proposals"), "consensus": _("Most supported proposals (Consensus)")}
+    label_name, proposals_name = _("Label"), i18n.word("proposals", lang)
     kind = tag_type_name(group["tag_type"], lang)
     overall = {d["label"]: d for d in (group["all"] or {}).get("data") or []}
     consensus = {d["label"]: d for d in (group["consensus"] or {}).get("data") or []}
     labels = list(overall) + [label for label in consensus if label not in overall]
     labels.sort(key=lambda label: (-(overall.get(label, {}).get("percent") or 0),
                                    -(consensus.get(label, {}).get("percent") or 0), label))
-    rows = [{t["label"]: label,
-             t["all"] + " (%)": overall.get(label, {}).get("percent"),
-             t["all"] + " · " + t["proposals_n"]: overall.get(label, {}).get("proposals"),
-             t["consensus"] + " (%)": consensus.get(label, {}).get("percent"),
-             t["consensus"] + " · " + t["proposals_n"]: consensus.get(label, {}).get("proposals")}
+    rows = [{label_name: label,
+             scopes["all"] + " (%)": overall.get(label, {}).get("percent"),
+             scopes["all"] + " · " + proposals_name: overall.get(label, {}).get("proposals"),
+             scopes["consensus"] + " (%)": consensus.get(label, {}).get("percent"),
+             scopes["consensus"] + " · " + proposals_name:
+                 consensus.get(label, {}).get("proposals")}
             for label in labels]
     data = pd.DataFrame(rows)
     shown = labels[:top]
     if not shown:
         return None, data
     fig = go.Figure()
-    colon = " : " if lang == "fr" else ": "
     for scope, source, color in (("all", overall, style.GREY),
                                  ("consensus", consensus, style.ZONE_COLORS["consensus"])):
         if not source:
             continue
         values = [source.get(label, {}).get("percent") or 0.0 for label in shown]
         counts = [source.get(label, {}).get("proposals") for label in shown]
-        hovers = [f"<b>{style.plain(label)}</b><br>{t[scope]}{colon}{pct(value, lang, 1)}"
-                  + (f"<br>{t['proposals_n']}{colon}{i18n.integer(count, lang)}"
+        hovers = [f"<b>{style.plain(label)}</b><br>"
+                  + labelled(scopes[scope], pct(value, lang, 1), lang)
+                  + ("<br>" + labelled(proposals_name, i18n.integer(count, lang), lang)
                      if count is not None else "")
                   for label, value, count in zip(shown, values, counts, strict=True)]
-        fig.add_trace(go.Bar(y=shown, x=values, orientation="h", name=t[scope],
+        fig.add_trace(go.Bar(y=shown, x=values, orientation="h", name=scopes[scope],
                              marker_color=color, text=[_bar_label(v, lang) for v in values],
                              textposition="outside", cliponaxis=False, textfont={"size": 11},
                              customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
@@ -388,10 +361,13 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
                      tickmode="array", tickvals=shown,
                      ticktext=[wrap(label, 30, 2) for label in shown], autorange="reversed",
                      automargin=True, ticklabelstandoff=6)
-    fig.update_xaxes(range=[0, max(5.0, largest * 1.22)], title_text=t["share"],
+    fig.update_xaxes(range=[0, max(5.0, largest * 1.22)],
+                     title_text=_("Share of tagged proposals (%)"),
                      ticksuffix=i18n.percent(0, lang)[1:])
-    title = (t["tags_title_top"].format(kind=kind, n=len(shown), total=len(labels))
-             if len(labels) > len(shown) else t["tags_title"].format(kind=kind))
+    title = (_("{kind}: share of proposals citing them ({n} most cited of {total})").format(
+                 kind=kind, n=len(shown), total=len(labels))
+             if len(labels) > len(shown) else
+             _("{kind}: share of proposals citing them").format(kind=kind))
     height = 150 + 36 * len(shown)
     style.apply(fig, lang, wrap(title, 90, 2), height=height, legend_below=False)
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
@@ -420,11 +396,11 @@ def published_chart(chart: dict, lang: str, *, height: int | None = None):
     """A published cartography chart, labels and percentages exactly as published: a pie
     when its shares add up to 100, else bars (a proposal may cite several labels, and a
     pie would draw 35 % as a quarter of the circle)."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     items = chart.get("data") or []
     labels = [published_label(item) for item in items]
     values = [item.get("percent") for item in items]
-    data = pd.DataFrame({t["label"]: labels, t["percent"]: values})
+    data = pd.DataFrame({_("Label"): labels, _("Share (%)"): values})
     if not items:
         return None, data
     shown = [pct(v, lang) for v in values]
@@ -454,7 +430,7 @@ def published_chart(chart: dict, lang: str, *, height: int | None = None):
                      ticktext=[wrap(label, 26, 2) for label in labels], autorange="reversed",
                      automargin=True, ticklabelstandoff=6)
     fig.update_xaxes(range=[0, max(5, largest * 1.25)], ticksuffix=i18n.percent(0, lang)[1:],
-                     title_text=t["share_published"])
+                     title_text=_("Published share (%)"))
     style.apply(fig, lang, title, height=height or max(380, 150 + 30 * len(items)),
                 legend_below=False)
     fig.update_layout(margin={"t": 70, "b": 50}, bargap=0.3)

@@ -8,25 +8,6 @@ import pandas as pd
 
 from analytics.metrics.groups import agreement_rows
 
-FIGURE_TEXT = {
-    "fr": {"map_title": "Les participants placés selon leurs votes<br>(un point par participant)",
-           "axis": "Axe {n} ({share} de la variation des votes)", "group": "Groupe {g}",
-           "sizes_title": "Nombre de participants par groupe d'opinion",
-           "participants": "Participants", "share": "Part",
-           "agreement_title": "Part de « D'accord » dans chaque groupe,<br>sur les "
-                              "propositions qui les distinguent",
-           "agree_share": "D'accord (%)", "few": "moins de 10 votes dans ce groupe",
-           "votes": "votes", "representative_of": "représentative du groupe {g}"},
-    "en": {"map_title": "Participants placed by their votes<br>(one dot per participant)",
-           "axis": "Axis {n} ({share} of the variation in votes)", "group": "Group {g}",
-           "sizes_title": "Participants per opinion group",
-           "participants": "Participants", "share": "Share",
-           "agreement_title": "Share of “Agree” in each group,<br>on the proposals that set "
-                              "them apart",
-           "agree_share": "Agree (%)", "few": "fewer than 10 votes in this group",
-           "votes": "votes", "representative_of": "representative of group {g}"},
-}
-
 
 def group_colors(result: dict) -> dict[str, str]:
     from analytics.present.charts import style
@@ -43,7 +24,7 @@ def map_figure(result: dict, lang: str):
     from analytics import i18n
     from analytics.present.charts import style
 
-    t = FIGURE_TEXT[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     positions = pd.DataFrame(result["positions"], columns=["x", "y", "group"])
     summary = group_table(result, lang)
     if positions.empty:
@@ -62,7 +43,7 @@ def map_figure(result: dict, lang: str):
                       line={"color": color, "width": 1.5, "dash": "dash"})
     for item in result["groups"]:
         part = positions[positions["group"] == item["group"]]
-        name = t["group"].format(g=item["group"])
+        name = _("Group {g}").format(g=item["group"])
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=name,
             marker={"color": colors[item["group"]], "size": 6, "opacity": 0.6,
@@ -71,10 +52,12 @@ def map_figure(result: dict, lang: str):
     explained = result.get("explained") or [None, None]
     for n, axis in ((1, "xaxes"), (2, "yaxes")):
         share = i18n.percent(100 * explained[n - 1], lang, 1) if explained[n - 1] is not None \
-            else "–"
-        getattr(fig, f"update_{axis}")(title_text=t["axis"].format(n=n, share=share),
-                                       zeroline=True)
-    style.apply(fig, lang, t["map_title"], height=540, legend_below=False)
+            else i18n.MISSING
+        title = _("Axis {n} ({share} of the variation in votes)").format(n=n, share=share)
+        getattr(fig, f"update_{axis}")(title_text=title, zeroline=True)
+    # TRANSLATORS: <br> breaks the title where a phone's width needs it.
+    style.apply(fig, lang, _("Participants placed by their votes<br>(one dot per participant)"),
+                height=540, legend_below=False)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
@@ -90,14 +73,14 @@ def map_figure(result: dict, lang: str):
 def group_table(result: dict, lang: str) -> pd.DataFrame:
     from analytics import i18n
 
-    t = FIGURE_TEXT[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     positions = pd.DataFrame(result["positions"], columns=["x", "y", "group"])
     rows = []
     for item in result["groups"]:
         part = positions[positions["group"] == item["group"]]
-        rows.append({t["group"].format(g="").strip(): item["group"],
-                     t["participants"]: item["participants"],
-                     t["share"] + " (%)": item["share"],
+        rows.append({_("Group {g}").format(g="").strip(): item["group"],
+                     i18n.word("participants", lang): item["participants"],
+                     _("Share") + " (%)": item["share"],
                      "x": float(part["x"].mean()) if len(part) else None,
                      "y": float(part["y"].mean()) if len(part) else None})
     return pd.DataFrame(rows)
@@ -109,22 +92,22 @@ def sizes_figure(result: dict, lang: str):
     from analytics import i18n
     from analytics.present.charts import style
 
-    t = FIGURE_TEXT[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     table = group_table(result, lang).drop(columns=["x", "y"], errors="ignore")
     if not result["groups"]:
         return None, table
     colors = group_colors(result)
     groups = result["groups"]
     fig = go.Figure(go.Bar(
-        y=[t["group"].format(g=g["group"]) for g in groups],
+        y=[_("Group {g}").format(g=g["group"]) for g in groups],
         x=[g["participants"] for g in groups], orientation="h",
         marker_color=[colors[g["group"]] for g in groups],
         text=[f"{i18n.integer(g['participants'], lang)} ({i18n.percent(g['share'], lang)})"
               for g in groups], textposition="auto",
         hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text=t["participants"], automargin=True)
-    style.apply(fig, lang, t["sizes_title"], height=150 + 48 * len(groups))
+    fig.update_xaxes(title_text=i18n.word("participants", lang), automargin=True)
+    style.apply(fig, lang, _("Participants per opinion group"), height=150 + 48 * len(groups))
     return fig, table
 
 
@@ -136,40 +119,47 @@ def agreement_figure(result: dict, lang: str):
     from analytics import i18n
     from analytics.present.charts import style
 
-    t = FIGURE_TEXT[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     rows = agreement_rows(result)
     letters = [g["group"] for g in result["groups"]]
-    columns = [i18n.word("content", lang)] + [t["group"].format(g=g) for g in letters]
+    columns = [i18n.word("content", lang)] + [_("Group {g}").format(g=g) for g in letters]
     table = pd.DataFrame([[row["content"], *[row["agree"].get(g) for g in letters]]
                           for row in rows], columns=columns)
     if not rows:
         return None, table
     z = [[row["agree"].get(g) for g in letters] for row in rows]
-    hover = [[_agreement_hover(row, g, t, lang) for g in letters] for row in rows]
+    hover = [[_agreement_hover(row, g, lang) for g in letters] for row in rows]
     labels = [f"{row['of']} · " + style.wrap(row["content"] or "", width=60, max_lines=2)
               for row in rows]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[t["group"].format(g=g) for g in letters], y=labels, zmin=0, zmax=100,
+        z=z, x=[_("Group {g}").format(g=g) for g in letters], y=labels, zmin=0, zmax=100,
         colorscale=style.DIVERGING, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar={"title": {"text": t["agree_share"]}, "ticksuffix": ""},
+        colorbar={"title": {"text": _("Agree (%)")}, "ticksuffix": ""},
         text=[[i18n.percent(v, lang) if v is not None else "< 10" for v in line]
               for line in z],
         texttemplate="%{text}"))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top")
-    style.apply(fig, lang, t["agreement_title"], height=max(320, 160 + 46 * len(rows)),
-                legend_below=False)
+    # TRANSLATORS: <br> breaks the title where a phone's width needs it.
+    title = _("Share of “Agree” in each group,<br>on the proposals that set them apart")
+    style.apply(fig, lang, title, height=max(320, 160 + 46 * len(rows)), legend_below=False)
     fig.update_layout(margin={"t": 110})
     return fig, table
 
 
-def _agreement_hover(row: dict, group: str, t: dict, lang: str) -> str:
+def _agreement_hover(row: dict, group: str, lang: str) -> str:
     from analytics import i18n
     from analytics.present.charts import style
 
+    _ = i18n.translator(lang)
     value, votes = row["agree"].get(group), row["votes"].get(group)
-    head = t["group"].format(g=group) + (" : " if lang == "fr" else ": ")
-    figure = (i18n.percent(value, lang) + " " + i18n.word("agree", lang).lower()
-              + f" ({i18n.integer(votes, lang)} {t['votes']})") if value is not None else t["few"]
-    return head + figure + "<br>" + style.wrap(row["content"] or "", width=60, max_lines=6)
+    if value is None:
+        figure = _("fewer than 10 votes in this group")
+    else:
+        # TRANSLATORS: a group's share of "Agree" on a proposal, in a chart's hover.
+        figure = _("{share} agree ({votes} votes)").format(
+            share=i18n.percent(value, lang), votes=i18n.integer(votes, lang))
+    # TRANSLATORS: a label and its value ("Group A: 80% agree"); French puts a space before ":".
+    head = _("{label}: {value}").format(label=_("Group {g}").format(g=group), value=figure)
+    return head + "<br>" + style.wrap(row["content"] or "", width=60, max_lines=6)

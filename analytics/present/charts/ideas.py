@@ -9,46 +9,20 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale, UnknownLocaleError
 from plotly.subplots import make_subplots
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.present.charts import style
+from analytics.results_model import Proposal, Results
 
-TEXT = {
-    "fr": {
-        "ideas_title": "Les grandes idées par axe, en part des votes",
-        "export_title": "Grandes idées : adhésion et engagement",
-        "ranking_title": "Classement général des grandes idées, en part des votes",
-        "split_title": "Accord, neutralité et désaccord par idée (% des votes)",
-        "proposals_title": "Les {n} premières propositions de l'idée, par {sort}",
-        "proposals_title_all": "Les propositions de l'idée, par {sort}",
-        "axis_n": "Axe {n} : {name}", "no_axis": "Sans axe",
-        "rank_of": "{rank} sur {total}", "share": "Part des votes (%)",
-        "votes_header": "Votes", "proposals_header": "Propositions",
-        "score_lower": "Score (borne basse)", "controversy_lower": "Controverse (borne basse)",
-        "id": "Identifiant", "rank": "Rang",
-        "sort_score": "classement Make.org", "sort_votes": "nombre de votes",
-        "sort_agree": "part de « D'accord »", "sort_like_it": "part de « Coup de cœur »",
-        "sort_doable": "part de « Réaliste »", "sort_controversy": "controverse",
-        "sort_disagree": "part de « Pas d'accord »",
-    },
-    "en": {
-        "ideas_title": "The big ideas by axis, as share of votes",
-        "export_title": "Big ideas: adhesion and engagement",
-        "ranking_title": "Overall ranking of the big ideas, as share of votes",
-        "split_title": "Agreement, neutrality and disagreement per idea (% of votes)",
-        "proposals_title": "The idea's top {n} proposals, by {sort}",
-        "proposals_title_all": "The idea's proposals, by {sort}",
-        "axis_n": "Axis {n}: {name}", "no_axis": "No axis",
-        "rank_of": "{rank} of {total}", "share": "Share of votes (%)",
-        "votes_header": "Votes", "proposals_header": "Proposals",
-        "score_lower": "Score (lower bound)", "controversy_lower": "Controversy (lower bound)",
-        "id": "Id", "rank": "Rank",
-        "sort_score": "Make.org ranking", "sort_votes": "number of votes",
-        "sort_agree": "“Agree” share", "sort_like_it": "“Love it” share",
-        "sort_doable": "“Realistic” share", "sort_controversy": "controversy",
-        "sort_disagree": "“Disagree” share",
-    },
+# How the proposals of one idea can be sorted, as the chart's title names the order.
+SORT_LABELS = {
+    "score": N_("Make.org ranking"), "votes": N_("number of votes"),
+    "agree": N_("“Agree” share"), "like_it": N_("“Love it” share"),
+    "doable": N_("“Realistic” share"), "controversy": N_("controversy"),
+    "disagree": N_("“Disagree” share"),
 }
 # The three figures Make.org shows for an idea: key in the results, word, colour.
 IDEA_METRICS = (("agreement", "agree", style.VOTE_COLORS["agree"]),
@@ -62,135 +36,118 @@ EXPORT_METRICS = (("agreement", "adhesion", style.VOTE_COLORS["agree"]),
 # Ideas found in the texts (analytics.metrics.found_ideas): the one-sentence note every view
 # showing them carries, and the method section it links to (the ideas page, the report).
 METHOD_ANCHOR = "how-ideas-found"
-FOUND = {
-    "fr": {
-        "note": "Ces {n} idées ont été trouvées automatiquement dans les textes des "
-                "propositions (propositions regroupées selon les mots qu'elles partagent), "
-                "pas par une personne{edited}.",
-        "edited": " ; elles ont été corrigées dans cette session",
-        "none": "Aucune idée n'a pu être trouvée automatiquement dans les textes des "
-                "propositions (trop peu de propositions, ou trop peu de mots en commun).",
-        "link": "Comment ces idées ont été trouvées",
-        "method_title": "Comment ces idées ont été trouvées",
-        "method": [
-            "Les textes des propositions sont normalisés (minuscules, accents et ponctuation "
-            "unifiés) ; les mots génériques (« il faut », articles, verbes d'action courants…) "
-            "sont laissés de côté et chaque mot est ramené à son lemme (« emplois » → "
-            "« emploi »).",
-            "Chaque proposition devient un vecteur TF-IDF de ses lemmes et paires de lemmes "
-            "voisins : un mot pèse d'autant plus qu'il est fréquent dans la proposition et rare "
-            "dans l'ensemble, et d'autant moins qu'il vient tard dans le texte.",
-            "Les propositions presque identiques (réécritures d'une même proposition avec "
-            "une autre fin) forment des familles ; ce que partagent des familles différentes "
-            "les relie, et une fin que toutes emploient (« dans chaque département ») ne "
-            "pèse rien.",
-            "Ces familles sont résumées par une analyse sémantique latente puis regroupées "
-            "par k-moyennes ; deux passes atténuent les mots que toutes les idées emploient. "
-            "Les idées sont réunies en axes par k-moyennes sur leurs centres.",
-            "Chaque idée est nommée par l'expression la plus distinctive de son groupe ; ses "
-            "propositions les plus représentatives sont les plus proches du centre du groupe. "
-            "Les votes ne décident jamais de l'idée d'une proposition.",
-            "Les propositions sans mot partagé, trop éloignées de leur idée, ou dans un groupe "
-            "trop petit, "
-            "forment le groupe « {other} » : il n'est pas une idée et n'est pas classé.",
-            "Langues : celle de la consultation, ou détectée dans les textes ; lemmes en "
-            "français, anglais, allemand, espagnol, italien, néerlandais et portugais (les "
-            "autres langues gardent leurs mots tels quels) ; les langues écrites sans espaces "
-            "(chinois, japonais, coréen, thaï) sont lues par suites de 2 à 3 caractères. "
-            "Le calcul est déterministe (mêmes "
-            "textes, mêmes idées) et gardé en cache : il n'est refait que si les textes "
-            "changent.",
-            "Les chiffres d'une idée sont ceux de ses propositions mis en commun, exactement "
-            "comme pour des idées fournies avec les données.",
-        ],
-        "parameters": "Paramètres de ce calcul",
-        "language": "Langue", "seconds": "Durée du calcul", "other": "Autres propositions",
-    },
-    "en": {
-        "note": "These {n} ideas were found automatically in the proposals' texts (proposals "
-                "grouped by the words they share), not by a person{edited}.",
-        "edited": "; they were corrected in this session",
-        "none": "No idea could be found automatically in the proposals' texts (too few "
-                "proposals, or too few words in common).",
-        "link": "How these ideas were found",
-        "method_title": "How these ideas were found",
-        "method": [
-            "The proposals' texts are normalised (lower case, accents and punctuation "
-            "unified); generic words (“we should”, articles, common action verbs…) are left "
-            "out and each word is reduced to its lemma (“jobs” → “job”).",
-            "Each proposal becomes a TF-IDF vector of its lemmas and pairs of neighbouring "
-            "lemmas: a word weighs more the more often the proposal uses it and the rarer it "
-            "is overall, and less the later it comes in the text.",
-            "Near-identical proposals (one proposal rewritten with another ending) form "
-            "families; what different families share links them, and an ending they all "
-            "use (“in every city”) weighs nothing.",
-            "These families are summarised by latent semantic analysis, then grouped by "
-            "k-means; two passes fade the words every idea uses. Ideas are gathered into "
-            "axes by k-means on their centres.",
-            "Each idea is named after its group's most distinctive phrase; its most "
-            "representative proposals are those closest to the group's centre. Votes never "
-            "decide which idea a proposal is in.",
-            "Proposals sharing no word, pointing away from their idea, or in a group too "
-            "small, form the “{other}” "
-            "group: it is not an idea and is not ranked.",
-            "Languages: the consultation's, or detected from the texts; lemmas in French, "
-            "English, German, Spanish, Italian, Dutch and Portuguese (other languages keep "
-            "their words as written); languages written without spaces (Chinese, Japanese, "
-            "Korean, Thai) are read as runs of 2 to 3 characters. The computation is "
-            "deterministic (same texts, same ideas) and cached: it is redone only when the "
-            "texts change.",
-            "An idea's figures are its proposals' pooled, exactly as for ideas that come "
-            "with the data.",
-        ],
-        "parameters": "Parameters of this computation",
-        "language": "Language", "seconds": "Computing time", "other": "Other proposals",
-    },
+# What the note, the link and the method section say (translated where shown).
+FOUND_TEXT = {
+    "note": N_("These {n} ideas were found automatically in the proposals' texts (proposals "
+               "grouped by the words they share), not by a person{edited}."),
+    "edited": N_("; they were corrected in this session"),
+    "none": N_("No idea could be found automatically in the proposals' texts (too few "
+               "proposals, or too few words in common)."),
+    "link": N_("How these ideas were found"),
+    "method_title": N_("How these ideas were found"),
+    "parameters": N_("Parameters of this computation"),
+    "language": N_("Language"), "seconds": N_("Computing time"), "other": N_("Other proposals"),
 }
-LANGUAGE_NAMES = {"fr": {"fr": "français", "en": "anglais", "de": "allemand"},
-                  "en": {"fr": "French", "en": "English", "de": "German"}}
+METHOD = (
+    N_("The proposals' texts are normalised (lower case, accents and punctuation "
+       "unified); generic words (“we should”, articles, common action verbs…) are left "
+       "out and each word is reduced to its lemma (“jobs” → “job”)."),
+    N_("Each proposal becomes a TF-IDF vector of its lemmas and pairs of neighbouring "
+       "lemmas: a word weighs more the more often the proposal uses it and the rarer it "
+       "is overall, and less the later it comes in the text."),
+    N_("Near-identical proposals (one proposal rewritten with another ending) form "
+       "families; what different families share links them, and an ending they all "
+       "use (“in every city”) weighs nothing."),
+    N_("These families are summarised by latent semantic analysis, then grouped by "
+       "k-means; two passes fade the words every idea uses. Ideas are gathered into "
+       "axes by k-means on their centres."),
+    N_("Each idea is named after its group's most distinctive phrase; its most "
+       "representative proposals are those closest to the group's centre. Votes never "
+       "decide which idea a proposal is in."),
+    N_("Proposals sharing no word, pointing away from their idea, or in a group too "
+       "small, form the “{other}” "
+       "group: it is not an idea and is not ranked."),
+    N_("Languages: the consultation's, or detected from the texts; lemmas in French, "
+       "English, German, Spanish, Italian, Dutch and Portuguese (other languages keep "
+       "their words as written); languages written without spaces (Chinese, Japanese, "
+       "Korean, Thai) are read as runs of 2 to 3 characters. The computation is "
+       "deterministic (same texts, same ideas) and cached: it is redone only when the "
+       "texts change."),
+    N_("An idea's figures are its proposals' pooled, exactly as for ideas that come "
+       "with the data."),
+)
 
 
-def found(results: dict) -> dict | None:
+def found_words(lang: str) -> dict:
+    """FOUND_TEXT translated into `lang`, and "method", the method's paragraphs."""
+    _ = i18n.translator(lang)
+    return {**{key: _(message) for key, message in FOUND_TEXT.items()},
+            "method": [_(line) for line in METHOD]}
+
+
+def found_link_label(lang: str) -> str:
+    """The link to the method section: "How these ideas were found"."""
+    return i18n.translator(lang)(FOUND_TEXT["link"])
+
+
+def method_title(lang: str) -> str:
+    return i18n.translator(lang)(FOUND_TEXT["method_title"])
+
+
+def parameters_title(lang: str) -> str:
+    """The title of the method's parameters (an expander, a <details>)."""
+    return i18n.translator(lang)(FOUND_TEXT["parameters"])
+
+
+def language_label(code: str, lang: str) -> str:
+    """A text language's name in the interface's language ("français", "German"), by
+    CLDR; the code itself when CLDR does not know it."""
+    try:
+        return Locale.parse(code).get_language_name(i18n.language_of(lang)) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+
+
+def found(results: Results) -> dict | None:
     """The `found_ideas` block of results whose ideas were found in the texts."""
     if results.get("ideas_source") == "found":
         return results.get("found_ideas") or {}
     return None
 
 
-def found_note(results: dict, lang: str) -> str | None:
+def found_note(results: Results, lang: str) -> str | None:
     """The one-sentence note (plain text) on ideas found in the texts, else None."""
     block = found(results)
     if block is None:
         return None
-    t = FOUND[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     n = len(block.get("ideas") or []) or len(visible_ideas(results))
     if not n:
-        return t["none"]
-    return t["note"].format(n=i18n.integer(n, lang),
-                            edited=t["edited"] if block.get("edited") else "")
+        return _(FOUND_TEXT["none"])
+    return _(FOUND_TEXT["note"]).format(
+        n=i18n.integer(n, lang), edited=_(FOUND_TEXT["edited"]) if block.get("edited") else "")
 
 
-def other_label(results: dict, lang: str) -> str:
+def other_label(results: Results, lang: str) -> str:
     block = found(results) or {}
-    return block.get("other_name") or FOUND[i18n.language_of(lang)]["other"]
+    return block.get("other_name") or i18n.translator(lang)(FOUND_TEXT["other"])
 
 
-def method_paragraphs(results: dict, lang: str) -> list[str]:
+def method_paragraphs(results: Results, lang: str) -> list[str]:
     """The method section's paragraphs (plain text)."""
-    t = FOUND[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
     other = other_label(results, lang)
-    return [line.format(other=other) for line in t["method"]]
+    return [_(line).format(other=other) for line in METHOD]
 
 
-def method_parameters(results: dict, lang: str) -> list[tuple[str, str]]:
+def method_parameters(results: Results, lang: str) -> list[tuple[str, str]]:
     """(label, value) of the computation's parameters, as `idea_set.method` gives them."""
     block = found(results) or {}
-    t = FOUND[i18n.language_of(lang)]
     rows = []
     language = block.get("language")
     if language:
-        rows.append((t["language"], LANGUAGE_NAMES[i18n.language_of(lang)].get(language,
-                                                                              language)))
+        rows.append((i18n.translator(lang)(FOUND_TEXT["language"]),
+                     language_label(language, lang)))
     for key, value in (block.get("method") or {}).items():
         if isinstance(value, dict | list | tuple):
             value = ", ".join(f"{k}={v}" for k, v in value.items()) if isinstance(
@@ -201,7 +158,7 @@ def method_parameters(results: dict, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def idea_metrics(results: dict) -> tuple:
+def idea_metrics(results: Results) -> tuple:
     """The bars of the ideas chart: Make.org's three, or adhesion and engagement for a
     proposal-level export (ideas without qualification shares but with engagement)."""
     ideas = visible_ideas(results)
@@ -221,10 +178,6 @@ LABEL_WIDTH = 50           # characters per line of an idea's name
 BAR_WIDTH = 0.32           # of an idea's row: 26 pixels
 BAR_OFFSET = 0.08          # the bars in the lower part of the row, the name above
 GROUP_HEADER = 36          # pixels above each axis for its name
-
-
-def text(lang: str) -> dict:
-    return TEXT[i18n.language_of(lang)]
 
 
 def _missing(value) -> bool:
@@ -267,14 +220,21 @@ def pct(value, lang: str, digits: int = 0) -> str:
 
 def axis_title(position: int, name: str | None, lang: str) -> str:
     """'Axe 1 : Insertion professionnelle' (plain text, not escaped)."""
+    _ = i18n.translator(lang)
     if not name:
-        return text(lang)["no_axis"]
-    return text(lang)["axis_n"].format(n=position, name=name)
+        return _("No axis")
+    return _("Axis {n}: {name}").format(n=position, name=name)
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """'Votes : 1 234' in French, 'Votes: 1,234' in English (plain text)."""
+    _ = i18n.translator(lang)
+    return _("{label}: {value}").format(label=label, value=value)
 
 
 # -- the ideas as rows ----------------------------------------------------------------------
 
-def visible_ideas(results: dict) -> list[dict]:
+def visible_ideas(results: Results) -> list[dict]:
     """Every idea with figures (segment-suppressed ones left out), in axis order then
     rank order, each with its axis name and axis position added."""
     rows = []
@@ -286,7 +246,7 @@ def visible_ideas(results: dict) -> list[dict]:
     return rows
 
 
-def suppressed_ideas(results: dict) -> int:
+def suppressed_ideas(results: Results) -> int:
     return sum(1 for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []
                if idea.get("suppressed"))
 
@@ -300,7 +260,7 @@ def idea_key(idea: dict, index: int) -> str:
     return str(idea["idea_id"]) if idea.get("idea_id") is not None else f"#{index}"
 
 
-def idea_groups(results: dict, *, overall: bool = False) -> list[tuple[str | None, list[dict]]]:
+def idea_groups(results: Results, *, overall: bool = False) -> list[tuple[str | None, list[dict]]]:
     """(header, ideas) in display order: one group per axis, or one group in overall rank
     order (header None) when `overall` and the ideas are ranked."""
     ideas = visible_ideas(results)
@@ -314,16 +274,16 @@ def idea_groups(results: dict, *, overall: bool = False) -> list[tuple[str | Non
     return [(ideas[0]["axis"], ideas) for _, ideas in groups.items()]
 
 
-def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFrame:
+def ideas_table(results: Results, lang: str, *, overall: bool = False) -> pd.DataFrame:
     """One row per idea, in display order; shares are floats in percent."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     rows = []
     groups = idea_groups(results, overall=overall)
     agree_word = "adhesion" if idea_metrics(results) is EXPORT_METRICS else "agree"
-    for _, ideas in groups:
+    for _header, ideas in groups:
         for idea in ideas:
             rows.append({
-                t["rank"]: idea.get("rank"),
+                i18n.word("rank", lang): idea.get("rank"),
                 i18n.word("axis", lang): axis_title(idea["axis_position"], idea["axis"], lang)
                 if idea["axis"] else None,
                 i18n.word("idea", lang): idea.get("idea"),
@@ -333,11 +293,11 @@ def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFr
                 i18n.word("engagement", lang) + " (%)": idea.get("engagement"),
                 i18n.word("disagree", lang) + " (%)": (idea.get("shares") or {}).get("disagree"),
                 i18n.word("neutral", lang) + " (%)": (idea.get("shares") or {}).get("neutral"),
-                t["votes_header"]: idea.get("votes"),
-                t["proposals_header"]: idea.get("proposals"),
+                i18n.word("votes", lang): idea.get("votes"),
+                i18n.word("proposals", lang): idea.get("proposals"),
                 i18n.word("zone", lang): i18n.word(idea["zone"], lang) if idea.get("zone")
                 else None,
-                t["id"]: idea.get("idea_id"),
+                _("Id"): idea.get("idea_id"),
             })
     frame = pd.DataFrame(rows)
     # Columns the input cannot fill (published results) are left out, not shown empty.
@@ -347,20 +307,21 @@ def ideas_table(results: dict, lang: str, *, overall: bool = False) -> pd.DataFr
 # -- the ranked ideas -----------------------------------------------------------------------
 
 def _idea_hover(idea: dict, lang: str, total: int, metrics: tuple = IDEA_METRICS) -> str:
-    t = text(lang)
+    _ = i18n.translator(lang)
     lines = [f"<b>{wrap(idea.get('idea') or '', 60, 12)}</b>"]
     if idea.get("axis"):
         lines.append(style.wrap(axis_title(idea["axis_position"], idea["axis"], lang), 60, 3))
-    for key, word, _ in metrics:
-        lines.append(f"{i18n.word(word, lang)} : {pct(idea.get(key), lang, 1)}" if lang == "fr"
-                     else f"{i18n.word(word, lang)}: {pct(idea.get(key), lang, 1)}")
-    colon = " : " if lang == "fr" else ": "
+    for key, word, _colour in metrics:
+        lines.append(labelled(i18n.word(word, lang), pct(idea.get(key), lang, 1), lang))
     if idea.get("rank") is not None:
-        lines.append(t["rank"] + colon + t["rank_of"].format(rank=idea["rank"], total=total))
+        lines.append(labelled(i18n.word("rank", lang), _("{rank} of {total}").format(
+            rank=idea["rank"], total=total), lang))
     if idea.get("votes") is not None:
-        lines.append(t["votes_header"] + colon + i18n.integer(idea["votes"], lang))
+        lines.append(labelled(i18n.word("votes", lang), i18n.integer(idea["votes"], lang),
+                              lang))
     if idea.get("proposals") is not None:
-        lines.append(t["proposals_header"] + colon + i18n.integer(idea["proposals"], lang))
+        lines.append(labelled(i18n.word("proposals", lang),
+                              i18n.integer(idea["proposals"], lang), lang))
     return "<br>".join(lines)
 
 
@@ -368,7 +329,7 @@ def _nice_ceiling(value: float, step: float = 10) -> float:
     return max(step, math.ceil(value / step) * step)
 
 
-def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=None):
+def ideas_chart(results: Results, lang: str, *, overall: bool = False, selected=None):
     """Ideas in rows (grouped by axis, or in overall rank order), three columns of bars:
     "D'accord", "Coup de cœur", "Réaliste". Each bar carries the idea key as customdata[0]
     so that a click selects the idea; the `selected` idea's name is in bold."""
@@ -376,26 +337,26 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
     data = ideas_table(results, lang, overall=overall)
     if not groups:
         return None, data
-    t = text(lang)
+    _ = i18n.translator(lang)
     metrics = idea_metrics(results)
     widths = {3: [0.42, 0.29, 0.29], 2: [0.5, 0.5]}.get(len(metrics), [1.0])
-    total = sum(len(ideas) for _, ideas in groups)
-    named = any(header for header, _ in groups)
+    total = sum(len(ideas) for _header, ideas in groups)
+    named = any(header for header, _ideas in groups)
     header_px = GROUP_HEADER if named else 0
     plot_px = total * IDEA_ROW + (len(groups) - 1) * max(header_px, 16)
     top_px = 64 + 28 + header_px
     bottom_px = 36
     fig = make_subplots(
         rows=len(groups), cols=len(metrics), shared_yaxes=True, shared_xaxes=True,
-        row_heights=[len(ideas) for _, ideas in groups], column_widths=widths,
+        row_heights=[len(ideas) for _header, ideas in groups], column_widths=widths,
         horizontal_spacing=0.07,
         vertical_spacing=max(header_px, 16) / plot_px if len(groups) > 1 else 0)
-    qualifications = [idea.get(key) for _, ideas in groups for idea in ideas
-                      for key, _, _ in metrics[1:] if not _missing(idea.get(key))]
+    qualifications = [idea.get(key) for _header, ideas in groups for idea in ideas
+                      for key, _word, _colour in metrics[1:] if not _missing(idea.get(key))]
     q_max = _nice_ceiling(max(qualifications, default=10) * 1.18)
     q_min = min(0.0, -_nice_ceiling(-min(qualifications, default=0) * 1.18))
-    ranked = overall and has_ranks([idea for _, ideas in groups for idea in ideas])
-    for row, (_, ideas) in enumerate(groups, start=1):
+    ranked = overall and has_ranks([idea for _header, ideas in groups for idea in ideas])
+    for row, (_header, ideas) in enumerate(groups, start=1):
         keys = [idea["key"] for idea in ideas]
         labels = [(f"{idea['rank']}. " if ranked else "") + (idea.get("idea") or "")
                   for idea in ideas]
@@ -426,8 +387,9 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
         fig.update_xaxes(col=col, range=[q_min, q_max],
                          dtick=10 if q_max - q_min <= 30 else 20, ticksuffix=suffix)
     fig.update_traces(width=BAR_WIDTH, offset=BAR_OFFSET)
-    title = (t["ranking_title"] if ranked else t["export_title"] if metrics is EXPORT_METRICS
-             else t["ideas_title"])
+    title = (_("Overall ranking of the big ideas, as share of votes") if ranked
+             else _("Big ideas: adhesion and engagement") if metrics is EXPORT_METRICS
+             else _("The big ideas by axis, as share of votes"))
     style.apply(fig, lang, title, height=top_px + plot_px + bottom_px, legend_below=False)
     fig.update_layout(margin={"l": LEFT_MARGIN, "r": 24, "t": top_px, "b": bottom_px},
                       bargap=0.3, clickmode="event+select", dragmode=False,
@@ -435,7 +397,7 @@ def ideas_chart(results: dict, lang: str, *, overall: bool = False, selected=Non
                              "y": 1 - 20 / (top_px + plot_px + bottom_px), "yanchor": "top"})
     layout = fig.layout
     # Column headers above the first row; axis names above each group of ideas.
-    for col, (_, word, colour) in enumerate(metrics, start=1):
+    for col, (_key, word, colour) in enumerate(metrics, start=1):
         domain = layout[f"xaxis{'' if col == 1 else col}"].domain
         fig.add_annotation(x=(domain[0] + domain[1]) / 2, y=1, xref="paper", yref="paper",
                            yanchor="bottom", yshift=header_px + 6, showarrow=False,
@@ -496,12 +458,11 @@ def _diverging_traces(fig, keys, shares: list[dict], hovers: list[str], lang: st
 
 
 def _split_hover(name: str, shares: dict, votes, lang: str, extra: str = "") -> str:
-    colon = " : " if lang == "fr" else ": "
     lines = [f"<b>{wrap(name, 60, 12)}</b>"] + ([extra] if extra else [])
     for key in ("agree", "neutral", "disagree"):
-        lines.append(i18n.word(key, lang) + colon + pct(shares.get(key), lang, 1))
+        lines.append(labelled(i18n.word(key, lang), pct(shares.get(key), lang, 1), lang))
     if votes is not None:
-        lines.append(i18n.word("votes", lang) + colon + i18n.integer(votes, lang))
+        lines.append(labelled(i18n.word("votes", lang), i18n.integer(votes, lang), lang))
     return "<br>".join(lines)
 
 
@@ -512,15 +473,15 @@ def _percent_ticks(low: float, high: float, lang: str, step: int = 10) -> dict:
             "ticktext": [pct(abs(v), lang) for v in values]}
 
 
-def split_chart(results: dict, lang: str):
+def split_chart(results: Results, lang: str):
     """Diverging agree / neutral / disagree bars for every idea with vote counts
     (vote-level inputs); (None, empty table) when no idea has them."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     ideas = [idea for idea in visible_ideas(results)
              if idea.get("shares") and not _missing(idea["shares"].get("agree"))]
     columns = [i18n.word("idea", lang), i18n.word("agree", lang) + " (%)",
                i18n.word("neutral", lang) + " (%)", i18n.word("disagree", lang) + " (%)",
-               t["votes_header"]]
+               i18n.word("votes", lang)]
     if not ideas:
         return None, pd.DataFrame(columns=columns)
     ideas.sort(key=lambda idea: (-idea["shares"]["agree"], idea.get("rank") or 0))
@@ -535,9 +496,10 @@ def split_chart(results: dict, lang: str):
     low, high = -max(10.0, left + 4), min(100.0, right + 2) if right > 50 else right + 4
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys,
                      tickmode="array", tickvals=keys)
-    fig.update_xaxes(range=[low, high], title_text=t["share"], zeroline=True,
+    fig.update_xaxes(range=[low, high], title_text=_("Share of votes (%)"), zeroline=True,
                      zerolinewidth=2, zerolinecolor="#555555", **_percent_ticks(low, high, lang))
-    style.apply(fig, lang, t["split_title"], legend_below=False)
+    style.apply(fig, lang, _("Agreement, neutrality and disagreement per idea (% of votes)"),
+                legend_below=False)
     fig.update_layout(barmode="relative",
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom",
                               "traceorder": "normal"})
@@ -553,7 +515,7 @@ def split_chart(results: dict, lang: str):
 
 # -- the proposals of one idea --------------------------------------------------------------
 
-def proposals_of(results: dict, idea_id) -> tuple[list[dict], int]:
+def proposals_of(results: Results, idea_id) -> tuple[list[Proposal], int]:
     """The idea's proposals with figures, and how many are hidden (segment privacy)."""
     mine = [p for p in results.get("proposals") or [] if p.get("idea_id") == idea_id]
     shown = [p for p in mine if not p.get("suppressed") and p.get("shares")
@@ -583,7 +545,7 @@ def sort_proposals(proposals: list[dict], sort: str) -> list[dict]:
 
 
 def proposals_table(proposals: list[dict], lang: str) -> pd.DataFrame:
-    t = text(lang)
+    _ = i18n.translator(lang)
     rows = [{
         i18n.word("content", lang): p.get("content"),
         i18n.word("author", lang): p.get("author"),
@@ -594,15 +556,15 @@ def proposals_table(proposals: list[dict], lang: str) -> pd.DataFrame:
         i18n.word("neutral", lang) + " (%)": p["shares"].get("neutral"),
         i18n.word("likeIt", lang) + " (%)": p["shares"].get("like_it"),
         i18n.word("doable", lang) + " (%)": p["shares"].get("doable"),
-        t["score_lower"]: (p.get("top_score") or {}).get("lower"),
-        t["controversy_lower"]: (p.get("controversy") or {}).get("lower"),
-        t["id"]: p.get("id"),
+        _("Score (lower bound)"): (p.get("top_score") or {}).get("lower"),
+        _("Controversy (lower bound)"): (p.get("controversy") or {}).get("lower"),
+        _("Id"): p.get("id"),
     } for p in proposals]
     return pd.DataFrame(rows)
 
 
 def sort_label(sort: str, lang: str) -> str:
-    return text(lang)[f"sort_{sort}"]
+    return i18n.translator(lang)(SORT_LABELS[sort])
 
 
 def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", top: int = 15,
@@ -610,23 +572,23 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     """The first `top` proposals in `sort` order: diverging agree / neutral / disagree bars,
     and "Coup de cœur" / "Réaliste" bars beside them (not for an input without
     qualifications, `qualifications` False: a Polis export)."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     ordered = sort_proposals(proposals, sort)
     shown = ordered[:top]
     data = proposals_table(shown, lang)
     if not shown:
         return None, data
     keys = [str(p["id"]) for p in shown]
-    colon = " : " if lang == "fr" else ": "
     hovers = []
     for p in shown:
         extra = []
         if p.get("author"):
             extra.append("— " + style.plain(p["author"]))
         if p.get("zone"):
-            extra.append(i18n.word("zone", lang) + colon + i18n.word(p["zone"], lang))
+            extra.append(labelled(i18n.word("zone", lang), i18n.word(p["zone"], lang), lang))
         for key in ("like_it", "doable") if qualifications else ():
-            extra.append(i18n.word(key, lang) + colon + pct(p["shares"].get(key), lang, 1))
+            extra.append(labelled(i18n.word(key, lang), pct(p["shares"].get(key), lang, 1),
+                                  lang))
         hovers.append(_split_hover(p.get("content") or "", p["shares"], p.get("votes"), lang,
                                    "<br>".join(extra)))
     cols = 2 if qualifications else 1
@@ -664,9 +626,9 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
         q_max = _nice_ceiling(max((s.get(k) or 0) for s in shares
                                   for k in ("like_it", "doable")) * 1.3)
         fig.update_xaxes(row=1, col=2, range=[0, q_max], ticksuffix=i18n.percent(0, lang)[1:])
-    title = (t["proposals_title"].format(n=len(shown), sort=sort_label(sort, lang))
-             if len(ordered) > len(shown)
-             else t["proposals_title_all"].format(sort=sort_label(sort, lang)))
+    title = (_("The idea's top {n} proposals, by {sort}").format(
+        n=len(shown), sort=sort_label(sort, lang)) if len(ordered) > len(shown)
+             else _("The idea's proposals, by {sort}").format(sort=sort_label(sort, lang)))
     style.apply(fig, lang, title, legend_below=False)
     fig.update_annotations(font={"size": 13}, yshift=4)     # the two column titles
     # Each proposal's text above its bars, across both columns (readable on a phone).
@@ -682,7 +644,7 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
 
 # -- ideas found in the texts ---------------------------------------------------------------
 
-def proposal_texts(results: dict) -> dict:
+def proposal_texts(results: Results) -> dict:
     """proposal id -> (content, author), to show an idea's representative proposals."""
     return {str(p.get("id")): (p.get("content"), p.get("author"))
             for p in results.get("proposals") or []}
@@ -691,7 +653,7 @@ def proposal_texts(results: dict) -> dict:
 def export_columns(table: pd.DataFrame, proposals: list[dict], lang: str) -> pd.DataFrame:
     """The proposals table of a proposal-level export: adhesion, engagement and score
     (the export's own figures) in place of the vote shares it does not have."""
-    t = text(lang)
+    _ = i18n.translator(lang)
     keep = [i18n.word("content", lang), i18n.word("author", lang), i18n.word("votes", lang)]
     frame = table[[c for c in keep if c in table.columns]].copy()
     frame[i18n.word("adhesion", lang) + " (%)"] = [
@@ -699,19 +661,15 @@ def export_columns(table: pd.DataFrame, proposals: list[dict], lang: str) -> pd.
     frame[i18n.word("engagement", lang) + " (%)"] = [
         None if _missing(p.get("engagement")) else 100 * p["engagement"] for p in proposals]
     frame[i18n.word("score", lang)] = [p.get("score") for p in proposals]
-    frame[t["id"]] = [p.get("id") for p in proposals]
+    frame[_("Id")] = [p.get("id") for p in proposals]
     return frame
-
-
-OVERLAP = {"fr": {"found": "Idée trouvée", "given": "Idée fournie la plus proche",
-                  "share": "Part de ses propositions dans cette idée (%)"},
-           "en": {"found": "Found idea", "given": "Closest given idea",
-                  "share": "Share of its proposals in that idea (%)"}}
 
 
 def overlap_table(given: dict, found_results: dict, lang: str) -> pd.DataFrame:
     """For each found idea, the given idea holding most of its proposals, and how many."""
-    words = OVERLAP[i18n.language_of(lang)]
+    _ = i18n.translator(lang)
+    words = {"found": _("Found idea"), "given": _("Closest given idea"),
+             "share": _("Share of its proposals in that idea (%)")}
     given_of = {p.get("id"): p.get("idea_id") for p in given.get("proposals") or []}
     given_names = {i["idea_id"]: i.get("idea") for i in visible_ideas(given)}
     rows = []

@@ -17,8 +17,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.inputs import reference
 from analytics.present.charts import style
+from analytics.results_model import Results
 
 LEVELS = ("region", "departement", "commune")
 METRICS = ("share", "per_10k", "ratio")
@@ -34,100 +36,72 @@ MAP_ZOOM_WIDE, MAP_HEIGHT_WIDE = 4.7, 720     # across the page (about 940 pixel
 SUPPRESSED_COLOR = "#BDBDBD"
 MISSING_COLOR = "#F0F0F0"
 
-WORDS = {
-    "fr": {
-        "share": "Part des participants", "share_votes": "Part des votes",
-        "per_10k": "Participants pour 10 000 habitants",
-        "ratio": "Représentation par rapport à la population",
-        "ratio_short": "Représentation",
-        "short_share": "Part des participants", "short_share_votes": "Part des votes",
-        "short_per_10k": "Pour 10 000 habitants", "short_ratio": "Représentation",
-        "ratio_bar": "Représentation (1 = à proportion de la population)",
-        "title_share": "Part des participants par {level}",
-        "title_share_votes": "Part des votes par {level}",
-        "title_per_10k": "Participants pour 10 000 habitants, par {level}",
-        "title_ratio": "Sur- et sous-représentation des {level_plural} parmi les participants",
-        "region": "région", "departement": "département", "commune": "commune",
-        "district": "quartier", "own": "zone", "country": "pays", "land": "Land",
-        "region_plural": "régions", "departement_plural": "départements",
-        "commune_plural": "communes", "district_plural": "quartiers", "own_plural": "zones",
-        "country_plural": "pays", "country_title": "Pays",
-        "land_plural": "Länder", "land_title": "Land",
-        "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
-        "district_title": "Quartier", "own_title": "Zone",
-        "suppressed": "< 10 participants", "missing": "Aucun participant",
-        "missing_published": "Non publié",
-        "population": "Population", "population_share": "Part de la population",
-        "code": "Code", "note": "Remarque", "label": "Libellé",
-        "participants": "Participants", "votes": "Votes",
-        "title_gender": "Participation par genre : {base} et population générale",
-        "title_age_band": "Participation par âge : {base} et population générale",
-        "title_region": "Participation par région : {base} et population générale",
-        "title_department": "Participation par département : {base} et population générale",
-        "title_gender_alone": "Participation par genre : part des {base}",
-        "title_age_band_alone": "Participation par âge : part des {base}",
-        "title_region_alone": "Participation par région : part des {base}",
-        "title_department_alone": "Participation par département : part des {base}",
-        "base_participants": "participants", "base_votes": "votes",
-        "consultation": "Consultation", "general": "Population générale",
-        "general_lower": "population générale", "population_lower": "population",
-        "axis_share": "Part (%)", "times": "×{value}",
-        "ranking_title_share": "Classement : part des participants",
-        "ranking_title_share_votes": "Classement : part des votes",
-        "ranking_title_per_10k": "Classement : pour 10 000 habitants",
-        "ranking_title_ratio": "Classement : représentation (1 = à proportion)",
-    },
-    "en": {
-        "share": "Share of participants", "share_votes": "Share of votes",
-        "per_10k": "Participants per 10,000 inhabitants",
-        "ratio": "Representation relative to the population",
-        "ratio_short": "Representation",
-        "short_share": "Share of participants", "short_share_votes": "Share of votes",
-        "short_per_10k": "Per 10,000 inhabitants", "short_ratio": "Representation",
-        "ratio_bar": "Representation (1 = in proportion to the population)",
-        "title_share": "Share of participants by {level}",
-        "title_share_votes": "Share of votes by {level}",
-        "title_per_10k": "Participants per 10,000 inhabitants, by {level}",
-        "title_ratio": "Over- and under-representation of {level_plural} among participants",
-        "region": "région", "departement": "département", "commune": "commune",
-        "district": "district", "own": "area", "country": "country", "land": "Land",
-        "region_plural": "régions", "departement_plural": "départements",
-        "commune_plural": "communes", "district_plural": "districts", "own_plural": "areas",
-        "country_plural": "countries", "country_title": "Country",
-        "land_plural": "Länder", "land_title": "Land",
-        "region_title": "Région", "departement_title": "Département", "commune_title": "Commune",
-        "district_title": "District", "own_title": "Area",
-        "suppressed": "< 10 participants", "missing": "No participant",
-        "missing_published": "Not published",
-        "population": "Population", "population_share": "Share of the population",
-        "code": "Code", "note": "Note", "label": "Label",
-        "participants": "Participants", "votes": "Votes",
-        "title_gender": "Participation by gender: {base} and general population",
-        "title_age_band": "Participation by age: {base} and general population",
-        "title_region": "Participation by region: {base} and general population",
-        "title_department": "Participation by département: {base} and general population",
-        "title_gender_alone": "Participation by gender: share of {base}",
-        "title_age_band_alone": "Participation by age: share of {base}",
-        "title_region_alone": "Participation by region: share of {base}",
-        "title_department_alone": "Participation by département: share of {base}",
-        "base_participants": "participants", "base_votes": "votes",
-        "consultation": "Consultation", "general": "General population",
-        "general_lower": "general population", "population_lower": "population",
-        "axis_share": "Share (%)", "times": "×{value}",
-        "ranking_title_share": "Ranking: share of participants",
-        "ranking_title_share_votes": "Ranking: share of votes",
-        "ranking_title_per_10k": "Ranking: per 10,000 inhabitants",
-        "ranking_title_ratio": "Ranking: representation (1 = in proportion)",
-    },
+# What one area of a map (Layer.word) is called: alone, in the plural, as a column.
+LEVEL_WORDS = {
+    "region": (N_("région"), N_("régions"), N_("Région")),
+    "departement": (N_("département"), N_("départements"), N_("Département")),
+    "commune": (N_("commune"), N_("communes"), N_("Commune")),
+    "district": (N_("district"), N_("districts"), N_("District")),
+    "own": (N_("area"), N_("areas"), N_("Area")),
+    "country": (N_("country"), N_("countries"), N_("Country")),
+    "land": (N_("Land"), N_("Länder"), N_("Land")),
 }
+METRIC_LABELS = {
+    "share": N_("Share of participants"), "share_votes": N_("Share of votes"),
+    "per_10k": N_("Participants per 10,000 inhabitants"),
+    "ratio": N_("Representation relative to the population"),
+}
+SHORT_LABELS = {
+    "share": N_("Share of participants"), "share_votes": N_("Share of votes"),
+    "per_10k": N_("Per 10,000 inhabitants"), "ratio": N_("Representation"),
+}
+MAP_TITLES = {
+    "share": N_("Share of participants by {level}"),
+    "share_votes": N_("Share of votes by {level}"),
+    "per_10k": N_("Participants per 10,000 inhabitants, by {level}"),
+    "ratio": N_("Over- and under-representation of {level_plural} among participants"),
+}
+RANKING_TITLES = {
+    "share": N_("Ranking: share of participants"), "share_votes": N_("Ranking: share of votes"),
+    "per_10k": N_("Ranking: per 10,000 inhabitants"),
+    "ratio": N_("Ranking: representation (1 = in proportion)"),
+}
+# Bars beside the population ({base}: participants or votes), and alone ({share}).
+BAR_TITLES = {
+    "gender": (N_("Participation by gender: {base} and {population}"),
+               N_("Participation by gender: {share}")),
+    "age_band": (N_("Participation by age: {base} and {population}"),
+                 N_("Participation by age: {share}")),
+    "region": (N_("Participation by region: {base} and {population}"),
+               N_("Participation by region: {share}")),
+    "department": (N_("Participation by département: {base} and {population}"),
+                   N_("Participation by département: {share}")),
+}
+BASES = {"participants": N_("participants"), "votes": N_("votes")}
+SHARES_OF = {"participants": N_("share of participants"), "votes": N_("share of votes")}
+SUPPRESSED = N_("< 10 participants")
 
 
-def words(lang: str) -> dict:
-    return WORDS[i18n.language_of(lang)]
+def level_name(word: str, lang: str, form: int = 0) -> str:
+    """An area of `word` (Layer.word): form 0 "région", 1 "régions", 2 "Région"."""
+    return i18n.translator(lang)(LEVEL_WORDS[word][form])
 
 
-def _colon(lang: str) -> str:
-    return "\u00a0: " if i18n.language_of(lang) == "fr" else ": "
+def _pair(label: str, value: str, lang: str) -> str:
+    """"Label: value" in a chart's hover, in the language's typography."""
+    # TRANSLATORS: a figure in a chart's hover box ("Votes: 60").
+    return i18n.translations(lang).pgettext("chart hover", "{label}: {value}").format(
+        label=label, value=value)
+
+
+def _label_column(lang: str) -> str:
+    # TRANSLATORS: the column of a published chart's categories ("Participation par catégorie").
+    return i18n.translations(lang).pgettext("category", "Label")
+
+
+def percent_suffix(lang: str) -> str:
+    """What follows a percentage ("%", or "\u00a0%" in French and German), for plotly."""
+    return i18n.percent(0, lang)[1:]
 
 
 def _num(value) -> float | None:
@@ -172,7 +146,7 @@ class Layer:
 
     key: str                  # region | departement | commune | own
     dimension: str            # region | department | commune
-    word: str                 # WORDS key naming one area: region, departement, commune...
+    word: str                 # LEVEL_WORDS key naming one area: region, departement, commune...
     geojson: dict
     names: dict[str, str]
     population: dict[str, int]
@@ -188,7 +162,7 @@ def _area_word(level: str) -> str:
     return {"department": "departement"}.get(level, level)
 
 
-def reference_layer(level: str, results: dict | None = None) -> Layer:
+def reference_layer(level: str, results: Results | None = None) -> Layer:
     """France's régions, départements (insets) or communes (real positions, the
     départements of the communes in `results` only)."""
     if level not in LEVELS:
@@ -251,7 +225,7 @@ def _code(row: dict, level: str) -> str | None:
     return None
 
 
-def geo_frame(results: dict, level: str = "region", layer: Layer | None = None) -> pd.DataFrame:
+def geo_frame(results: Results, level: str = "region", layer: Layer | None = None) -> pd.DataFrame:
     """One row per participation row of the layer's dimension: code (None when the row is
     none of the layer's areas), name, participants, votes, share (of participants, or of
     votes when only those are published), population, per_10k (participants per 10,000
@@ -329,16 +303,14 @@ def available_metrics(frame: pd.DataFrame) -> list[str]:
 
 def metric_label(metric: str, lang: str, base: str = "participants",
                  short: bool = False) -> str:
-    w = words(lang)
-    prefix = "short_" if short else ""
-    if metric == "share" and base == "votes":
-        return w[prefix + "share_votes"]
-    return w[prefix + metric]
+    labels = SHORT_LABELS if short else METRIC_LABELS
+    key = "share_votes" if metric == "share" and base == "votes" else metric
+    return i18n.translator(lang)(labels[key])
 
 
 def _format(metric: str, value, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return i18n.MISSING
     if metric == "share" or metric == "population_share":
         # published shares are integers: shown as published ("18 %"), others to 0.1
         return i18n.percent(value, lang, digits=0 if float(value).is_integer() else 1)
@@ -348,21 +320,23 @@ def _format(metric: str, value, lang: str) -> str:
 
 
 def _hover_lines(row, lang: str, base: str) -> str:
-    w, colon = words(lang), _colon(lang)
+    _ = i18n.translator(lang)
     if row["suppressed"]:
-        return w["suppressed"]
+        return _(SUPPRESSED)
     lines = []
     if row["participants"] is not pd.NA and row["participants"] is not None:
-        lines.append(f"{w['participants']}{colon}{i18n.integer(int(row['participants']), lang)}")
-    lines.append(f"{metric_label('share', lang, base)}{colon}"
-                 f"{_format('share', row['share'], lang)}")
+        lines.append(_pair(i18n.word("participants", lang),
+                           i18n.integer(int(row["participants"]), lang), lang))
+    lines.append(_pair(metric_label("share", lang, base), _format("share", row["share"], lang),
+                       lang))
     if not pd.isna(row["per_10k"]):
-        lines.append(f"{w['per_10k']}{colon}{_format('per_10k', row['per_10k'], lang)}")
+        lines.append(_pair(metric_label("per_10k", lang),
+                           _format("per_10k", row["per_10k"], lang), lang))
     if not pd.isna(row["population_share"]):
-        lines.append(f"{w['population_share']}{colon}"
-                     f"{_format('population_share', row['population_share'], lang)}")
+        lines.append(_pair(_("Share of the population"),
+                           _format("population_share", row["population_share"], lang), lang))
     if not pd.isna(row["ratio"]):
-        lines.append(f"{w['ratio_short']}{colon}{_format('ratio', row['ratio'], lang)}")
+        lines.append(_pair(_("Representation"), _format("ratio", row["ratio"], lang), lang))
     return "<br>".join(lines)
 
 
@@ -380,19 +354,20 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
     """The map of `metric` ("share", "per_10k", "ratio") by area of `layer` (default:
     France's `level`). Suppressed rows are grey ("< 10"), places without a row light grey.
     The colour bar names the metric. `wide`: the map has the page's whole width."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     base = frame.attrs.get("base", "participants")
     layer = layer or reference_layer(level)
     geojson = layer.geojson
     placed = frame[frame["code"].notna()].drop_duplicates("code")
     values = placed[~placed["suppressed"] & placed[metric].notna()].copy()
     hover_name = lambda names: [style.plain(n) for n in names]  # noqa: E731
-    values["hover"] = [_hover_lines(row, lang, base) for _, row in values.iterrows()]
+    values["hover"] = [_hover_lines(row, lang, base) for _index, row in values.iterrows()]
     if metric == "ratio":
         top, tickvals, ticks = _ratio_scale(values["ratio"])
         values["colour"] = np.log2(values["ratio"].clip(lower=2 ** -top))
         scale, range_color = style.DIVERGING, (-top, top)
-        colorbar = {"title": {"text": style.plain(w["ratio_bar"])}, "tickvals": tickvals,
+        bar_title = _("Representation (1 = in proportion to the population)")
+        colorbar = {"title": {"text": style.plain(bar_title)}, "tickvals": tickvals,
                     "ticktext": [i18n.decimal(t, lang, 3).rstrip("0").rstrip(",.")
                                  for t in ticks]}
     else:
@@ -401,8 +376,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
         if len(values) and values[metric].min() == values[metric].max():
             range_color = (0, float(values[metric].max()) or 1.0)     # one value: from 0
         colorbar = {"title": {"text": style.plain(metric_label(metric, lang, base))},
-                    "ticksuffix": ("\u00a0%" if lang == "fr" else "%")
-                    if metric == "share" else ""}
+                    "ticksuffix": percent_suffix(lang) if metric == "share" else ""}
     fig = px.choropleth_map(
         values, geojson=geojson, featureidkey="id", locations="code", color="colour",
         color_continuous_scale=scale, range_color=range_color, map_style="white-bg",
@@ -413,9 +387,9 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
                       marker_line_color="white", marker_line_width=0.8)
     # Grey: under the privacy threshold; light grey: no row for that place.
     greys = (
-        (placed[placed["suppressed"]], SUPPRESSED_COLOR, w["suppressed"]),
+        (placed[placed["suppressed"]], SUPPRESSED_COLOR, _(SUPPRESSED)),
         (_missing(placed, geojson), MISSING_COLOR,
-         w["missing_published"] if published else w["missing"]),
+         _("Not published") if published else _("No participant")),
     )
     for rows, color, label in greys:
         if rows.empty:
@@ -426,9 +400,9 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
             marker={"line": {"color": "white", "width": 0.8}}, name=label, showlegend=True,
             customdata=[[style.plain(n), label] for n in rows["name"]],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-    level_word = w[layer.word]
-    title = w[f"title_{metric}" + ("_votes" if metric == "share" and base == "votes" else "")]
-    style.apply(fig, lang, title.format(level=level_word, level_plural=w[f"{layer.word}_plural"]),
+    title = _(MAP_TITLES["share_votes" if metric == "share" and base == "votes" else metric])
+    style.apply(fig, lang, title.format(level=level_name(layer.word, lang),
+                                        level_plural=level_name(layer.word, lang, 1)),
                 height=MAP_HEIGHT_WIDE if wide else MAP_HEIGHT)
     colorbar["title"]["side"] = "top"
     fig.update_layout(coloraxis_colorbar={**colorbar, "orientation": "h", "len": 0.6,
@@ -495,28 +469,28 @@ def _missing(placed: pd.DataFrame, geojson: dict) -> pd.DataFrame:
 
 def geo_table(frame: pd.DataFrame, lang: str, level: str | None = None) -> pd.DataFrame:
     """The map's figures as a table, in the page's language ("< 10" in a note column)."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     base = frame.attrs.get("base", "participants")
     word = level or frame.attrs.get("word", "region")
     table = pd.DataFrame({
-        w["code"]: frame["code"],
-        w[f"{word}_title"]: frame["name"],
-        w["participants"]: frame["participants"],
+        _("Code"): frame["code"],
+        level_name(word, lang, 2): frame["name"],
+        i18n.word("participants", lang): frame["participants"],
         metric_label("share", lang, base) + " (%)": frame["share"],
-        w["population"]: frame["population"],
-        w["per_10k"]: frame["per_10k"],
-        w["population_share"] + " (%)": frame["population_share"],
-        w["ratio_short"]: frame["ratio"],
+        _("Population"): frame["population"],
+        metric_label("per_10k", lang): frame["per_10k"],
+        _("Share of the population") + " (%)": frame["population_share"],
+        _("Representation"): frame["ratio"],
     })
     if frame["suppressed"].any():
-        table[w["note"]] = np.where(frame["suppressed"], w["suppressed"], "")
+        table[_("Note")] = np.where(frame["suppressed"], _(SUPPRESSED), "")
     return table.dropna(axis=1, how="all")
 
 
 def ranking(frame: pd.DataFrame, lang: str, metric: str) -> go.Figure:
     """Horizontal bars of `metric` by place, highest first, coloured like the map; ratio
     bars start at 1. Suppressed places at the bottom, labelled "< 10"."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     base = frame.attrs.get("base", "participants")
     shown = frame[~frame["suppressed"] & frame[metric].notna()].sort_values(
         metric, ascending=False)
@@ -525,7 +499,7 @@ def ranking(frame: pd.DataFrame, lang: str, metric: str) -> go.Figure:
     values = shown[metric].to_numpy(dtype=float)
     texts = [_format(metric, v, lang) for v in values]
     if metric == "ratio":
-        top, _, _ = _ratio_scale(shown["ratio"])
+        top = _ratio_scale(shown["ratio"])[0]
         colour = np.log2(np.clip(values, 2 ** -top, None))
         marker = {"color": colour, "colorscale": style.DIVERGING, "cmin": -top, "cmax": top}
     else:
@@ -539,11 +513,11 @@ def ranking(frame: pd.DataFrame, lang: str, metric: str) -> go.Figure:
     if len(hidden):
         fig.add_trace(go.Bar(
             y=names[len(shown):], x=[0] * len(hidden), orientation="h",
-            text=[w["suppressed"]] * len(hidden), textposition="outside",
+            text=[_(SUPPRESSED)] * len(hidden), textposition="outside",
             marker={"color": SUPPRESSED_COLOR}, hoverinfo="skip", showlegend=False,
             cliponaxis=False))
-    title = w[f"ranking_title_{metric}" + ("_votes" if metric == "share" and base == "votes"
-                                             else "")]
+    title = _(RANKING_TITLES["share_votes" if metric == "share" and base == "votes"
+                             else metric])
     style.apply(fig, lang, title, height=max(160, 90 + 26 * len(names)))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True, fixedrange=True)
     # the values are written on the bars: no value axis
@@ -568,25 +542,26 @@ def _label(row: dict, dimension: str, lang: str) -> str:
 def comparison_frame(rows: list[dict], lang: str, dimension: str,
                      base: str = "participants") -> pd.DataFrame:
     """Label, count of `base`, share of `base`, population share, note ("< 10")."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     base = share_base(rows, base)
+    count, note = i18n.word(base, lang), _("Note")
     records = []
     for row in rows:
         suppressed = is_suppressed(row)
         records.append({
-            (w["label"] if dimension == "other" else i18n.word(dimension, lang)):
+            (_label_column(lang) if dimension == "other" else i18n.word(dimension, lang)):
                 _label(row, dimension, lang),
-            w[base]: None if suppressed else row.get(base),
+            count: None if suppressed else row.get(base),
             metric_label("share", lang, base) + " (%)":
                 None if suppressed else _num(row.get(f"{base}_share")),
-            w["population_share"] + " (%)": _num(row.get("population_share")),
-            w["note"]: w["suppressed"] if suppressed else "",
+            _("Share of the population") + " (%)": _num(row.get("population_share")),
+            note: _(SUPPRESSED) if suppressed else "",
         })
     table = pd.DataFrame(records)
     if not table.empty:
-        table[w[base]] = pd.to_numeric(table[w[base]], errors="coerce").astype("Int64")
-        if not (table[w["note"]] != "").any():
-            table = table.drop(columns=w["note"])
+        table[count] = pd.to_numeric(table[count], errors="coerce").astype("Int64")
+        if not (table[note] != "").any():
+            table = table.drop(columns=note)
     return table.dropna(axis=1, how="all")
 
 
@@ -611,9 +586,8 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
     the general population's share, as Make.org shows them ("Participation par âge").
     `title` replaces the default one (published charts keep their name, escaped);
     `population_name` names the second bar when a file says which population it is."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     base = share_base(rows, base)
-    colon = _colon(lang)
     width = 28 if horizontal else max(6, 64 // max(len(rows), 1))
     labels = [style.wrap(_label(row, dimension, lang), width, 3) for row in rows]
     suppressed = [is_suppressed(row) for row in rows]
@@ -625,11 +599,11 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
     hover = []
     for share, count, hidden in zip(shares, counts, suppressed, strict=True):
         if hidden:
-            hover.append(w["suppressed"])
+            hover.append(_(SUPPRESSED))
             continue
-        line = f"{share_name}{colon}{_format('share', share, lang)}"
+        line = _pair(share_name, _format("share", share, lang), lang)
         if count is not None:
-            line += f"<br>{w[base].capitalize()}{colon}{i18n.integer(count, lang)}"
+            line += "<br>" + _pair(i18n.word(base, lang), i18n.integer(count, lang), lang)
         hover.append(line)
 
     def bar(values, name, color, hovers):
@@ -644,28 +618,33 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
             return go.Bar(y=labels, x=values, orientation="h", **common)
         return go.Bar(x=labels, y=values, **common)
 
-    fig = go.Figure(bar(shares, w["consultation"] + f" ({w['base_' + base]})",
+    fig = go.Figure(bar(shares, _("Consultation ({base})").format(base=_(BASES[base])),
                         style.CONSULTATION_COLOR, hover))
     if any(p is not None for p in population):
-        fig.add_trace(bar(population, population_name or w["general"], style.POPULATION_COLOR,
-                          [f"{w['population_share']}{colon}{_format('population_share', p, lang)}"
-                           if p is not None else "–" for p in population]))
+        fig.add_trace(bar(population, population_name or _("General population"),
+                          style.POPULATION_COLOR,
+                          [_pair(_("Share of the population"),
+                                 _format("population_share", p, lang), lang)
+                           if p is not None else i18n.MISSING for p in population]))
     for label, hidden in zip(labels, suppressed, strict=True):
         if hidden:
             position = {"y": label, "x": 0, "xanchor": "left"} if horizontal else \
                 {"x": label, "y": 0, "yanchor": "bottom"}
-            fig.add_annotation(text=w["suppressed"], showarrow=False,
+            fig.add_annotation(text=_(SUPPRESSED), showarrow=False,
                                font={"color": "#555555", "size": 11}, **position)
-    alone = "" if any(p is not None for p in population) else "_alone"
-    title = style.plain(title) if title else w[f"title_{dimension}{alone}"].format(
-        base=w["base_" + base])
-    if population_name and not alone:
+    beside, alone = BAR_TITLES.get(dimension, (None, None))
+    if title:
+        title = style.plain(title)
+    elif any(p is not None for p in population):
         # the file names its population ("population de Bretagne"): the legend says which
-        title = title.replace(w["general_lower"], w["population_lower"])
+        title = _(beside).format(base=_(BASES[base]), population=_("population")
+                                 if population_name else _("general population"))
+    else:
+        title = _(alone).format(share=_(SHARES_OF[base]))
     n = len(rows)
     style.apply(fig, lang, title, height=max(320, 110 + 44 * n) if horizontal else 380)
     top = max([v for v in (*shares, *population) if v is not None] or [10])
-    _bar_axes(fig, w["axis_share"], top, horizontal, ticksuffix="")
+    _bar_axes(fig, _("Share (%)"), top, horizontal, ticksuffix="")
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     return fig, comparison_frame(rows, lang, dimension, base)
 
@@ -673,16 +652,11 @@ def comparison_bars(rows: list[dict], lang: str, dimension: str, base: str = "pa
 # -- bars: per inhabitant -------------------------------------------------------------------
 
 PER_TITLES = {
-    "fr": {"gender": "Participants pour 10 000 habitants, par genre",
-           "age_band": "Participants pour 10 000 habitants, par âge",
-           "region": "Participants pour 10 000 habitants, par région",
-           "department": "Participants pour 10 000 habitants, par département",
-           "commune": "Participants pour 10 000 habitants, par commune"},
-    "en": {"gender": "Participants per 10,000 inhabitants, by gender",
-           "age_band": "Participants per 10,000 inhabitants, by age",
-           "region": "Participants per 10,000 inhabitants, by region",
-           "department": "Participants per 10,000 inhabitants, by département",
-           "commune": "Participants per 10,000 inhabitants, by commune"},
+    "gender": N_("Participants per 10,000 inhabitants, by gender"),
+    "age_band": N_("Participants per 10,000 inhabitants, by age"),
+    "region": N_("Participants per 10,000 inhabitants, by region"),
+    "department": N_("Participants per 10,000 inhabitants, by département"),
+    "commune": N_("Participants per 10,000 inhabitants, by commune"),
 }
 
 
@@ -695,7 +669,8 @@ def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
                         horizontal: bool = False) -> tuple[go.Figure, pd.DataFrame]:
     """Bars of participants per 10,000 inhabitants by value of `dimension`, for the rows
     with a population; rows under the privacy floor are labelled "< 10", never drawn."""
-    w = words(lang)
+    _ = i18n.translator(lang)
+    per_10k = metric_label("per_10k", lang)
     rows = [row for row in rows if row.get("population")]
     labels = [style.wrap(_label(row, dimension, lang), 28 if horizontal else 12, 3)
               for row in rows]
@@ -706,8 +681,8 @@ def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
     common = {"marker": {"color": style.CONSULTATION_COLOR}, "text": texts,
               "textposition": "outside", "constraintext": "none", "cliponaxis": False,
               "hovertemplate": "<b>%{" + ("y" if horizontal else "x") + "}</b><br>"
-                               + style.plain(w["per_10k"]) + _colon(lang) + "%{text}"
-                               "<extra></extra>", "showlegend": False}
+                               + _pair(style.plain(per_10k), "%{text}", lang)
+                               + "<extra></extra>", "showlegend": False}
     bar = (go.Bar(y=labels, x=values, orientation="h", **common) if horizontal
            else go.Bar(x=labels, y=values, **common))
     fig = go.Figure(bar)
@@ -715,21 +690,21 @@ def per_inhabitant_bars(rows: list[dict], lang: str, dimension: str,
         if hidden:
             position = ({"y": label, "x": 0, "xanchor": "left"} if horizontal
                         else {"x": label, "y": 0, "yanchor": "bottom"})
-            fig.add_annotation(text=w["suppressed"], showarrow=False,
+            fig.add_annotation(text=_(SUPPRESSED), showarrow=False,
                                font={"color": "#555555", "size": 11}, **position)
-    title = PER_TITLES[i18n.language_of(lang)].get(dimension, w["per_10k"])
+    title = _(PER_TITLES[dimension]) if dimension in PER_TITLES else per_10k
     style.apply(fig, lang, title, height=max(320, 110 + 44 * len(rows)) if horizontal else 380)
     top = max([v for v in values if v is not None] or [1])
-    _bar_axes(fig, w["short_per_10k"], top, horizontal)
+    _bar_axes(fig, metric_label("per_10k", lang, short=True), top, horizontal)
     table = pd.DataFrame({
-        (w["label"] if dimension == "other" else i18n.word(dimension, lang)):
+        (_label_column(lang) if dimension == "other" else i18n.word(dimension, lang)):
             [_label(row, dimension, lang) for row in rows],
-        w["participants"]: pd.array([None if h else row.get("participants")
-                                     for row, h in zip(rows, suppressed, strict=True)],
-                                    dtype="Int64"),
-        w["population"]: pd.array([row.get("population") for row in rows], dtype="Int64"),
-        w["per_10k"]: values,
+        i18n.word("participants", lang): pd.array(
+            [None if h else row.get("participants")
+             for row, h in zip(rows, suppressed, strict=True)], dtype="Int64"),
+        _("Population"): pd.array([row.get("population") for row in rows], dtype="Int64"),
+        per_10k: values,
     })
     if any(suppressed):
-        table[w["note"]] = [w["suppressed"] if h else "" for h in suppressed]
+        table[_("Note")] = [_(SUPPRESSED) if h else "" for h in suppressed]
     return fig, table

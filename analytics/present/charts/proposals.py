@@ -11,30 +11,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import i18n
+from analytics.i18n import N_
 from analytics.present.charts import style
+from analytics.results_model import Results
 
-WORDS = {
-    "fr": {
-        "title_controversy": "Les propositions les plus controversées : part des votes",
-        "title_rejection": "Les propositions les plus rejetées : part des votes",
-        "axis": "Part des votes sur la proposition (%) : ← pas d'accord · d'accord →",
-        "of_which_like_it": "dont « Coup de cœur »",
-        "of_which_no_way": "dont « Surtout pas ! »",
-        "votes_hover": "{votes} votes",
-        "rank": "Rang", "score_lower": "{score} (borne basse)",
-        "export_engagement": "Engagement (export)", "export_score": "Score (export)",
-    },
-    "en": {
-        "title_controversy": "The most controversial proposals: share of votes",
-        "title_rejection": "The most rejected proposals: share of votes",
-        "axis": "Share of the proposal's votes (%): ← disagree · agree →",
-        "of_which_like_it": "of which “Love it”",
-        "of_which_no_way": "of which “No way!”",
-        "votes_hover": "{votes} votes",
-        "rank": "Rank", "score_lower": "{score} (lower bound)",
-        "export_engagement": "Engagement (export)", "export_score": "Score (export)",
-    },
-}
+TITLES = {"controversy": N_("The most controversial proposals: share of votes"),
+          "rejection": N_("The most rejected proposals: share of votes")}
 LIST_SCORE = {"controversy": "controversy_score", "rejection": "rejection_score"}
 
 # The table of all proposals: neutral keys, in display order. Scores are lower bounds
@@ -49,10 +31,6 @@ SCORE_LABELS = {"top_score": "top_score", "controversy": "controversy_score",
                 "rejection": "rejection_score", "engagement": "engagement"}
 SORTS = ("controversy", "rejection", "top_score", "engagement", "votes", "export_score",
          "export_engagement")
-
-
-def _words(lang: str) -> dict:
-    return WORDS[i18n.language_of(lang)]
 
 
 def _value(item: dict, key: str):
@@ -81,12 +59,12 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
     """Butterfly bars for a ranked list (`kind`: "controversy" or "rejection"): disagree to
     the left, agree to the right, each with its strong qualification ("Surtout pas !",
     "Coup de cœur") drawn inside it, as shares of the proposal's votes."""
-    words = _words(lang)
+    _ = i18n.translator(lang)
     labels = [short_label(i + 1, item.get("author"), item.get("content"),
                           width=style.PHONE_CHARS) for i, item in enumerate(items)]
     hover = [style.wrap(item.get("content") or "", width=60, max_lines=6) for item in items]
     votes = [item.get("votes") for item in items]
-    votes_text = ["" if v is None else "<br>" + words["votes_hover"].format(
+    votes_text = ["" if v is None else "<br>" + _("{votes} votes").format(
         votes=i18n.integer(v, lang)) for v in votes]
 
     def pct(values):
@@ -94,16 +72,15 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
 
     series = {key: [_value(item, key) for item in items]
               for key in ("agree", "disagree", "like_it", "no_way")}
-    colon = "\u00a0: " if i18n.language_of(lang) == "fr" else ": "
     fig = go.Figure()
     # Drawn outer bars first; the legend reads agree, of which "Coup de cœur", disagree...
     traces = (
         ("disagree", i18n.word("disagree", lang), -1, style.VOTE_COLORS["disagree"], 0.72, 0.45,
          3),
         ("agree", i18n.word("agree", lang), 1, style.VOTE_COLORS["agree"], 0.72, 0.45, 1),
-        ("no_way", words["of_which_no_way"], -1, style.QUALIFICATION_COLORS["no_way"], 0.34, 1,
+        ("no_way", _("of which “No way!”"), -1, style.QUALIFICATION_COLORS["no_way"], 0.34, 1,
          4),
-        ("like_it", words["of_which_like_it"], 1, style.QUALIFICATION_COLORS["like_it"], 0.34,
+        ("like_it", _("of which “Love it”"), 1, style.QUALIFICATION_COLORS["like_it"], 0.34,
          1, 2),
     )
     for key, name, sign, color, width, opacity, rank in traces:
@@ -119,18 +96,21 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
             text=pct(values) if outer else None, textposition="outside" if outer else None,
             cliponaxis=False,
             customdata=list(zip(pct(values), hover, votes_text, strict=True)),
-            hovertemplate=f"<b>{style.plain(name)}</b>{colon}%{{customdata[0]}}<br>"
-                          "%{customdata[1]}%{customdata[2]}<extra></extra>",
+            # TRANSLATORS: a bar's name and its share, in a chart's tooltip.
+            hovertemplate=_("{name}: {share}").format(
+                name="<b>" + style.plain(name) + "</b>", share="%{customdata[0]}")
+            + "<br>%{customdata[1]}%{customdata[2]}<extra></extra>",
         ))
     top = max([abs(v) for values in series.values() for v in values if v is not None] or [50])
     limit = min(100, max(50, 10 * (int(top) // 10 + 2)))
     ticks = list(range(-limit + limit % 20, limit + 1, 20))
     fig.update_layout(barmode="overlay", bargap=0.25)
-    style.apply(fig, lang, words[f"title_{kind}"])
+    style.apply(fig, lang, _(TITLES[kind]))
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
                               "yanchor": "bottom"})
     style.labels_above(fig, labels, labels, top=60, bottom=110)
-    fig.update_xaxes(title=style.wrap(words["axis"], style.PHONE_CHARS, 2),
+    axis = _("Share of the proposal's votes (%): ← disagree · agree →")
+    fig.update_xaxes(title=style.wrap(axis, style.PHONE_CHARS, 2),
                      range=[-limit - 12, limit + 12], tickvals=ticks,
                      ticktext=[i18n.integer(abs(t), lang) for t in ticks], zeroline=True,
                      zerolinecolor="#555555", zerolinewidth=1, fixedrange=True)
@@ -139,30 +119,31 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
 
 
 def list_frame(items: list[dict], lang: str, kind: str) -> pd.DataFrame:
-    words = _words(lang)
+    _ = i18n.translator(lang)
     word = lambda key: i18n.word(key, lang)  # noqa: E731
     rows = []
     for rank, item in enumerate(items, start=1):
-        row = {words["rank"]: rank, word("author"): item.get("author"),
+        row = {_("Rank"): rank, word("author"): item.get("author"),
                word("content"): item.get("content")}
         for key in ("agree", "disagree", "like_it", "no_way"):
             row[word(key)] = _value(item, key)
         row[word("votes")] = item.get("votes")
         score = item.get(kind)
         if isinstance(score, dict):
-            row[words["score_lower"].format(score=word(LIST_SCORE[kind]))] = score.get("lower")
+            row[_("{score} (lower bound)").format(score=word(LIST_SCORE[kind]))] = \
+                score.get("lower")
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 # -- the table of all proposals -------------------------------------------------------------
 
-def idea_names(results: dict) -> dict[str, str]:
+def idea_names(results: Results) -> dict[str, str]:
     return {idea["idea_id"]: idea["idea"] for axis in results.get("top_ideas") or []
             for idea in axis.get("ideas") or [] if idea.get("idea_id") is not None}
 
 
-def proposal_frame(results: dict, lang: str) -> pd.DataFrame:
+def proposal_frame(results: Results, lang: str) -> pd.DataFrame:
     """One row per proposal (those hidden under a segment left out), neutral column keys:
     id, idea_id and TABLE_COLUMNS. Shares in percent; scores are lower bounds."""
     names = idea_names(results)
@@ -226,13 +207,13 @@ def sort_proposals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def column_labels(lang: str) -> dict[str, str]:
     """Display names of the table's columns; scores say they are lower bounds."""
-    words = _words(lang)
+    _ = i18n.translator(lang)
     labels = {key: i18n.word(key, lang) for key in ("content", "author", "idea", "votes",
                                                      "zone", *SHARE_COLUMNS)}
     for key in SCORE_COLUMNS:
-        labels[key] = words["score_lower"].format(score=i18n.word(SCORE_LABELS[key], lang))
-    labels["export_engagement"] = words["export_engagement"]
-    labels["export_score"] = words["export_score"]
+        labels[key] = _("{score} (lower bound)").format(score=i18n.word(SCORE_LABELS[key], lang))
+    labels["export_engagement"] = _("Engagement (export)")
+    labels["export_score"] = _("Score (export)")
     return labels
 
 

@@ -19,61 +19,28 @@ from analytics import i18n
 from analytics.inputs import reference
 from analytics.present.charts import style
 
-WORDS = {
-    "fr": {
-        "day": "jour", "week": "semaine", "per_day": "par jour", "per_week": "par semaine",
-        "week_of": "semaine du {day}",
-        "cumulative_title": "Votes cumulés depuis le début",
-        "cumulative_title_target": "Votes cumulés depuis le début,<br>face à l'objectif",
-        "cumulative_votes": "Votes cumulés", "cumulative_participants": "Participants cumulés",
-        "target": "Objectif : {n} votes", "reached": "Objectif atteint le {day}",
-        "activity_title": "Votes et nouveaux participants {per}",
-        "votes": "Votes", "new_participants": "Nouveaux participants",
-        "proposals_title": "Propositions déposées {per}", "proposals": "Propositions",
-        "agreement_title": "Part « D'accord » cumulée, avec son intervalle à 95 %",
-        "agreement_title_short": "Part « D'accord » cumulée<br>(intervalle de confiance à 95 %)",
-        "agreement_axis": "% « D'accord » (cumulé)", "agreement": "D'accord (cumulé, %)",
-        "lower": "Borne basse (%)", "upper": "Borne haute (%)", "item": "Élément",
-        "cumulative_votes_item": "Votes cumulés", "interval": "IC 95 % : {low} – {high}",
-        "composition_title": "Part des votes selon {dimension}, {per}",
-        "gender": "le genre", "age_band": "l'âge", "region": "la région",
-        "share_axis": "% des votes de la période", "group": "Groupe", "share": "Part (%)",
-        "period": "Période", "date": "Date", "start": "Début", "end": "Fin",
-        "milestone": "Jalon", "count_axis": "Nombre",
-    },
-    "en": {
-        "day": "day", "week": "week", "per_day": "per day", "per_week": "per week",
-        "week_of": "week of {day}",
-        "cumulative_title": "Votes cast since the start",
-        "cumulative_title_target": "Votes cast since the start,<br>against the target",
-        "cumulative_votes": "Cumulative votes", "cumulative_participants":
-            "Cumulative participants",
-        "target": "Target: {n} votes", "reached": "Target reached on {day}",
-        "activity_title": "Votes and new participants {per}",
-        "votes": "Votes", "new_participants": "New participants",
-        "proposals_title": "Proposals made {per}", "proposals": "Proposals",
-        "agreement_title": "Cumulative “Agree” share, with its 95% interval",
-        "agreement_title_short": "Cumulative “Agree” share<br>(95% confidence interval)",
-        "agreement_axis": "% “Agree” (cumulative)", "agreement": "Agree (cumulative, %)",
-        "lower": "Lower bound (%)", "upper": "Upper bound (%)", "item": "Item",
-        "cumulative_votes_item": "Cumulative votes", "interval": "95% CI: {low} – {high}",
-        "composition_title": "Share of votes by {dimension}, {per}",
-        "gender": "gender", "age_band": "age", "region": "region",
-        "share_axis": "% of the period's votes", "group": "Group", "share": "Share (%)",
-        "period": "Period", "date": "Date", "start": "Start", "end": "End",
-        "milestone": "Milestone", "count_axis": "Count",
-    },
-}
 MARK_COLOR = "#6B6B6B"
 HEIGHT = 380
 
 
-def words(lang: str) -> dict:
-    return WORDS[i18n.language_of(lang)]
+def _pair(label: str, value: str, lang: str) -> str:
+    """"Label: value" in a chart's hover, in the language's typography."""
+    # TRANSLATORS: a figure in a chart's hover box ("Votes: 60").
+    return i18n.translations(lang).pgettext("chart hover", "{label}: {value}").format(
+        label=label, value=value)
 
 
-def _colon(lang: str) -> str:
-    return "\u00a0: " if i18n.language_of(lang) == "fr" else ": "
+def _percent_suffix(lang: str) -> str:
+    """What follows a percentage ("%", or "\u00a0%" in French and German), for plotly."""
+    return i18n.percent(0, lang)[1:]
+
+
+def dimension_by(dimension: str, lang: str) -> str:
+    """A dimension after "by" in a title: "gender" ("le genre" in French)."""
+    pgettext = i18n.translations(lang).pgettext
+    # TRANSLATORS: what a share is shown by, in "Agree by gender"; French needs its article.
+    return {"gender": pgettext("by", "gender"), "age_band": pgettext("by", "age"),
+            "region": pgettext("by", "region")}[dimension]
 
 
 def _day(value) -> date | None:
@@ -94,23 +61,27 @@ def _days(column: pd.Series) -> list[str]:
 def period_label(value, frequency: str, lang: str) -> str:
     """'22 mars 2022', or 'semaine du 21 mars 2022' for a week (its Monday)."""
     text = i18n.long_date(str(_day(value)), lang) or str(value)
-    return words(lang)["week_of"].format(day=text) if frequency == "week" else text
+    if frequency == "week":
+        _ = i18n.translator(lang)
+        return _("week of {day}").format(day=text)
+    return text
 
 
 def per(frequency: str, lang: str) -> str:
-    return words(lang)["per_week" if frequency == "week" else "per_day"]
+    _ = i18n.translator(lang)
+    return _("per week") if frequency == "week" else _("per day")
 
 
 def date_marks(lang: str, *, start=None, end=None, milestones=()) -> list[dict]:
     """The vertical lines of every chart: the start, the end, then each milestone
     ({date, label}), as {date (ISO), label, kind}; marks without a readable date are
     left out."""
-    w = words(lang)
-    events = [{"date": _day(m.get("date")), "label": str(m.get("label") or w["milestone"]),
+    _ = i18n.translator(lang)
+    events = [{"date": _day(m.get("date")), "label": str(m.get("label") or _("Milestone")),
                "kind": "milestone"} for m in milestones or ()]
     # A milestone on the start or end day ("Launch") names that line: one label, not two
     # written over each other.
-    for day, label, kind in ((_day(start), w["start"], "start"), (_day(end), w["end"], "end")):
+    for day, label, kind in ((_day(start), _("Start"), "start"), (_day(end), _("End"), "end")):
         same = [m for m in events if m["date"] == day]
         for m in same:
             m["kind"] = kind
@@ -139,9 +110,11 @@ def _layout(fig: go.Figure, lang: str, title: str, *, y_title: str | None = None
     style.apply(fig, lang, title, height=height)
     fig.update_layout(hovermode="x unified" if len(fig.data) > 1 else "closest",
                       legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
-    date_format = "%d/%m/%Y" if i18n.language_of(lang) == "fr" else None
+    # TRANSLATORS: the dates of a chart's axis, in d3's notation ("%d/%m/%Y": 22/03/2022),
+    # or "auto" for plotly's own ("Mar 27, 2022", in English only).
+    date_format = i18n.translations(lang).pgettext("d3 date format", "auto")
     fig.update_xaxes(type="date", **({"tickformat": date_format, "hoverformat": date_format}
-                                     if date_format else {}))
+                                     if date_format != "auto" else {}))
     # automargin: plotly's default margin (10 px, style.apply) would clip the tick labels
     fig.update_yaxes(title={"text": y_title} if y_title else None, rangemode="tozero",
                      automargin=True)
@@ -150,7 +123,7 @@ def _layout(fig: go.Figure, lang: str, title: str, *, y_title: str | None = None
 
 
 def _hover(name: str, lang: str, value_format: str = ",.0f") -> str:
-    return f"{style.plain(name)}{_colon(lang)}%{{y:{value_format}}}<extra></extra>"
+    return _pair(style.plain(name), "%{y:" + value_format + "}", lang) + "<extra></extra>"
 
 
 # -- participation over time ------------------------------------------------------------
@@ -160,19 +133,21 @@ def cumulative_chart(rows: pd.DataFrame, lang: str, *, target: int | None = None
     """Cumulative votes (and participants) day by day; the target as a dashed
     horizontal line and the day it was reached as a labelled dot. `rows` holds date,
     cumulative_votes, cumulative_participants (daily)."""
-    w = words(lang)
+    _ = i18n.translator(lang)
+    cumulative_votes, cumulative_participants = _("Cumulative votes"), _(
+        "Cumulative participants")
     days = _days(rows["date"])
     labels = [period_label(d, "day", lang) for d in days]
     votes = [int(v) for v in rows["cumulative_votes"]]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=days, y=votes, mode="lines", name=w["cumulative_votes"],
+    fig.add_trace(go.Scatter(x=days, y=votes, mode="lines", name=cumulative_votes,
                              line={"color": style.BLUE, "width": 2.5}, customdata=labels,
-                             hovertemplate=_hover(w["cumulative_votes"], lang)))
+                             hovertemplate=_hover(cumulative_votes, lang)))
     if "cumulative_participants" in rows:
         fig.add_trace(go.Scatter(x=days, y=[int(v) for v in rows["cumulative_participants"]],
-                                 mode="lines", name=w["cumulative_participants"],
+                                 mode="lines", name=cumulative_participants,
                                  line={"color": style.ORANGE, "width": 2},
-                                 hovertemplate=_hover(w["cumulative_participants"], lang)))
+                                 hovertemplate=_hover(cumulative_participants, lang)))
     if target:
         fig.add_shape(type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
                       line={"color": style.VERMILLION, "width": 1.5, "dash": "dash"})
@@ -180,69 +155,73 @@ def cumulative_chart(rows: pd.DataFrame, lang: str, *, target: int | None = None
         # the middle); xshift: clear of the start line's label at the left edge.
         fig.add_annotation(x=0, xref="paper", y=target, yref="y", showarrow=False,
                            xanchor="left", yanchor="top", xshift=18,
-                           text=w["target"].format(n=i18n.integer(target, lang)),
+                           text=_("Target: {n} votes").format(n=i18n.integer(target, lang)),
                            font={"size": 12, "color": style.VERMILLION})
     reached_day = _day(reached)
     if reached_day is not None and reached_day.isoformat() in days:
         at = days.index(reached_day.isoformat())
-        text = w["reached"].format(day=i18n.long_date(reached_day.isoformat(), lang))
+        text = _("Target reached on {day}").format(
+            day=i18n.long_date(reached_day.isoformat(), lang))
         fig.add_trace(go.Scatter(
             x=[days[at]], y=[votes[at]], mode="markers+text", name=text, showlegend=False,
             marker={"color": style.VERMILLION, "size": 11, "line": {"color": "white",
                                                                      "width": 1.5}},
             text=[text], textposition="top left",
             textfont={"color": style.VERMILLION, "size": 12},
-            hovertemplate=f"{style.plain(text)}<br>{_hover(w['cumulative_votes'], lang)}"))
+            hovertemplate=style.plain(text) + "<br>" + _hover(cumulative_votes, lang)))
     _add_marks(fig, list(marks))
-    title = w["cumulative_title_target"] if target else w["cumulative_title"]
+    title = (_("Votes cast since the start,<br>against the target") if target
+             else _("Votes cast since the start"))
     _layout(fig, lang, title, height=HEIGHT + 40)
     if target:
         top = max([*votes, target])
         fig.update_yaxes(range=[0, top * 1.08])
-    data = pd.DataFrame({w["date"]: days, w["cumulative_votes"]: votes})
+    data = pd.DataFrame({_("Date"): days, cumulative_votes: votes})
     if "cumulative_participants" in rows:
-        data[w["cumulative_participants"]] = [int(v) for v in rows["cumulative_participants"]]
+        data[cumulative_participants] = [int(v) for v in rows["cumulative_participants"]]
     return fig, data
 
 
 def activity_chart(frame: pd.DataFrame, lang: str, frequency: str, *,
                    marks: list[dict] = ()) -> tuple[go.Figure, pd.DataFrame]:
     """Votes per period as bars, new participants (first vote in the period) as a line."""
-    w = words(lang)
+    _ = i18n.translator(lang)
+    votes, new_participants = i18n.word("votes", lang), _("New participants")
     days = _days(frame["period"])
     labels = [period_label(d, frequency, lang) for d in days]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=days, y=[int(v) for v in frame["votes"]], name=w["votes"],
+    fig.add_trace(go.Bar(x=days, y=[int(v) for v in frame["votes"]], name=votes,
                          marker={"color": style.BLUE}, customdata=labels,
-                         hovertemplate=_hover(w["votes"], lang)))
+                         hovertemplate=_hover(votes, lang)))
     fig.add_trace(go.Scatter(x=days, y=[int(v) for v in frame["new_participants"]],
                              mode="lines+markers" if len(days) <= 40 else "lines",
-                             name=w["new_participants"],
+                             name=new_participants,
                              line={"color": style.ORANGE, "width": 2},
                              marker={"size": 5},
-                             hovertemplate=_hover(w["new_participants"], lang)))
+                             hovertemplate=_hover(new_participants, lang)))
     _add_marks(fig, list(marks))
-    _layout(fig, lang, w["activity_title"].format(per=per(frequency, lang)))
+    _layout(fig, lang, _("Votes and new participants {per}").format(per=per(frequency, lang)))
     fig.update_layout(bargap=0.15)
-    data = pd.DataFrame({w["period"]: days, w["votes"]: frame["votes"].astype(int).tolist(),
-                         w["new_participants"]: frame["new_participants"].astype(int).tolist()})
+    data = pd.DataFrame({_("Period"): days, votes: frame["votes"].astype(int).tolist(),
+                         new_participants: frame["new_participants"].astype(int).tolist()})
     return fig, data
 
 
 def proposals_chart(frame: pd.DataFrame, lang: str, frequency: str, *,
                     marks: list[dict] = ()) -> tuple[go.Figure, pd.DataFrame]:
     """Proposals created per period, as bars."""
-    w = words(lang)
+    _ = i18n.translator(lang)
+    proposals = i18n.word("proposals", lang)
     days = _days(frame["period"])
     counts = [int(v) for v in frame["proposals"]]
-    fig = go.Figure(go.Bar(x=days, y=counts, name=w["proposals"],
+    fig = go.Figure(go.Bar(x=days, y=counts, name=proposals,
                            marker={"color": style.GREEN},
                            customdata=[period_label(d, frequency, lang) for d in days],
-                           hovertemplate="%{customdata}<br>" + _hover(w["proposals"], lang)))
+                           hovertemplate="%{customdata}<br>" + _hover(proposals, lang)))
     _add_marks(fig, list(marks))
-    _layout(fig, lang, w["proposals_title"].format(per=per(frequency, lang)))
+    _layout(fig, lang, _("Proposals made {per}").format(per=per(frequency, lang)))
     fig.update_layout(bargap=0.15)
-    return fig, pd.DataFrame({w["period"]: days, w["proposals"]: counts})
+    return fig, pd.DataFrame({_("Period"): days, proposals: counts})
 
 
 # -- did the result hold? -----------------------------------------------------------------
@@ -258,8 +237,10 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
     """One line per idea or proposal: its cumulative "Agree" share at the end of each
     period, in a band of the same colour (its 95 % interval). Periods under the
     privacy floor (NaN) are left out."""
-    w = words(lang)
-    colon = _colon(lang)
+    _ = i18n.translator(lang)
+    item, period, votes = _("Item"), _("Period"), _("Cumulative votes")
+    agreement, lower_bound, upper_bound = (_("Agree (cumulative, %)"), _("Lower bound (%)"),
+                                           _("Upper bound (%)"))
     fig = go.Figure()
     tables = []
     for index, (name, frame) in enumerate(series):
@@ -276,34 +257,32 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
                                  hoverinfo="skip", showlegend=False, legendgroup=str(index),
                                  name=legend))
         hovers = [f"{period_label(d, frequency, lang)}<br>"
-                  + w["interval"].format(low=i18n.percent(lo, lang, 1),
-                                         high=i18n.percent(hi, lang, 1))
-                  + f"<br>{w['cumulative_votes_item']}{colon}{i18n.integer(n, lang)}"
+                  + _("95% CI: {low} – {high}").format(low=i18n.percent(lo, lang, 1),
+                                                       high=i18n.percent(hi, lang, 1))
+                  + "<br>" + _pair(votes, i18n.integer(n, lang), lang)
                   for d, lo, hi, n in zip(days, lower, upper, shown["cumulative_votes"],
                                           strict=True)]
         fig.add_trace(go.Scatter(x=days, y=shown["agreement"].astype(float).tolist(),
                                  mode="lines", name=legend, legendgroup=str(index),
                                  line={"color": color, "width": 2.5}, customdata=hovers,
-                                 hovertemplate=f"<b>{legend}</b><br>%{{y:.1f}} %<br>"
-                                               "%{customdata}<extra></extra>"
-                                 if i18n.language_of(lang) == "fr" else
-                                 f"<b>{legend}</b><br>%{{y:.1f}}%<br>"
-                                 "%{customdata}<extra></extra>"))
+                                 hovertemplate=f"<b>{legend}</b><br>%{{y:.1f}}"
+                                               + _percent_suffix(lang)
+                                               + "<br>%{customdata}<extra></extra>"))
         tables.append(pd.DataFrame({
-            w["item"]: name, w["period"]: days,
-            w["cumulative_votes_item"]: shown["cumulative_votes"].astype(int).tolist(),
-            w["agreement"]: shown["agreement"].astype(float).round(2).tolist(),
-            w["lower"]: [round(v, 2) for v in lower], w["upper"]: [round(v, 2) for v in upper]}))
+            item: name, period: days,
+            votes: shown["cumulative_votes"].astype(int).tolist(),
+            agreement: shown["agreement"].astype(float).round(2).tolist(),
+            lower_bound: [round(v, 2) for v in lower],
+            upper_bound: [round(v, 2) for v in upper]}))
     _add_marks(fig, list(marks))
-    _layout(fig, lang, w["agreement_title_short"], y_title=w["agreement_axis"],
-            height=HEIGHT + 60)
+    _layout(fig, lang, _("Cumulative “Agree” share<br>(95% confidence interval)"),
+            y_title=_("% “Agree” (cumulative)"), height=HEIGHT + 60)
     fig.update_layout(hovermode="closest",
                       legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
     data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
-        columns=[w["item"], w["period"], w["cumulative_votes_item"], w["agreement"],
-                 w["lower"], w["upper"]])
-    fig.update_yaxes(range=agreement_range(data[w["lower"]], data[w["upper"]]),
-                     ticksuffix=" %" if i18n.language_of(lang) == "fr" else "%")
+        columns=[item, period, votes, agreement, lower_bound, upper_bound])
+    fig.update_yaxes(range=agreement_range(data[lower_bound], data[upper_bound]),
+                     ticksuffix=_percent_suffix(lang))
     return fig, data
 
 
@@ -331,7 +310,7 @@ def composition_chart(frame: pd.DataFrame, dimension: str, lang: str, frequency:
                       ) -> tuple[go.Figure, pd.DataFrame]:
     """One line per group: its share of the period's votes. Cells under the privacy
     floor (NaN) are left out of the lines and of the data table."""
-    w = words(lang)
+    _ = i18n.translator(lang)
     shown = frame.dropna(subset=["share"])
     fig = go.Figure()
     labels = list(dict.fromkeys(frame["label"]))        # the engine's order
@@ -350,17 +329,16 @@ def composition_chart(frame: pd.DataFrame, dimension: str, lang: str, frequency:
             mode="lines+markers" if len(days) <= 40 else "lines",
             line={"color": style.SERIES[index % len(style.SERIES)], "width": 2},
             marker={"size": 5},
-            hovertemplate=f"{style.plain(name)}{_colon(lang)}%{{y:.1f}}"
-                          + (" %" if i18n.language_of(lang) == "fr" else "%")
-                          + "<extra></extra>"))
+            hovertemplate=_pair(style.plain(name), "%{y:.1f}" + _percent_suffix(lang), lang)
+            + "<extra></extra>"))
     _add_marks(fig, list(marks))
-    _layout(fig, lang, w["composition_title"].format(dimension=w[dimension],
-                                                     per=per(frequency, lang)),
-            y_title=w["share_axis"])
-    fig.update_yaxes(ticksuffix=" %" if i18n.language_of(lang) == "fr" else "%")
+    _layout(fig, lang, _("Share of votes by {dimension}, {per}").format(
+        dimension=dimension_by(dimension, lang), per=per(frequency, lang)),
+        y_title=_("% of the period's votes"))
+    fig.update_yaxes(ticksuffix=_percent_suffix(lang))
     data = pd.DataFrame({
-        w["period"]: _days(shown["period"]),
-        w["group"]: [names[label] for label in shown["label"]],
-        w["votes"]: shown["votes"].astype(int).tolist(),
-        w["share"]: shown["share"].astype(float).round(2).tolist()})
+        _("Period"): _days(shown["period"]),
+        _("Group"): [names[label] for label in shown["label"]],
+        i18n.word("votes", lang): shown["votes"].astype(int).tolist(),
+        _("Share (%)"): shown["share"].astype(float).round(2).tolist()})
     return fig, data
