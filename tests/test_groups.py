@@ -15,7 +15,7 @@ from analytics.metrics import groups, polis_report
 from analytics.metrics.groups import GroupOptions, Matrix
 from analytics.metrics.polis_clusters import PolisClustering
 from analytics.metrics.segment import Segment
-from analytics.present.charts.groups import agreement_figure, map_figure
+from analytics.present.charts.groups import agreement_figure, map_figure, sizes_figure
 
 VOTE_NAMES = {1: "agree", -1: "disagree", 0: "neutral"}
 
@@ -356,16 +356,16 @@ def test_figures_escape_proposal_text(tmp_path):
 def test_figures_in_german(tmp_path):
     planted_bundle(tmp_path / "b", (40, 35))
     result = groups.opinion_groups(open_source(tmp_path / "b"))
-    fig, table = groups.map_figure(result, "de")
+    fig, table = map_figure(result, "de")
     assert [trace.name for trace in fig.data] == ["Gruppe A", "Gruppe B"]
     assert fig.layout.xaxis.title.text.startswith("Achse 1 (")
     assert "der Variation der Stimmen" in fig.layout.yaxis.title.text
     assert fig.layout.xaxis.title.text.endswith("\u00a0% der Variation der Stimmen)")
     assert list(table.columns[:3]) == ["Gruppe", "Teilnehmende", "Anteil (%)"]
-    fig, _table = groups.sizes_figure(result, "de")
+    fig, _table = sizes_figure(result, "de")
     assert fig.layout.title.text.startswith("Teilnehmende pro Meinungsgruppe")
     assert fig.layout.xaxis.title.text == "Teilnehmende"
-    fig, table = groups.agreement_figure(result, "de")
+    fig, table = agreement_figure(result, "de")
     assert list(table.columns) == ["Vorschlag", "Gruppe A", "Gruppe B"]
     assert fig.data[0].colorbar.title.text == "Zustimmung (%)"
     assert any(": " in hover and "Zustimmung (" in hover and " Stimmen)" in hover
