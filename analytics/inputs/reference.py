@@ -20,7 +20,7 @@ import pandas as pd
 from analytics import i18n
 from analytics.i18n import N_
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
 # The attributions of the reference data (translated where shown: `sources(lang)`).
 SOURCES: dict[str, str] = {
