@@ -179,7 +179,7 @@ def test_charts_in_german(results):
     assert "Rang: 1 von 3" in agree.customdata[list(agree.y).index(results["ranked_ideas"][0])][1]
     headers = [a.text for a in fig.layout.annotations]
     assert "<b>Schwerpunkt 1: Axe A</b>" in headers
-    assert {"Rang", "Kennung", "Stimmen", "Vorschläge", "Ich stimme zu (%)"} <= set(data.columns)
+    assert {"Rang", "ID", "Stimmen", "Vorschläge", "Ich stimme zu (%)"} <= set(data.columns)
     fig, data = charts.split_chart(results, "de")
     assert fig.layout.title.text.startswith("Zustimmung, Neutralität und Ablehnung je Idee")
     assert fig.layout.xaxis.title.text == "Anteil der Stimmen (%)"
@@ -188,7 +188,7 @@ def test_charts_in_german(results):
     proposals, _hidden = charts.proposals_of(results, "i1")
     fig, data = charts.proposals_chart(proposals, "de", sort="disagree")
     assert fig.layout.title.text == "Die Vorschläge der Idee, nach Anteil „Ich stimme nicht zu“"
-    assert list(data["Kennung"]) == ["p2", "p1"]
+    assert list(data["ID"]) == ["p2", "p1"]
     assert "Score (Untergrenze)" in data.columns
 
 
@@ -285,7 +285,7 @@ def test_page_in_german(app):
     assert "Zustimmung und Ablehnung je Idee" in headers
     assert "Die Vorschläge einer Idee" in headers
     assert at.selectbox(key="idea_pick").label == "Idee"
-    assert list(at.dataframe[-1].value["Kennung"]) == ["p1", "p2"]
+    assert list(at.dataframe[-1].value["ID"]) == ["p1", "p2"]
     title = charts_of(at)[-1]["layout"]["title"]["text"]
     assert title == "Die Vorschläge der Idee, nach Make.org-Rangliste"
 

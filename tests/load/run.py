@@ -252,18 +252,22 @@ def slope_mb_per_min(series: list[tuple[float, float]]) -> tuple[float, float] |
 
 @functools.cache
 def _titles() -> dict:
-    """pages.ui.PAGE_TITLES, read from its source (importing it would start Streamlit)."""
+    """pages.ui.PAGE_TITLES (page -> its English title, marked N_), read from its source:
+    importing it would start Streamlit."""
     tree = ast.parse((ROOT / "pages" / "ui.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 getattr(target, "id", None) == "PAGE_TITLES" for target in node.targets):
-            return ast.literal_eval(node.value)
+            return {ast.literal_eval(key): ast.literal_eval(value.args[0])
+                    for key, value in zip(node.value.keys, node.value.values, strict=True)}
     raise LookupError("PAGE_TITLES not found in pages/ui.py")
 
 
 def page_title(page: str, lang: str) -> str:
     """The h1 title a page draws in a language."""
-    return _titles()[TITLE_KEY.get(page, page)][lang]
+    from analytics import i18n
+
+    return i18n.translator(lang)(_titles()[TITLE_KEY.get(page, page)])
 
 
 def plan_visit(rng: random.Random) -> tuple[str, dict, list[str]]:
