@@ -324,3 +324,23 @@ def test_a_proposal_s_own_page_in_german(demo):
 def test_a_wrong_address_says_so(params):
     at = open_page("pages/proposal.py", **params)
     assert len(at.info) == 1 and not at.error
+
+
+def test_the_source_sits_under_the_x_axis_s_labels_and_title():
+    """Plotly's automargin would grow the bottom margin for the axis after the source was
+    placed (in paper units): the room is reserved, so the source lands under the axis."""
+    from analytics.present.charts import style
+
+    layout = {"height": 450, "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+              "xaxis": {"title": {"text": "Votes received"}}}
+    changes = style.source_changes(layout, ["Source: Make.org"])
+    extra = 16 + 8                                  # one line of 16 px, 8 px of air
+    assert changes["height"] == 450 + extra
+    assert changes["margin"]["b"] == 24 + 30 + extra  # tick labels, title, then the source
+    plot = 450 + extra - 60 - changes["margin"]["b"]
+    assert changes["annotations"][-1]["y"] == pytest.approx(-(changes["margin"]["b"] - 4) / plot)
+    # No axis title: only the tick labels' room; a hidden axis: none.
+    untitled = style.source_changes({**layout, "xaxis": {}}, ["Source: Make.org"])
+    assert untitled["margin"]["b"] == 24 + extra
+    hidden = style.source_changes({**layout, "xaxis": {"visible": False}}, ["Source: Make.org"])
+    assert hidden["margin"]["b"] == 10 + extra

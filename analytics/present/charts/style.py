@@ -99,6 +99,8 @@ SOURCE_LINE_PX = 16       # height of one line of the source under a chart
 SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
 LEGEND_BELOW_PX = 110     # axis labels and title, then up to two rows of legend
 SOURCE_CHARS = 46         # characters of a source line (10 px) across a phone's chart
+X_TICKS_PX = 24           # a bottom x axis's tick labels
+X_TITLE_PX = 30           # and its title, under them
 
 
 def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> dict:
@@ -122,6 +124,10 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> 
     # in pixels from the figure's bottom, just above the source, with room for the axis
     # labels and two rows of legend above it: nothing under the plot can overlap.
     base = max(margin.get("b", 80), LEGEND_BELOW_PX) if below else margin.get("b", 80)
+    # The x axis's labels and title: plotly's automargin would grow the bottom margin for
+    # them after this placement (moving the plot, not the source, which is in paper units),
+    # so their room is reserved here and the source lands under them.
+    base = max(base, _x_axis_px(layout))
     margin["b"] = base + extra
     changes = {"height": height + extra, "margin": margin}
     if below:
@@ -138,6 +144,17 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> 
               "yanchor": "bottom", "align": "left", "font": SOURCE_FONT, "name": "source"}
     changes["annotations"] = [*(layout.get("annotations") or []), source]
     return changes
+
+
+def _x_axis_px(layout: dict) -> int:
+    """Room under the plot for the bottom x axis: its tick labels and its title."""
+    axis = layout.get("xaxis") or {}
+    if axis.get("visible") is False or axis.get("side") == "top":
+        return 0
+    title = axis.get("title") or {}
+    titled = bool(title.get("text") if isinstance(title, dict) else title)
+    ticks = axis.get("showticklabels") is not False
+    return (X_TICKS_PX if ticks else 0) + (X_TITLE_PX if titled else 0)
 
 
 def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
