@@ -344,3 +344,19 @@ def test_the_source_sits_under_the_x_axis_s_labels_and_title():
     assert untitled["margin"]["b"] == 24 + extra
     hidden = style.source_changes({**layout, "xaxis": {"visible": False}}, ["Source: Make.org"])
     assert hidden["margin"]["b"] == 10 + extra
+
+
+def test_legend_rows_as_a_phone_lays_them_out():
+    """Entries are 40 px plus 7 px a character; a phone's chart is 338 px wide."""
+    from analytics.present.charts import style
+
+    assert style.legend_rows([]) == 0
+    assert style.legend_rows(["Agree", "Love it"]) == 1                  # 75 + 89 px
+    # 173 + 89 = 262, then 131 does not fit (393): a second row with 131 + 89 + 89 = 309.
+    assert style.legend_rows(["Ich stimme nicht zu", "Neutral", "Ich stimme zu", "Favorit",
+                              "Machbar"]) == 2
+    # As a grid: the widest entry (24 characters, 208 px) leaves room for one column.
+    assert style.legend_rows(["Ich stimme zu", "davon „Favorit“", "Ich stimme nicht zu",
+                              "davon „Auf keinen Fall!“"], grid=True) == 4
+    assert style.legend_rows(["Agree", "of which “Love it”", "Disagree",
+                              "of which “No way!”"], grid=True) == 2    # 166 px: two columns

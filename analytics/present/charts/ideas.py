@@ -504,8 +504,10 @@ def split_chart(results: Results, lang: str):
                       legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom",
                               "traceorder": "normal"})
     # Each idea's name above its bar, across the width (readable on a phone).
+    rows = style.legend_rows([trace.name for trace in fig.data if trace.showlegend is not False])
     style.labels_above(fig, keys, [wrap(idea.get("idea") or "", style.PHONE_CHARS, 3)
-                                   for idea in ideas], top=90, bottom=50)
+                                   for idea in ideas],
+                       top=69 + style.LEGEND_ROW_PX * max(rows, 1), bottom=50)
     data = pd.DataFrame([{columns[0]: idea.get("idea"), columns[1]: idea["shares"]["agree"],
                           columns[2]: idea["shares"]["neutral"],
                           columns[3]: idea["shares"]["disagree"], columns[4]: idea.get("votes")}
@@ -632,7 +634,11 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     style.apply(fig, lang, title, legend_below=False)
     fig.update_annotations(font={"size": 13}, yshift=4)     # the two column titles
     # Each proposal's text above its bars, across both columns (readable on a phone).
-    style.labels_above(fig, keys, labels, top=116, bottom=40)
+    # Above the bars: the title, the legend's rows as a phone lays them out, the column
+    # titles.
+    rows = style.legend_rows([trace.name for trace in fig.data if trace.showlegend is not False])
+    style.labels_above(fig, keys, labels, top=95 + style.LEGEND_ROW_PX * max(rows, 1),
+                       bottom=40)
     height = fig.layout.height
     # Title, then the legend, then the two column titles, above the bars.
     fig.update_layout(barmode="relative", margin={"r": 40},

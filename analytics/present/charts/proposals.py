@@ -108,8 +108,12 @@ def ranked_list_chart(items: list[dict], lang: str, kind: str) -> tuple[go.Figur
     style.apply(fig, lang, _(TITLES[kind]))
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": 0, "yref": "container",
                               "yanchor": "bottom"})
-    style.labels_above(fig, labels, labels, top=60, bottom=110)
     axis = _("Share of the proposal's votes (%): ← disagree · agree →")
+    # Under the bars: tick labels, the axis title (two lines), then the legend's rows as a
+    # phone lays them out (a long legend takes a row per entry there).
+    rows = style.legend_rows([trace.name for trace in fig.data], grid=True)
+    style.labels_above(fig, labels, labels, top=60,
+                       bottom=24 + 2 * 17 + 10 + style.LEGEND_ROW_PX * max(rows, 2))
     fig.update_xaxes(title=style.wrap(axis, style.PHONE_CHARS, 2),
                      range=[-limit - 12, limit + 12], tickvals=ticks,
                      ticktext=[i18n.integer(abs(t), lang) for t in ticks], zeroline=True,

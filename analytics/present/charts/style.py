@@ -95,6 +95,29 @@ def labels_above(fig: go.Figure, categories: list, labels: list[str], *, top: in
     return fig
 
 
+LEGEND_ROW_PX = 21        # one row of a horizontal legend
+PHONE_PLOT_PX = 338       # a chart's width on a 390 px phone (page padding, margins)
+
+
+def legend_rows(names: list[str], width: int = PHONE_PLOT_PX, *, grid: bool = False) -> int:
+    """The rows a horizontal legend of `names` takes at `width` (a phone's, by default),
+    estimated from the text's length (13 px font), so that a chart can reserve the room
+    its legend will really take. Entries are packed row by row; with `grid` (what plotly
+    does with a legend ordered by legendrank, as seen at 390 px) every column is as wide
+    as the widest entry once they do not all fit on one row."""
+    widths = [40 + 7 * len(name) for name in names]
+    if not widths or sum(widths) <= width:
+        return 1 if widths else 0
+    if grid:
+        return -(-len(widths) // max(1, width // max(widths)))
+    rows, used = 1, 0
+    for entry in widths:
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
 SOURCE_LINE_PX = 16       # height of one line of the source under a chart
 SOURCE_FONT = {"size": 10, "color": "#6B6B6B"}
 LEGEND_BELOW_PX = 110     # axis labels and title, then up to two rows of legend
