@@ -137,8 +137,19 @@ def percent(value, lang: str, digits: int = 0) -> str:
     """94.2 -> '94 %' in French, '94%' in English (rounded half up); `value` is in %."""
     if _missing(value):
         return MISSING
-    suffix = Locale.parse(language_of(lang)).percent_formats[None].suffix[0]
-    return decimal(value, lang, digits) + suffix
+    return decimal(value, lang, digits) + percent_suffix(lang)
+
+
+@functools.lru_cache(maxsize=16)
+def percent_suffix(lang: str) -> str:
+    """What follows a percentage: "\u00a0%" in French and German, "%" in English (for
+    chart ticks and hovers that format the number themselves)."""
+    return Locale.parse(language_of(lang)).percent_formats[None].suffix[0]
+
+
+def printf_percent(lang: str, digits: int = 0) -> str:
+    """A printf format of a percentage ("%.0f\u00a0%%"), as table columns take it."""
+    return f"%.{digits}f" + percent_suffix(lang).replace("%", "%%")
 
 
 def plotly_separators(lang: str) -> str:

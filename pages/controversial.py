@@ -125,7 +125,7 @@ def column_config(lang: str) -> dict:
     # As the language writes numbers: "94 %" or "94%"; "1,234" grouped only where a comma
     # groups, decimals with a point in printf or in the reader's own locale.
     decimal_mark, group_mark = i18n.plotly_separators(lang)
-    percent = "%.0f" + i18n.percent(0, lang).removeprefix(i18n.integer(0, lang)).replace("%", "%%")
+    percent = i18n.printf_percent(lang)
     scores = "%.2f" if decimal_mark == "." else "localized"
     config = {
         labels["content"]: st.column_config.TextColumn(width="large"),

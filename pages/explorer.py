@@ -75,7 +75,7 @@ def display(table, with_rank: bool = False):
 
 
 # "94 %" or "94%", as the language writes a percentage.
-PERCENT_FORMAT = "%.0f" + charts.percent_sign(lang).replace("%", "%%")
+PERCENT_FORMAT = i18n.printf_percent(lang)
 
 
 def table_config() -> dict:

@@ -283,7 +283,7 @@ else:
               "than 10 votes."))
     statements = opinion.statement_table(result, lang)
     # The language's percent sign after the number ("94 %" or "94%"), as CLDR writes it.
-    percent_format = "%.0f" + i18n.percent(0, lang)[1:].replace("%", "%%")
+    percent_format = i18n.printf_percent(lang)
     st.dataframe(
         statements, hide_index=True, width="stretch", key="groups-statements",
         column_config={

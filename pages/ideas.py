@@ -55,7 +55,7 @@ OTHER = "__other__"         # the "other" group in the editor's pickers
 def _percent_format(digits: int) -> str:
     """A table column's printf format for a share in %: "%.1f %%" in French, "%.1f%%" in
     English (the language's percent sign, from CLDR)."""
-    return f"%.{digits}f" + i18n.percent(0, lang)[1:].replace("%", "%%")
+    return i18n.printf_percent(lang, digits)
 
 
 def _short(content: str, size: int = 220) -> str:

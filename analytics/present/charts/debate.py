@@ -237,7 +237,7 @@ def debate_map(results: Results, lang: str, *, colour: str = "zone", min_votes: 
             hovertemplate="%{customdata[1]}<extra></extra>"))
     top = max(0.1, float(points["controversy"].max()) * 1.08)
     fig.update_xaxes(title_text=_("Share of “Agree” votes (%)"), range=[-2, 102], dtick=10,
-                     ticksuffix=i18n.percent(0, lang)[1:], zeroline=False)
+                     ticksuffix=i18n.percent_suffix(lang), zeroline=False)
     fig.update_yaxes(title_text=_("Controversy score (Make.org, estimate)"), range=[0, top],
                      rangemode="tozero",
                      tickformat=".2f", zeroline=False)
@@ -363,7 +363,7 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
                      automargin=True, ticklabelstandoff=6)
     fig.update_xaxes(range=[0, max(5.0, largest * 1.22)],
                      title_text=_("Share of tagged proposals (%)"),
-                     ticksuffix=i18n.percent(0, lang)[1:])
+                     ticksuffix=i18n.percent_suffix(lang))
     title = (_("{kind}: share of proposals citing them ({n} most cited of {total})").format(
                  kind=kind, n=len(shown), total=len(labels))
              if len(labels) > len(shown) else
@@ -429,7 +429,7 @@ def published_chart(chart: dict, lang: str, *, height: int | None = None):
     fig.update_yaxes(type="category", tickmode="array", tickvals=keys,
                      ticktext=[wrap(label, 26, 2) for label in labels], autorange="reversed",
                      automargin=True, ticklabelstandoff=6)
-    fig.update_xaxes(range=[0, max(5, largest * 1.25)], ticksuffix=i18n.percent(0, lang)[1:],
+    fig.update_xaxes(range=[0, max(5, largest * 1.25)], ticksuffix=i18n.percent_suffix(lang),
                      title_text=_("Published share (%)"))
     style.apply(fig, lang, title, height=height or max(380, 150 + 30 * len(items)),
                 legend_below=False)

@@ -17,12 +17,6 @@ from analytics.present.charts import style
 # -- numbers --------------------------------------------------------------------------------
 
 
-def percent_sign(lang: str) -> str:
-    """What follows the number in a percentage, as the language writes it ("94 %" or
-    "94%"): a narrow no-break space and "%", or "%" alone."""
-    return i18n.percent(0, lang).removeprefix(i18n.integer(0, lang))
-
-
 def number(value, lang: str, digits: int = 0) -> str:
     return i18n.integer(value, lang) if digits == 0 else i18n.decimal(value, lang, digits)
 
@@ -154,7 +148,7 @@ def adhesion_engagement_map(frame: pd.DataFrame, lang: str, min_votes: float,
     (map_cells; readable for 50 or 50,000 proposals), the plébiscite zone outlined; the
     data: one row per cell holding proposals."""
     _ = i18n.translator(lang)
-    sign = percent_sign(lang)
+    sign = i18n.percent_suffix(lang)
     counts, x_edges, y_edges = map_cells(frame, min_votes)
     z = np.where(counts.T > 0, counts.T, np.nan)
     fig = go.Figure(go.Heatmap(
@@ -186,7 +180,7 @@ def votes_adhesion_map(frame: pd.DataFrame, lang: str, min_votes: float,
     and adhesion only) in colour, the zone outlined; the data: proposal_table of the
     proposals drawn."""
     _ = i18n.translator(lang)
-    sign = percent_sign(lang)
+    sign = i18n.percent_suffix(lang)
     points = frame.dropna(subset=["adhesion"])
     flags = opendata.plebiscite_mask(points, min_votes, min_adhesion, None)
     fig = go.Figure()

@@ -381,7 +381,7 @@ def ideas_chart(results: Results, lang: str, *, overall: bool = False, selected=
         for col in range(2, len(metrics) + 1):
             fig.update_yaxes(row=row, col=col, autorange="reversed", type="category",
                              categoryorder="array", categoryarray=keys, showgrid=False)
-    suffix = i18n.percent(0, lang)[1:]
+    suffix = i18n.percent_suffix(lang)
     fig.update_xaxes(col=1, range=[0, 100], dtick=25, ticksuffix=suffix)
     for col in range(2, len(metrics) + 1):
         fig.update_xaxes(col=col, range=[q_min, q_max],
@@ -627,7 +627,7 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     if qualifications:
         q_max = _nice_ceiling(max((s.get(k) or 0) for s in shares
                                   for k in ("like_it", "doable")) * 1.3)
-        fig.update_xaxes(row=1, col=2, range=[0, q_max], ticksuffix=i18n.percent(0, lang)[1:])
+        fig.update_xaxes(row=1, col=2, range=[0, q_max], ticksuffix=i18n.percent_suffix(lang))
     title = (_("The idea's top {n} proposals, by {sort}").format(
         n=len(shown), sort=sort_label(sort, lang)) if len(ordered) > len(shown)
              else _("The idea's proposals, by {sort}").format(sort=sort_label(sort, lang)))

@@ -99,11 +99,6 @@ def _label_column(lang: str) -> str:
     return i18n.translations(lang).pgettext("category", "Label")
 
 
-def percent_suffix(lang: str) -> str:
-    """What follows a percentage ("%", or "\u00a0%" in French and German), for plotly."""
-    return i18n.percent(0, lang)[1:]
-
-
 def _num(value) -> float | None:
     if value is None:
         return None
@@ -376,7 +371,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
         if len(values) and values[metric].min() == values[metric].max():
             range_color = (0, float(values[metric].max()) or 1.0)     # one value: from 0
         colorbar = {"title": {"text": style.plain(metric_label(metric, lang, base))},
-                    "ticksuffix": percent_suffix(lang) if metric == "share" else ""}
+                    "ticksuffix": i18n.percent_suffix(lang) if metric == "share" else ""}
     fig = px.choropleth_map(
         values, geojson=geojson, featureidkey="id", locations="code", color="colour",
         color_continuous_scale=scale, range_color=range_color, map_style="white-bg",

@@ -30,11 +30,6 @@ def _pair(label: str, value: str, lang: str) -> str:
         label=label, value=value)
 
 
-def _percent_suffix(lang: str) -> str:
-    """What follows a percentage ("%", or "\u00a0%" in French and German), for plotly."""
-    return i18n.percent(0, lang)[1:]
-
-
 def dimension_by(dimension: str, lang: str) -> str:
     """A dimension after "by" in a title: "gender" ("le genre" in French)."""
     pgettext = i18n.translations(lang).pgettext
@@ -266,7 +261,7 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
                                  mode="lines", name=legend, legendgroup=str(index),
                                  line={"color": color, "width": 2.5}, customdata=hovers,
                                  hovertemplate=f"<b>{legend}</b><br>%{{y:.1f}}"
-                                               + _percent_suffix(lang)
+                                               + i18n.percent_suffix(lang)
                                                + "<br>%{customdata}<extra></extra>"))
         tables.append(pd.DataFrame({
             item: name, period: days,
@@ -282,7 +277,7 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
     data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
         columns=[item, period, votes, agreement, lower_bound, upper_bound])
     fig.update_yaxes(range=agreement_range(data[lower_bound], data[upper_bound]),
-                     ticksuffix=_percent_suffix(lang))
+                     ticksuffix=i18n.percent_suffix(lang))
     return fig, data
 
 
@@ -329,13 +324,13 @@ def composition_chart(frame: pd.DataFrame, dimension: str, lang: str, frequency:
             mode="lines+markers" if len(days) <= 40 else "lines",
             line={"color": style.SERIES[index % len(style.SERIES)], "width": 2},
             marker={"size": 5},
-            hovertemplate=_pair(style.plain(name), "%{y:.1f}" + _percent_suffix(lang), lang)
+            hovertemplate=_pair(style.plain(name), "%{y:.1f}" + i18n.percent_suffix(lang), lang)
             + "<extra></extra>"))
     _add_marks(fig, list(marks))
     _layout(fig, lang, _("Share of votes by {dimension}, {per}").format(
         dimension=dimension_by(dimension, lang), per=per(frequency, lang)),
         y_title=_("% of the period's votes"))
-    fig.update_yaxes(ticksuffix=_percent_suffix(lang))
+    fig.update_yaxes(ticksuffix=i18n.percent_suffix(lang))
     data = pd.DataFrame({
         _("Period"): _days(shown["period"]),
         _("Group"): [names[label] for label in shown["label"]],
