@@ -506,8 +506,12 @@ def _data_version(path: str, version: float) -> str:
 def _whole(view: View) -> Results:
     """The whole consultation's results (no segment, given ideas only: nothing found
     again), for what every page says about its source."""
+    # With ideas of its own, "auto" is "given": the same entry as the default view's
+    # (a restarted server has it ready in the consultation cache, computed once).
+    ideas = "given" if finds_ideas(_source(str(view.entry.path), view.entry.version)) else "auto"
+    # Every argument as View.results passes it: Streamlit's key leaves defaults out.
     return _results(str(view.entry.path), view.entry.version, (), DEFAULT_MIN_VOTES,
-                    DEFAULT_TOP, False, "given")
+                    DEFAULT_TOP, False, ideas, "", _idea_set=None)
 
 
 def citation(view: View) -> str:
@@ -580,7 +584,7 @@ def how_to_read(view: View) -> None:
     """The "how to read these results" note, with a link to the method page."""
     from analytics.present import method
 
-    reading = method.sections(view.lang)[0]
+    reading = method.reading(view.lang)
     with st.expander(reading.title, icon=":material/help:"):
         st.markdown(reading.body)
         _ = i18n.translator(view.lang)

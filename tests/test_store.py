@@ -188,8 +188,41 @@ def test_the_default_view_is_read_from_the_cache(tmp_path, cache, monkeypatch):
         assert first == expected
         first["key_figures"]["votes"] = -1               # each caller gets its own copy
         assert reopened.results() == expected
+        # The input's own ideas asked by name ("given", as every page's header does):
+        # the same view, read from the cache too.
+        assert reopened.results(Options(ideas="given")) == expected
     female = reopened.results(Options(segment=Segment(gender="female")))
     assert female["key_figures"]["votes"] < expected["key_figures"]["votes"]
+
+
+class Planted:
+    """What a planted cache file could hold: an object whose unpickling runs code."""
+
+    def __reduce__(self):
+        return (os.system, ("touch planted",))
+
+
+def test_cached_results_that_would_run_code_are_refused_and_computed(tmp_path, cache,
+                                                                    caplog, monkeypatch):
+    bundle = make_bundle(tmp_path / "bundle")
+    expected = sources.open_source(bundle).results()
+    reopened = sources.open_source(bundle, cached=True)
+    monkeypatch.chdir(tmp_path)
+    reopened.default_results = store.dump_results({"key_figures": Planted()})
+    with caplog.at_level(logging.WARNING):
+        assert reopened.results() == expected
+    assert not (tmp_path / "planted").exists()
+    assert "posix.system is not allowed in cached results" in caplog.text
+    assert reopened.default_results is None             # not tried again
+
+
+def test_cached_results_keep_numpy_numbers():
+    import numpy as np
+
+    results = {"share": np.float64(0.25), "count": np.int64(3), "rows": [{"x": None}]}
+    loaded = store.load_results(store.dump_results(results))
+    assert loaded == results and type(loaded["share"]) is np.float64
+    assert store.load_results(b"not a pickle") is None
 
 
 def test_a_cached_bundle_keeps_its_own_boundaries(cache):

@@ -78,9 +78,9 @@ def _default_results(bundle) -> bytes | None:
     the texts, which the app does with a progress bar)."""
     if not bundle.has_ideas:
         return None
-    import pickle
+    from analytics.store import cache as store
 
-    return pickle.dumps(_bundle_source(bundle).results(), protocol=pickle.HIGHEST_PROTOCOL)
+    return store.dump_results(_bundle_source(bundle).results())
 
 
 def _cached_source(folder: Path, target: Path, key: str, *,

@@ -8,9 +8,9 @@ import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -231,14 +231,25 @@ class VoteSource(Source):
                 self._raking = weighting.prepare(self.con, self.meta.get("country", "FR"))
         return self._raking
 
+    def _is_default(self, options: Options, idea_set: IdeaSet | None) -> bool:
+        """The default view's results: with ideas of its own, "given" is "auto"."""
+        if idea_set is not None:
+            return False
+        if options.ideas == "given" and self.has_given_ideas:
+            options = replace(options, ideas="auto")
+        return options == DEFAULT_OPTIONS
+
     def results(self, options: Options = DEFAULT_OPTIONS,
                 idea_set: IdeaSet | None = None) -> Results:
-        if self.default_results is not None and idea_set is None and options == DEFAULT_OPTIONS:
-            import pickle
+        if self.default_results is not None and self._is_default(options, idea_set):
+            from analytics.store import cache as store
 
-            results: Results = pickle.loads(self.default_results)    # a copy of its own each time
-            results["source"] = self.describe()
-            return results
+            cached = store.load_results(self.default_results)    # a copy of its own each time
+            if cached is not None:
+                results = cast(Results, cached)
+                results["source"] = self.describe()
+                return results
+            self.default_results = None
         if not options.segment.is_everyone and not self.has_participants:
             raise InputError([Issue(self.path.name, "segments need a participants table",
                                     expected="participants.csv in the bundle")])

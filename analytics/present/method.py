@@ -11,7 +11,7 @@ import numpy as np
 
 from analytics import i18n
 from analytics.inputs import reference
-from analytics.metrics import groups, scoring, stats, weighting
+from analytics.metrics import scoring
 from analytics.metrics.engine import DEFAULT_MIN_VOTES, DEFAULT_TOP
 from analytics.vocabulary import MIN_SEGMENT_PARTICIPANTS
 
@@ -56,13 +56,15 @@ def _n(value, lang: str, digits: int = 3) -> str:
 
 def sections(lang: str) -> list[Section]:
     lang = i18n.language_of(lang)
-    return [section(lang) for section in (_reading, _scores, _zones, _ideas, _found,
+    return [section(lang) for section in (reading, _scores, _zones, _ideas, _found,
                                           _groups, _segments, _weighting, _privacy,
                                           _sources)]
 
 
-def _reading(lang: str) -> Section:
-    _ = i18n.translator(lang)
+def reading(lang: str) -> Section:
+    """The "how to read these results" note alone (every page's header shows it): it
+    needs none of the statistics modules, whose first import takes about a second."""
+    _ = i18n.translator(i18n.language_of(lang))
     return Section("reading", _("How to read these results"), _(
         "- **Participants are volunteers**, not a random sample: who votes depends on who saw "
         "the consultation. The Participation page shows the gap between participants and the "
@@ -156,6 +158,8 @@ def _found(lang: str) -> Section:
 
 
 def _groups(lang: str) -> Section:
+    from analytics.metrics import groups
+
     _ = i18n.translator(lang)
     return Section("groups", _("Opinion groups"), _(
         "Polis's method: a participants × proposals matrix (agree = 1, disagree = −1, "
@@ -170,6 +174,8 @@ def _groups(lang: str) -> Section:
 
 
 def _segments(lang: str) -> Section:
+    from analytics.metrics import stats
+
     _ = i18n.translator(lang)
     wilson = (r"$\dfrac{\hat p + \frac{z^2}{2n} \pm z\sqrt{\frac{\hat p(1-\hat p)}{n} + "
               r"\frac{z^2}{4n^2}}}{1 + \frac{z^2}{n}}$")
@@ -185,6 +191,8 @@ def _segments(lang: str) -> Section:
 
 
 def _weighting(lang: str) -> Section:
+    from analytics.metrics import weighting
+
     _ = i18n.translator(lang)
     low, high = weighting.BOUNDS
     return Section("weighting", _("Weighting"), _(

@@ -17,9 +17,10 @@ of validating and copying every vote again.
 
 The file also holds the default view's results (everyone, no weighting, the input's
 own ideas), pickled when it is built: a restarted server's first page reads them
-instead of computing them (1.6 CPU-seconds at 10M votes). The cache folder is trusted
-like the code that reads it (a pickle runs code when loaded): it is the user's own
-cache directory, or a folder the deployment names.
+instead of computing them (1.6 CPU-seconds at 10M votes). They are read back by an
+unpickler that resolves no global but numpy's number types, so a planted file cannot
+run code (it is refused, and the results computed); a pickle, not JSON, because it
+loads in 0.45 s at 10M votes against 0.8 s.
 
 The app opens a cached file as an in-memory DuckDB database that ATTACHes it read-only
 and names its tables through views: what the app creates later (raking weights, the
@@ -29,9 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
+import pickle
 import uuid
 from pathlib import Path
 
@@ -46,6 +49,9 @@ RELATIONS = ("proposals", "ideas", "participants", "votes", "participation_cells
 EDGE_BYTES = 64 * 1024
 ALIAS = "consultation_cache"
 log = logging.getLogger(__name__)
+# What the default view's results may hold besides plain values: numpy numbers.
+RESULTS_GLOBALS = frozenset({("numpy", "dtype"), ("numpy._core.multiarray", "scalar"),
+                             ("numpy.core.multiarray", "scalar")})
 
 
 def cache_folder() -> Path | None:
@@ -163,6 +169,28 @@ def _sealed(target: Path, key: str) -> bool:
 
 
 # -- reading --------------------------------------------------------------------------------
+
+def dump_results(results: dict) -> bytes:
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _ResultsUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) not in RESULTS_GLOBALS:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in cached results")
+        return super().find_class(module, name)
+
+
+def load_results(blob: bytes) -> dict | None:
+    """The results `dump_results` wrote, or None (logged) when the bytes hold anything
+    else: a global other than numpy's number types, or a damaged pickle."""
+    try:
+        results = _ResultsUnpickler(io.BytesIO(blob)).load()
+    except Exception as error:          # noqa: BLE001 - any failure: compute instead
+        log.warning("cached results refused (%s): computing them", error)
+        return None
+    return results if isinstance(results, dict) else None
+
 
 def attach(con: duckdb.DuckDBPyConnection, target: Path, key: str, *,
            discard: bool = False) -> dict | None:
