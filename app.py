@@ -48,15 +48,16 @@ def main() -> None:
     # An emoji icon is drawn by the browser; a :material/...: one is fetched from Google's
     # font servers by every reader (tests/browser/test_hostile_browser.py checks that no
     # request leaves the app).
-    st.set_page_config(page_title="Consultation", page_icon="🗳️", layout="wide")
-    ui.bound_address()              # before any widget reads it
-    ui.ensure_demo()
-    lang = ui.language_picker()
-    ui.consultation_picker(lang)
-    ui.segment_filters(lang)
-    ui.weighting_toggle(lang)
-    ui.embed_mode()
-    navigation(lang).run()
+    with ui.page_run():
+        st.set_page_config(page_title="Consultation", page_icon="🗳️", layout="wide")
+        ui.bound_address()              # before any widget reads it
+        ui.ensure_demo()
+        lang = ui.language_picker()
+        ui.consultation_picker(lang)
+        ui.segment_filters(lang)
+        ui.weighting_toggle(lang)
+        ui.embed_mode()
+        navigation(lang).run()
 
 
 main()

@@ -185,8 +185,9 @@ elif maps:
     st.markdown(explanation)
     ranked = frame[frame["code"].notna() | frame["suppressed"]]
     beside = len(ranked) <= 30          # a ranking beside the map; 101 départements: map only
+    phone = ui.on_a_phone()
     fig, data = ui.figure(charts.choropleth, frame, view.lang, metric, published=published,
-                          wide=not beside, layer=layer)
+                          wide=not beside and not phone, layer=layer, phone=phone)
     if beside:
         left, right = st.columns([3, 2])
         with left:

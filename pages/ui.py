@@ -5,6 +5,7 @@ click away."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -66,6 +67,32 @@ NOTES = {
 }
 FINDING = N_("Finding the big ideas in the proposals' texts…")
 _demo_lock = threading.Lock()
+
+# At most this many page runs at once in the process (CONSULTATIONS_PAGE_RUNS): the
+# others wait their turn, idle. The pages' Python shares one interpreter lock, so 100
+# readers arriving together would otherwise run 100 threads in turn by slices of 5 ms,
+# the server's own thread (which sends the pages) getting one slice in 101.
+PAGE_RUNS_VARIABLE = "CONSULTATIONS_PAGE_RUNS"
+
+
+@functools.cache
+def _page_runs() -> threading.BoundedSemaphore | None:
+    import os
+
+    value = os.environ.get(PAGE_RUNS_VARIABLE, "4").strip()
+    runs = int(value) if value.isdigit() else 4
+    return threading.BoundedSemaphore(runs) if runs > 0 else None
+
+
+@contextlib.contextmanager
+def page_run():
+    """A turn to run this page (see PAGE_RUNS_VARIABLE); 0 for no limit."""
+    gate = _page_runs()
+    if gate is None:
+        yield
+        return
+    with gate:
+        yield
 
 
 # -- the caching boundary -------------------------------------------------------------------
@@ -698,6 +725,17 @@ def _css_name(key: str) -> str:
     return _CSS_NAME.sub("-", str(key))[:80]
 
 
+def on_a_phone() -> bool:
+    """Whether the reader's browser says it is a phone ("Mobi" in its user agent, as
+    every phone browser writes it; tablets do not): the server does not know a page's
+    width, and a map's scale must be chosen before it is drawn."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:            # noqa: BLE001 - no request (a test run): not a phone
+        return False
+    return "Mobi" in agent
+
+
 def embedded_chart() -> str | None:
     """The chart this page shows alone (`chart=` in the address), or None."""
     value = st.query_params.get("chart")
@@ -761,8 +799,8 @@ def sourced(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Fi
     base = fig.to_dict()
     layout = base.get("layout") or {}
     out = FrozenFigure()
-    out._frozen_dict = {**base, "layout": {**layout, **style.source_changes(layout, lines,
-                                                                            chars)}}
+    changes = style.source_changes(layout, lines, chars, style.legend_names(base.get("data")))
+    out._frozen_dict = {**base, "layout": {**layout, **changes}}
     return out
 
 

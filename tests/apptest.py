@@ -55,3 +55,9 @@ def values(array) -> list:
     if isinstance(array, dict) and "bdata" in array:
         return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
     return list(array)
+
+
+def title_of(spec: dict) -> str:
+    """A drawn chart's title on one line: the page wraps long titles at a phone's width
+    (analytics.present.charts.style.title_changes, tested on its own)."""
+    return spec["layout"]["title"]["text"].replace("<br>", " ")

@@ -19,6 +19,8 @@ from analytics.consultations.open import open_source
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
 from analytics.inputs import titles
 from analytics.inputs.errors import InputError
+from analytics.metrics.engine import Options
+from analytics.metrics.segment import Segment
 from analytics.present import method, provenance
 from analytics.present.export import STAMP_KEY, csv_bytes, parquet_bytes
 from analytics.present.summary import Link, summarise
@@ -245,6 +247,21 @@ def test_summary_of_the_demo(demo):
     assert who[3] == "12\u00a0%"
 
 
+def test_summary_of_a_small_segment_leaves_out_the_ideas_it_hides():
+    """65+ in Val-de-Marne: 132 votes; the top-ranked ideas are under the privacy floor
+    (no agreement): the summary quotes only ideas whose figures are shown (the load test
+    found the overview failing there)."""
+    source = open_source(DEFAULT_DEMO_DIR)
+    results = source.results(Options(segment=Segment(age_band="65+", region="94")))
+    shown = {idea["idea_id"] for axis in results["top_ideas"] for idea in axis["ideas"]
+             if idea.get("agreement") is not None}
+    assert results["ranked_ideas"][0] not in shown             # hidden in this segment
+    facts = summarise(results, "en")
+    ideas = next((fact for fact in facts if fact and "ideas" in fact[0]), None)
+    links = [part for part in ideas or () if isinstance(part, Link)]
+    assert all(dict(link.params)["idea"] in shown for link in links)
+    assert len(links) == min(3, len(shown))
+
 
 def test_summary_in_german(demo):
     facts = summarise(demo, "de")
@@ -344,6 +361,47 @@ def test_the_source_sits_under_the_x_axis_s_labels_and_title():
     assert untitled["margin"]["b"] == 24 + extra
     hidden = style.source_changes({**layout, "xaxis": {"visible": False}}, ["Source: Make.org"])
     assert hidden["margin"]["b"] == 10 + extra
+
+
+def test_a_long_title_wraps_at_a_phone_s_width_and_the_plot_keeps_its_size():
+    """Plotly never wraps a title: a 62-character German title is cut at 390 px. At draw
+    time (with the source) it is broken at 44 characters, the top margin and the height
+    grow by one line of 21 px, and what is placed from the top keeps its place under it."""
+    from analytics.present.charts import style
+
+    title = "Teilnahme nach Geschlecht: Teilnehmende und Gesamtbevölkerung"
+    layout = {"height": 400, "margin": {"t": 60, "b": 10},
+              "title": {"text": title, "x": 0, "xanchor": "left"},
+              "legend": {"yref": "container", "y": 1 - 48 / 400, "yanchor": "top"}}
+    changes = style.title_changes(layout)
+    assert changes["title"]["text"] == ("Teilnahme nach Geschlecht: Teilnehmende und"
+                                        "<br>Gesamtbevölkerung")
+    assert changes["title"]["x"] == 0 and changes["title"]["yanchor"] == "top"
+    assert changes["height"] == 421 and changes["margin"] == {"t": 81, "b": 10}
+    assert (1 - changes["title"]["y"]) * 421 == pytest.approx(10)      # 10 px from the top
+    assert (1 - changes["legend"]["y"]) * 421 == pytest.approx(48 + 21)
+    # With the source: both, and the plot is as high as under a short title.
+    both = style.source_changes(layout, ["Source: Make.org"])
+    short = style.source_changes({**layout, "title": {"text": "Teilnahme"}}, ["Source"])
+    assert both["title"]["text"] == changes["title"]["text"]
+    assert both["height"] == short["height"] + 21
+    assert (both["height"] - both["margin"]["t"] - both["margin"]["b"]
+            == short["height"] - short["margin"]["t"] - short["margin"]["b"])
+    # Short titles, and lines already broken short enough, are left alone.
+    assert style.title_changes({"title": {"text": "Votes per day"}}) == {}
+    assert style.title_changes({"title": {"text": "Proposals by agreement<br>(size)"}}) == {}
+    assert "title" not in style.source_changes({"title": {"text": "Votes"}}, ["Source"])
+
+
+def test_wrap_markup_counts_what_a_label_shows():
+    from analytics.present.charts import style
+
+    # "&lt;b&gt;" shows 3 characters, "<b>" none: 10 + 1 + 10 = 21 shown on the first line.
+    assert style.wrap_markup("&lt;b&gt;1234567 <b>1234567890</b> next", 21) == (
+        "&lt;b&gt;1234567 <b>1234567890</b><br>next")
+    assert style.wrap_markup("one<br>two three", 5) == "one<br>two<br>three"
+    assert style.wrap_markup("Unabhängigkeitserklärungen kurz", 10) == (
+        "Unabhängigkeitserklärungen<br>kurz")              # a long word stays whole
 
 
 def test_legend_rows_as_a_phone_lays_them_out():

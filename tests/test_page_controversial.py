@@ -15,7 +15,7 @@ from analytics.metrics.engine import Options
 from analytics.present.charts import proposals as charts
 from analytics.present.charts import style
 from tests import apptest
-from tests.apptest import charts_of
+from tests.apptest import charts_of, title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/controversial.py"
@@ -197,7 +197,7 @@ def test_page_controversial_list_and_cards(app):
 def test_page_in_german(app):
     at = app(min_votes="10", lang="de")
     spec = charts_of(at)[0]
-    assert spec["layout"]["title"]["text"] == "Die umstrittensten Vorschläge: Anteil der Stimmen"
+    assert title_of(spec) == "Die umstrittensten Vorschläge: Anteil der Stimmen"
     assert [h.value for h in at.header] == ["Alle Vorschläge"]
     assert [s.value for s in at.subheader] == ["Die Vorschläge im Wortlaut"]
     captions = [caption.value for caption in at.caption]
@@ -210,7 +210,7 @@ def test_page_in_german(app):
 def test_page_rejected_list_by_link_and_top(app):
     at = app(min_votes="10", top="1", list="rejection", lang="en")
     spec = charts_of(at)[0]
-    assert spec["layout"]["title"]["text"] == "The most rejected proposals: share of votes"
+    assert title_of(spec) == "The most rejected proposals: share of votes"
     disagree = next(trace for trace in spec["data"] if trace["name"] == "Disagree")
     assert disagree["x"] == [pytest.approx(-85.0)]       # one proposal: pB, 34/40
     assert any("Alexandre" in m.value for m in at.markdown)

@@ -14,7 +14,7 @@ from analytics.consultations.open import open_source
 from analytics.present.charts import debate as charts
 from analytics.present.charts import style
 from analytics.vocabulary import ZONES
-from tests.apptest import charts_of, metrics_of
+from tests.apptest import charts_of, metrics_of, title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/debate_map.py"
@@ -227,8 +227,8 @@ def test_page_map_zone_counts_and_cartography(app):
     assert {trace["type"] for trace in specs[0]["data"]} == {"scattergl"}
     assert [trace["name"] for trace in specs[0]["data"]] == ["Consensus", "Controverse",
                                                              "Rejet", "Limbes"]
-    assert specs[1]["layout"]["title"]["text"].startswith("Thèmes")
-    assert specs[2]["layout"]["title"]["text"].startswith("Acteurs")
+    assert title_of(specs[1]).startswith("Thèmes")
+    assert title_of(specs[2]).startswith("Acteurs")
     assert any("60 %" in block.value for block in at.markdown)   # the zone rules
 
 
@@ -271,7 +271,7 @@ def test_page_in_german(app):
     specs = charts_of(at)
     title = specs[0]["layout"]["xaxis"]["title"]["text"]
     assert title.startswith("Anteil der „Ich stimme zu“-Stimmen")
-    assert specs[1]["layout"]["title"]["text"].startswith("Themen")
+    assert title_of(specs[1]).startswith("Themen")
 
 
 def test_page_segment_leaves_out_suppressed_proposals(app):

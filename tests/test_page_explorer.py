@@ -12,7 +12,7 @@ import streamlit as st
 from builders import votes_for, write_bundle
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import values
+from tests.apptest import title_of, values
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/explorer.py"
@@ -82,7 +82,7 @@ def test_explorer_on_the_real_export(shared_data, monkeypatch):
     assert len(drawn) == 5
     votes_chart = drawn[0]
     assert sum(values(votes_chart["data"][0]["y"])) == 18690
-    assert "Nombre de votes par proposition" in votes_chart["layout"]["title"]["text"]
+    assert "Nombre de votes par proposition" in title_of(votes_chart)
     assert sum(values(drawn[4]["data"][0]["y"])) == sum(1 for r in rows if r["age"])
 
     # Stricter thresholds, as a reader would set them.
@@ -136,7 +136,7 @@ def test_explorer_on_a_bundle(bundle, monkeypatch):
     assert "**1 plébiscite(s) out of 3 proposals" in markdown(at)
     ranking = tables(at, "Rank")[0][0]
     assert ranking["Proposal"].iloc[-1] == "Il faut fermer les écoles"
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    titles = [title_of(c) for c in charts(at)]
     assert "Adhesion: share of “Agree” votes (%)" in titles
     assert "Age of the proposals' authors" in titles
     at.text_input(key="q").input("ECOLE").run()
@@ -151,7 +151,7 @@ def test_explorer_in_german(bundle, monkeypatch):
     assert metrics(at)["Stimmen"] == "300"
     assert [h.value for h in at.header][:2] == ["Suche", "Verteilung der Vorschläge"]
     assert "**2 Spitzenvorschläge von 3 Vorschlägen (66,7\u00a0%)**" in markdown(at)
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    titles = [title_of(c) for c in charts(at)]
     assert "Zustimmung: Anteil der „Ich stimme zu“-Stimmen (%)" in titles
     assert "Alter der Autorinnen und Autoren der Vorschläge" in titles
     assert tables(at, "Rang")[0][0].columns[:3].tolist() == ["Rang", "Vorschlag", "Autor:in"]

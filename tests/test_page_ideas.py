@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.consultations.open import open_source
 from analytics.present.charts import ideas as charts
-from tests.apptest import charts_of, metrics_of
+from analytics.present.charts import style
+from tests.apptest import charts_of, metrics_of, title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/ideas.py"
@@ -190,6 +191,12 @@ def test_charts_in_german(results):
     assert fig.layout.title.text == "Die Vorschläge der Idee, nach Anteil „Ich stimme nicht zu“"
     assert list(data["ID"]) == ["p2", "p1"]
     assert "Score (Untergrenze)" in data.columns
+    # The two columns' titles fit a phone's columns (26 and 18 characters): German's first
+    # takes two lines, and the bars move down by one line of 17 px.
+    assert [a.text for a in fig.layout.annotations if a.name != "label"][:2] == [
+        "Ich stimme zu · Neutral ·<br>Ich stimme nicht zu", "Favorit · Machbar"]
+    rows = style.legend_rows([trace.name for trace in fig.data if trace.showlegend is not False])
+    assert fig.layout.margin.t == 95 + 21 * rows + 17
 
 
 def test_published_ideas_without_votes():
@@ -286,7 +293,7 @@ def test_page_in_german(app):
     assert "Die Vorschläge einer Idee" in headers
     assert at.selectbox(key="idea_pick").label == "Idee"
     assert list(at.dataframe[-1].value["ID"]) == ["p1", "p2"]
-    title = charts_of(at)[-1]["layout"]["title"]["text"]
+    title = title_of(charts_of(at)[-1])
     assert title == "Die Vorschläge der Idee, nach Make.org-Rangliste"
 
 
@@ -347,5 +354,5 @@ def test_page_sort_from_link(app):
     at = app(idea="i1", idea_sort="disagree")
     assert at.segmented_control(key="idea_sort").value == "disagree"
     assert list(at.dataframe[-1].value["Identifiant"]) == ["p2", "p1"]     # 40 % then 10 %
-    title = charts_of(at)[-1]["layout"]["title"]["text"]
+    title = title_of(charts_of(at)[-1])
     assert title == "Les propositions de l'idée, par part de « Pas d'accord »"

@@ -18,7 +18,7 @@ from analytics.metrics.engine import Options
 from analytics.present.charts import participation as charts
 from analytics.present.charts import style
 from tests import apptest
-from tests.apptest import charts_of
+from tests.apptest import charts_of, title_of
 from tests.apptest import values as array
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,10 +240,10 @@ def test_page_map_share_by_default(app):
                for reference_source in ("IGN ADMIN-EXPRESS",))
     assert any("moins de 10 participants" in m.value for m in at.markdown)
     # gender and age bars beside the general population
-    titles = [spec["layout"]["title"]["text"] for spec in charts_of(at)]
+    titles = [title_of(spec) for spec in charts_of(at)]
     assert "Participation par genre : participants et population générale" in titles
     assert "Participation par âge : participants et population générale" in titles
-    age = next(s for s in charts_of(at) if s["layout"]["title"]["text"].startswith(
+    age = next(s for s in charts_of(at) if title_of(s).startswith(
         "Participation par âge"))
     assert age["data"][0]["x"] == ["16-24", "35-44"]
     assert age["data"][0]["y"] == pytest.approx([100 * 25 / 60, 100 * 35 / 60])
@@ -265,7 +265,7 @@ def test_page_departements_by_link(app):
     at = app(level="departement", by="votes")
     spec = map_of(charts_of(at))
     assert values_by_code(spec) == pytest.approx({"75": 40.0, "92": 20.0, "69": 30.0})
-    gender = next(s for s in charts_of(at) if s["layout"]["title"]["text"].startswith(
+    gender = next(s for s in charts_of(at) if title_of(s).startswith(
         "Participation par genre"))
     assert gender["data"][0]["y"][:2] == pytest.approx([100 * 60 / 90, 100 * 25 / 90])
 
@@ -275,10 +275,10 @@ def test_page_segment_filter_applies(app):
     at = app(gender="male")
     assert values_by_code(map_of(charts_of(at))) == pytest.approx({"84": 100 * 15 / 20})
     # the gender chart would be one bar at 100 %: a sentence instead
-    titles = [spec["layout"]["title"]["text"] for spec in charts_of(at)]
+    titles = [title_of(spec) for spec in charts_of(at)]
     assert not any(title.startswith("Participation par genre") for title in titles)
     assert any("filtrés sur une seule valeur de genre" in info.value for info in at.info)
-    age = next(s for s in charts_of(at) if s["layout"]["title"]["text"].startswith(
+    age = next(s for s in charts_of(at) if title_of(s).startswith(
         "Participation par âge"))
     assert age["data"][0]["y"] == [100.0]        # the 25 men are all aged 40
 
@@ -308,7 +308,7 @@ def test_page_outside_france_bars_by_label(app, monkeypatch):
     at = app(ABROAD)
     specs = charts_of(at)
     assert not any(spec["data"][0]["type"] == "choroplethmap" for spec in specs)
-    regions = next(s for s in specs if s["layout"]["title"]["text"].startswith(
+    regions = next(s for s in specs if title_of(s).startswith(
         "Participation par région"))
     assert regions["data"][0]["y"] == ["Bayern", "Berlin", "Bremen"]
     assert regions["data"][0]["x"][:2] == pytest.approx([50.0, 37.5])
@@ -381,7 +381,7 @@ def test_page_in_german(app):
     assert "Anteil jeder Region an den Teilnehmenden, deren Region bekannt ist. Grau: weniger " \
         "als 10 Teilnehmende (Zahl zum Schutz der Privatsphäre ausgeblendet)." in [
             m.value for m in at.markdown]
-    titles = [spec["layout"]["title"]["text"] for spec in charts_of(at)]
+    titles = [title_of(spec) for spec in charts_of(at)]
     assert "Anteil der Teilnehmenden nach Region" in titles
     assert "Teilnahme nach Alter: Teilnehmende und Gesamtbevölkerung" in titles
 
@@ -398,7 +398,7 @@ def test_demo_in_german_with_german_numbers():
     assert (f"{i18n.integer(figures['participants'], 'de')} Teilnehmende haben abgestimmt, "
             f"insgesamt {votes} Stimmen.") in [c.value for c in at.caption]
     spec = map_of(charts_of(at))
-    assert spec["layout"]["title"]["text"] == ("Über- und Unterrepräsentation der Regionen "
+    assert title_of(spec) == ("Über- und Unterrepräsentation der Regionen "
                                                "unter den Teilnehmenden")
     assert spec["layout"]["separators"] == ",."
     assert any(m.value.startswith("Anteil der Region an den Teilnehmenden geteilt durch ihren "
@@ -413,12 +413,12 @@ def test_german_consultation_in_german(shared_data, monkeypatch):
     monkeypatch.setenv("CONSULTATIONS_PATH", str(shared_data / "makeorg-results"))
     at = apptest.open_page(PAGE, timeout=90, c="finanzbranche", lang="de")
     spec = map_of(charts_of(at))
-    assert spec["layout"]["title"]["text"] == "Anteil der Teilnehmenden nach Bundesland"
+    assert title_of(spec) == "Anteil der Teilnehmenden nach Bundesland"
     assert len(values_by_code(spec)) == 16 and values_by_code(spec)["DE-NW"] == 20
     captions = [c.value for c in at.caption]
     assert "4.744 Teilnehmende haben abgestimmt, insgesamt 48.085 Stimmen." in captions
     assert any(c.startswith("Grenzen der Bundesländer: © GeoBasis-DE / BKG") for c in captions)
     assert "Anteil jedes Bundeslandes an den Teilnehmenden, deren Bundesland bekannt ist. " \
         "Anteile wie veröffentlicht (gerundet)." in [m.value for m in at.markdown]
-    titles = [s["layout"]["title"]["text"] for s in charts_of(at)]
+    titles = [title_of(s) for s in charts_of(at)]
     assert "Teilnahme nach Alter: Anteil der Teilnehmenden" in titles

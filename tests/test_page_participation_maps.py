@@ -10,7 +10,7 @@ import pytest
 from builders import write_bundle
 
 from tests import apptest
-from tests.apptest import charts_of, text_of
+from tests.apptest import charts_of, text_of, title_of
 from tests.apptest import values as array
 
 PAGE = "pages/participation.py"
@@ -52,7 +52,7 @@ def city(tmp_path, monkeypatch):
 def test_musterstadt_map_by_district_per_10000_inhabitants():
     at = apptest.open_page(PAGE, timeout=90, c="musterstadt", metric="per_10k")
     spec = map_of(at)
-    assert spec["layout"]["title"]["text"] == "Participants pour 10 000 habitants, par quartier"
+    assert title_of(spec) == "Participants pour 10 000 habitants, par quartier"
     # The districts' own outlines, sent with the chart (nothing fetched).
     assert len(spec["data"][0]["geojson"]["features"]) == 8
     assert spec["layout"]["map"]["style"] == "white-bg"
@@ -72,19 +72,19 @@ def test_musterstadt_map_by_district_per_10000_inhabitants():
 
 def test_musterstadt_gender_and_age_per_inhabitant():
     at = apptest.open_page(PAGE, timeout=90, c="musterstadt", by="per_10k", lang="en")
-    titles = [spec["layout"]["title"]["text"] for spec in charts_of(at)]
+    titles = [title_of(spec) for spec in charts_of(at)]
     assert "Participants per 10,000 inhabitants, by gender" in titles
     assert "Participants per 10,000 inhabitants, by age" in titles
     shares = apptest.open_page(PAGE, timeout=90, c="musterstadt", lang="en")
     gender = next(s for s in charts_of(shares)
-                  if s["layout"]["title"]["text"].startswith("Participation by gender"))
+                  if title_of(s).startswith("Participation by gender"))
     assert gender["data"][1]["name"] == "Population (populations.csv)"
 
 
 def test_french_city_by_commune(city):
     at = apptest.open_page(PAGE, timeout=90, c=CITY, level="commune", metric="per_10k")
     spec = map_of(at)
-    assert spec["layout"]["title"]["text"] == "Participants pour 10 000 habitants, par commune"
+    assert title_of(spec) == "Participants pour 10 000 habitants, par commune"
     assert values_by_code(spec) == pytest.approx({"68224": 1e4 * 30 / 109_443,
                                                   "68154": 1e4 * 12 / 14_691})
     grey = next(t for t in spec["data"] if t.get("name") == "< 10 participants")

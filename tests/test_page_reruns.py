@@ -44,3 +44,58 @@ def test_no_full_garbage_collection_after_each_page_run():
 
     settings = tomllib.loads((apptest.ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_page_runs_take_turns(monkeypatch):
+    """At most CONSULTATIONS_PAGE_RUNS page runs at once: here 1, so a second run waits
+    until the first one leaves; 0 lifts the limit."""
+    import threading
+    import time
+
+    monkeypatch.setenv(ui.PAGE_RUNS_VARIABLE, "1")
+    ui._page_runs.cache_clear()
+    inside, most, lock = [0], [0], threading.Lock()
+
+    def run():
+        with ui.page_run():
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.05)
+            with lock:
+                inside[0] -= 1
+
+    try:
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert most[0] == 1
+        monkeypatch.setenv(ui.PAGE_RUNS_VARIABLE, "0")
+        ui._page_runs.cache_clear()
+        assert ui._page_runs() is None
+        with ui.page_run(), ui.page_run():          # no limit: never waits
+            pass
+    finally:
+        monkeypatch.delenv(ui.PAGE_RUNS_VARIABLE)
+        ui._page_runs.cache_clear()
+    assert ui._page_runs()._initial_value == 4      # the default
+
+
+def test_an_input_s_version_is_read_from_disk_at_most_once_a_second(tmp_path, monkeypatch):
+    import os
+
+    from analytics.consultations import catalog
+
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / "votes.csv").write_text("x\n")
+    os.utime(folder / "votes.csv", (1000, 1000))
+    os.utime(folder, (1000, 1000))
+    entry = catalog.Entry("bundle", folder, "bundle", "Bundle")
+    assert entry.version == 1000
+    os.utime(folder / "votes.csv", (2000, 2000))
+    assert entry.version == 1000                    # within the second: as read
+    monkeypatch.setattr(catalog, "VERSION_SECONDS", 0.0)
+    assert entry.version == 2000                    # read again: the change is seen

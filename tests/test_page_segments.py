@@ -13,7 +13,7 @@ from test_segments import IDEAS, PEOPLE, PROPOSALS, VOTES
 
 from analytics.consultations.open import open_source
 from tests import apptest
-from tests.apptest import charts_of
+from tests.apptest import charts_of, title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/segments.py"
@@ -56,7 +56,7 @@ def test_demo_marks_the_planted_age_difference(salaire):
     filled = [t for t in age["data"] if t.get("marker", {}).get("color") != "white"
               and t["mode"] == "markers"][0]
     assert {"16-24", "65+"} <= set(filled["y"])
-    assert "selon l'âge" in age["layout"]["title"]["text"]
+    assert "selon l'âge" in title_of(age)
     ranking = specs[3]
     points = [t for t in ranking["data"] if t["mode"] == "markers+text"]
     assert points and points[0]["customdata"][0][0] in ("idea", "proposal")
@@ -97,7 +97,7 @@ def threshold(tmp_path, monkeypatch):
 
 
 def age_chart(at) -> dict:
-    return next(s for s in charts_of(at) if "selon l'âge" in s["layout"]["title"]["text"])
+    return next(s for s in charts_of(at) if "selon l'âge" in title_of(s))
 
 
 def test_small_cells_are_labelled_and_left_out_of_tables(threshold):

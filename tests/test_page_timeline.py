@@ -21,7 +21,7 @@ from analytics.metrics.engine import Options
 from analytics.metrics.segment import Segment
 from analytics.present.charts import timeline as charts
 from tests import apptest
-from tests.apptest import charts_of, values
+from tests.apptest import charts_of, title_of, values
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/timeline.py"
@@ -38,7 +38,7 @@ def text_of(at) -> str:
 
 
 def chart(at, title: str) -> dict:
-    return next(s for s in charts_of(at) if title in s["layout"]["title"]["text"])
+    return next(s for s in charts_of(at) if title in title_of(s))
 
 
 def line(spec: dict, name: str) -> dict:
@@ -93,7 +93,7 @@ def test_demo_in_english_by_week(demo):
     days = [date.fromisoformat(d) for d in bars["x"]]
     assert all(d.weekday() == 0 for d in days)          # the Monday of each week
     assert sum(values(bars["y"])) == demo["key_figures"]["votes"]
-    assert "Proposals made per week" in [s["layout"]["title"]["text"] for s in charts_of(at)]
+    assert "Proposals made per week" in [title_of(s) for s in charts_of(at)]
 
 
 def test_week_switch_goes_into_the_link():
@@ -103,7 +103,7 @@ def test_week_switch_goes_into_the_link():
     control.set_value("week").run()
     assert not at.exception
     assert at.query_params.get("freq") == ["week"] or at.query_params.get("freq") == "week"
-    assert any("par semaine" in s["layout"]["title"]["text"] for s in charts_of(at))
+    assert any("par semaine" in title_of(s) for s in charts_of(at))
 
 
 def test_segment_filter_applies():
@@ -354,6 +354,6 @@ def test_demo_in_german(demo):
     reached = timeline.target_day(demo["timeline"], target)
     assert f"Ziel von 500.000 Stimmen erreicht am **{reached.day}. Mai 2022**" in text
     assert "Zeitzone: Europe/Paris" in text
-    titles = [s["layout"]["title"]["text"] for s in charts_of(at)]
+    titles = [title_of(s) for s in charts_of(at)]
     assert "Stimmen und neue Teilnehmende pro Woche" in titles
     assert "Anteil der Stimmen nach Geschlecht, pro Woche" in titles

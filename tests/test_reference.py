@@ -350,3 +350,30 @@ def test_population_shares_file_matches_the_insee_table():
     expected = build.age_sex_shares()
     for row in expected.itertuples():
         assert reference.population_shares(row.dimension)[row.label] == row.share
+
+
+@pytest.mark.parametrize("level", ["region", "departement"])
+def test_france_and_its_insets_fit_a_phone_s_map(level):
+    """At a phone's scale (MAP_ZOOM_PHONE, Web Mercator, 512 px tiles) the whole of France,
+    overseas insets included, fits a map 350 px wide and as high as its plot (the map's
+    height less its 80 px margins above and below); at a column's scale it does not."""
+    import math
+
+    from analytics.present.charts import participation as charts
+
+    points = [p for f in reference.boundaries(level)["features"] for p in _points(f["geometry"])]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+
+    def mercator(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    def pixels(zoom):
+        scale = 512 * 2 ** zoom
+        return (scale * (max(lons) - min(lons)) / 360,
+                scale * (mercator(max(lats)) - mercator(min(lats))) / (2 * math.pi))
+
+    width, height = pixels(charts.MAP_ZOOM_PHONE)
+    assert width <= 350 and height <= charts.MAP_HEIGHT_PHONE - 160
+    assert pixels(charts.MAP_ZOOM)[0] > 350
+    view = charts.view_of(reference.boundaries(level), [], phone=True)
+    assert view == {"center": charts.MAP_CENTER, "zoom": charts.MAP_ZOOM_PHONE}

@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,7 +188,25 @@ def humanize(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Every page run asks each entry's version several times: the files' times are read
+# at most once a second per input (a folder's every file is a stat call each time).
+VERSION_SECONDS = 1.0
+_versions: dict[Path, tuple[float, float]] = {}
+
+
 def _mtime(path: Path) -> float:
+    now = time.monotonic()
+    seen = _versions.get(path)
+    if seen is not None and now - seen[0] < VERSION_SECONDS:
+        return seen[1]
+    if len(_versions) > 256:            # uploads come and go
+        _versions.clear()
+    value = _disk_mtime(path)
+    _versions[path] = (now, value)
+    return value
+
+
+def _disk_mtime(path: Path) -> float:
     try:
         if path.is_dir():
             return max([path.stat().st_mtime] + [p.stat().st_mtime for p in path.iterdir()])

@@ -45,16 +45,17 @@ def _figures(results: Results, lang: str) -> tuple | None:
 
 
 def _top_ideas(results: Results, lang: str) -> tuple | None:
+    # An idea hidden in a small segment (privacy floor) has no agreement to quote.
     ideas = {idea.get("idea_id") or idea.get("idea"): idea
-             for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []}
+             for axis in results.get("top_ideas") or [] for idea in axis.get("ideas") or []
+             if idea.get("agreement") is not None}
     ranked = [ideas[key] for key in results.get("ranked_ideas") or [] if key in ideas]
     _ = i18n.translator(lang)
     if ranked:
         lead, chosen = _("The top-ranked ideas: "), ranked[:3]
     else:
         lead = _("The ideas with the most agreement: ")
-        chosen = sorted((i for i in ideas.values() if i.get("agreement") is not None),
-                        key=lambda i: -i["agreement"])[:3]
+        chosen = sorted(ideas.values(), key=lambda i: -i["agreement"])[:3]
     if not chosen:
         return None
     parts: list = [lead]

@@ -163,3 +163,61 @@ def main(paths: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+# What a phone's browser says it is ("Mobile": pages.ui.on_a_phone).
+PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+               "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+
+# Every label of every visible plotly chart: outside its chart (cut), or overlapping
+# another (title, legend, annotations and source, axis titles), or under the chart's
+# toolbar (the title). Tick labels are checked for cuts only (plotly spaces them).
+LABEL_PROBLEMS = """() => {
+  const problems = [];
+  const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+                          && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const kinds = {title: '.gtitle', legend: '.legendtext', annotation: '.annotation-text',
+                 'axis title': '.g-xtitle text, .g-x2title text, .g-ytitle text',
+                 tick: '.xtick text, .x2tick text, .ytick text'};
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, index) => {
+    const svg = plot.querySelector('.main-svg');
+    if (plot.offsetParent === null || !svg) return;
+    const box = svg.getBoundingClientRect();
+    const holder = plot.closest('[class*="st-key-chart-"]');
+    const name = holder ? [...holder.classList].find(c => c.startsWith('st-key-chart-'))
+                        : 'chart ' + index;
+    const labels = [];
+    for (const [kind, selector] of Object.entries(kinds)) {
+      plot.querySelectorAll(selector).forEach(element => {
+        const r = element.getBoundingClientRect();
+        if (!r.width || !element.textContent.trim()) return;
+        const label = {kind, r, text: element.textContent.trim().slice(0, 50)};
+        labels.push(label);
+        if (r.left < box.left - 2 || r.right > box.right + 2 || r.top < box.top - 2
+            || r.bottom > box.bottom + 2)
+          problems.push(`${name}: ${kind} "${label.text}" is cut `
+                        + `(${Math.round(r.left)}-${Math.round(r.right)} px in a chart of `
+                        + `${Math.round(box.left)}-${Math.round(box.right)})`);
+      });
+    }
+    const placed = labels.filter(label => label.kind !== 'tick');
+    placed.forEach((a, i) => placed.slice(i + 1).forEach(b => {
+      if (meets(a.r, b.r))
+        problems.push(`${name}: ${a.kind} "${a.text}" overlaps ${b.kind} "${b.text}"`);
+    }));
+    const bar = plot.querySelector('.modebar');
+    if (bar && bar.getBoundingClientRect().width) {
+      placed.filter(label => label.kind === 'title').forEach(title => {
+        if (meets(title.r, bar.getBoundingClientRect()))
+          problems.push(`${name}: the toolbar covers the title "${title.text}"`);
+      });
+    }
+  });
+  return problems;
+}"""
+
+
+def label_problems(page) -> list[str]:
+    """What LABEL_PROBLEMS finds on the open page: an empty list when every chart's
+    labels are whole and apart."""
+    return page.evaluate(LABEL_PROBLEMS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import app_server
-from harness import open_page, screenshot
+from harness import PHONE_AGENT, label_problems, open_page, screenshot
 
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
 
@@ -64,3 +64,23 @@ def test_segment_caption_in_german(app_url, tab):
     assert seen["title"] == "Überblick"
     assert tab.get_by_text("Geschlecht: Frauen, Alter: 16-24").first.is_visible()
     assert "lang=de" in tab.url and "gender=female" in tab.url
+
+
+CHART_PAGES = ("ideas", "debate_map", "controversial", "participation", "timeline", "groups",
+               "explorer", "segments")
+
+
+@pytest.mark.parametrize("page_name", CHART_PAGES)
+def test_german_charts_fit_a_phone(app_url, chrome, page_name):
+    """German's longer words at 390 px: titles wrap, column titles and legends keep apart,
+    nothing is cut."""
+    page = chrome.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True, locale="de-DE", user_agent=PHONE_AGENT).new_page()
+    query = "c=solutions-jeunes&lang=de"
+    if page_name == "ideas":
+        query += "&idea=decouverte-monde-pro"
+    seen = open_page(page, f"{app_url}/{page_name}?{query}")
+    assert seen["exceptions"] == [] and seen["charts"], seen
+    screenshot(page, f"german_phone_{page_name}")
+    assert label_problems(page) == [], page_name
+

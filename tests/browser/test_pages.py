@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from builders import votes_for, write_bundle
 from conftest import app_server
-from harness import open_page, screenshot, settle
+from harness import PHONE_AGENT, label_problems, open_page, screenshot, settle
 from test_page_found_ideas import FOUND
 from test_page_found_ideas import build as found_ideas_bundle
 
@@ -173,6 +173,10 @@ def test_found_ideas_say_so_and_link_to_the_method(app_url, tab, consultation):
 CHART_PAGES = ["ideas", "debate_map", "controversial", "participation", "timeline", "groups",
                "explorer", "segments"]
 PHONE = {"width": 390, "height": 844}
+# The map's visible box (MapLibre's own bounds), for every map of the page.
+MAP_BOUNDS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(p => p._fullLayout && p._fullLayout.map && p._fullLayout.map._subplot)
+    .map(p => p._fullLayout.map._subplot.map.getBounds().toArray())"""
 
 
 @pytest.mark.parametrize("page_name", CHART_PAGES)
@@ -198,8 +202,9 @@ def test_embed_address_shows_only_that_chart(app_url, chrome, page_name):
 
 
 @pytest.mark.parametrize("page_name", PAGES)
-def test_phone_width_has_no_horizontal_scroll(app_url, chrome, page_name):
-    page = chrome.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+def test_phone_width_has_no_horizontal_scroll_and_no_label_cut(app_url, chrome, page_name):
+    page = chrome.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                              user_agent=PHONE_AGENT).new_page()
     path = "" if page_name == "overview" else page_name
     seen = open_page(page, f"{app_url}/{path}?c=solutions-jeunes")
     assert seen["exceptions"] == [], seen
@@ -209,6 +214,15 @@ def test_phone_width_has_no_horizontal_scroll(app_url, chrome, page_name):
     }""")
     assert widths[0] <= PHONE["width"] and widths[1] <= widths[2], (page_name, widths)
     screenshot(page, f"phone_{page_name}")
+    # Every chart's labels whole (titles wrap), apart, and clear of the toolbar.
+    assert label_problems(page) == [], page_name
+    # The map of France keeps its overseas insets (west of Brittany, to 7.45° W) and
+    # Corsica (to 9.56° E) in view.
+    maps = page.evaluate(MAP_BOUNDS)
+    assert maps or page_name != "participation"
+    for (west, south), (east, north) in maps:
+        assert west <= -7.45 and east >= 9.56 and south <= 41.37 and north >= 51.09, (
+            page_name, west, south, east, north)
 
 
 def test_a_link_made_in_english_reopens_the_same_view_in_french(app_url, chrome):

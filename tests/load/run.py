@@ -80,6 +80,7 @@ MAX_READING_SESSIONS = 200
 PROFILES = {"clicking": {"sessions": 25, "seconds": 60, "think": 0.0, "think_min": 0.0},
             "reading": {"sessions": 100, "seconds": 600, "think": 30.0, "think_min": 5.0}}
 MAX_SECONDS, MAX_SOAK = 900, 1800
+ARRIVAL = 60.0                  # s: the readers' arrival, reported apart (by_minute)
 PAGE_TIMEOUT = 60.0             # one page load; longer is an error ("timeout")
 SAMPLE_EVERY, SOAK_EVERY = 1.0, 10.0
 SETTLE = 5.0                    # seconds after the last reader left, before "after" RSS
@@ -811,7 +812,10 @@ def phase_report(phase: Phase) -> dict:
         "overall": {"ws": stats([x for x in loads if x.client == "ws"]),
                     "browser": stats([x for x in loads if x.client == "browser"]),
                     "ws_open": stats([x for x in loads if x.client == "ws" and x.how == "open"]),
-                    "ws_nav": stats([x for x in loads if x.client == "ws" and x.how == "nav"])},
+                    "ws_nav": stats([x for x in loads if x.client == "ws" and x.how == "nav"]),
+                    "ws_after_arrival": stats([x for x in loads if x.client == "ws"
+                                               and x.started >= ARRIVAL])},
+        "by_minute": by_minute(loads),
         "mb_sent_by_server": round(sum(x.bytes for x in loads) / 2**20, 1),
         "stale_media_404": phase.stale_media,
         "rss_peak": round(max(rss), 1) if rss else None,
@@ -819,6 +823,16 @@ def phase_report(phase: Phase) -> dict:
         "rss_series": phase.rss,
         "cpu": phase.cpu,
     }
+
+
+def by_minute(loads: list[Load]) -> list[dict]:
+    """Websocket page times by the minute their load started: the readers' arrival (every
+    reader's first page, caches still empty) against the rest of the run."""
+    minutes: dict[int, list[Load]] = {}
+    for load in loads:
+        if load.client == "ws":
+            minutes.setdefault(int(load.started // 60), []).append(load)
+    return [{"minute": minute, **stats(mine)} for minute, mine in sorted(minutes.items())]
 
 
 def fmt(value, digits: int = 2) -> str:
@@ -851,6 +865,14 @@ def print_phase(title: str, report: dict, out=sys.stdout) -> None:
     print(f"{'  ws: nav':<14} {overall['ws_nav']['loads']:>8} "
           f"{fmt(overall['ws_nav']['p50']):>6} {fmt(overall['ws_nav']['p95']):>6} "
           f"{fmt(overall['ws_nav']['max']):>6}", file=out)
+    if len(report.get("by_minute") or []) > 1:
+        print("  ws p95 by minute of the load: " + ", ".join(
+            f"{m['minute']}-{m['minute'] + 1}: {fmt(m['p95'])}" for m in report["by_minute"]),
+            file=out)
+        later = report["overall"].get("ws_after_arrival") or {}
+        print(f"  ws after the first minute (readers arrived): {later.get('loads')} loads, "
+              f"p50 {fmt(later.get('p50'))}, p95 {fmt(later.get('p95'))}, "
+              f"max {fmt(later.get('max'))}", file=out)
     kinds = ", ".join(f"{k} {v}" for k, v in report["errors_by_kind"].items()) or "none"
     print(f"page loads {report['loads']} ({report['loads_per_second']}/s) by "
           f"{report['readers']} readers; errors {report['errors']} ({kinds}); "

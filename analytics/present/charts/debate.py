@@ -357,10 +357,7 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
                              customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
     largest = max((d.get("percent") or 0) for d in [*overall.values(), *consensus.values()]
                   if d.get("label") in shown)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown,
-                     tickmode="array", tickvals=shown,
-                     ticktext=[wrap(label, 30, 2) for label in shown], autorange="reversed",
-                     automargin=True, ticklabelstandoff=6)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown)
     fig.update_xaxes(range=[0, max(5.0, largest * 1.22)],
                      title_text=_("Share of tagged proposals (%)"),
                      ticksuffix=i18n.percent_suffix(lang))
@@ -368,11 +365,13 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
                  kind=kind, n=len(shown), total=len(labels))
              if len(labels) > len(shown) else
              _("{kind}: share of proposals citing them").format(kind=kind))
-    height = 150 + 36 * len(shown)
-    style.apply(fig, lang, wrap(title, 90, 2), height=height, legend_below=False)
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      margin={"t": 100, "b": 50},
-                      title={"y": 1 - 12 / height, "yanchor": "top"},
+    style.apply(fig, lang, wrap(title, 90, 2), legend_below=False)
+    fig.update_layout(barmode="group", bargroupgap=0.05)
+    # Each label written above its bars, across the chart (readable on a phone).
+    style.labels_above(fig, shown, [wrap(label, style.PHONE_CHARS, 2) for label in shown],
+                       top=100, bottom=50)
+    height = fig.layout.height
+    fig.update_layout(title={"y": 1 - 12 / height, "yanchor": "top"},
                       legend={"orientation": "h", "x": 0, "xref": "container",
                               "y": 1 - 62 / height, "yref": "container", "yanchor": "top"})
     return fig, data

@@ -4,6 +4,8 @@ proposals."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from analytics.metrics.groups import agreement_rows
@@ -111,6 +113,10 @@ def sizes_figure(result: dict, lang: str):
     return fig, table
 
 
+LABEL_CHARS = 26          # a proposal's label, per line, beside the cells
+LABEL_PX = 6.2            # width of one character of an 11 px tick label
+
+
 def agreement_figure(result: dict, lang: str):
     """Heatmap: the representative proposals (rows) × groups (columns), the share of
     "Agree" in each group; blank where fewer than 10 of its members voted."""
@@ -129,22 +135,30 @@ def agreement_figure(result: dict, lang: str):
         return None, table
     z = [[row["agree"].get(g) for g in letters] for row in rows]
     hover = [[_agreement_hover(row, g, lang) for g in letters] for row in rows]
-    labels = [f"{row['of']} · " + style.wrap(row["content"] or "", width=60, max_lines=2)
-              for row in rows]
+    # Labels that leave the cells room on a phone: at most 28 characters a line, and a
+    # left margin fixed from them (plotly's automargin would move the plot, not the source
+    # line under it).
+    labels = [style.wrap(f"{row['of']} · " + (row["content"] or ""), width=LABEL_CHARS,
+                         max_lines=3) for row in rows]
+    widest = max(len(html.unescape(line)) for label in labels for line in label.split("<br>"))
     fig = go.Figure(go.Heatmap(
         z=z, x=[_("Group {g}").format(g=g) for g in letters], y=labels, zmin=0, zmax=100,
         colorscale=style.DIVERGING, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar={"title": {"text": _("Agree (%)")}, "ticksuffix": ""},
+        # Under the cells, across: the width goes to the labels and the cells.
+        colorbar={"title": {"text": _("Agree (%)"), "side": "top"}, "ticksuffix": "",
+                  "orientation": "h", "y": -0.02, "yanchor": "top", "len": 0.6,
+                  "thickness": 10},
         text=[[i18n.percent(v, lang) if v is not None else "< 10" for v in line]
               for line in z],
         texttemplate="%{text}"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=False, tickfont={"size": 11})
     fig.update_xaxes(side="top")
     # TRANSLATORS: <br> breaks the title where a phone's width needs it.
     title = _("Share of “Agree” in each group,<br>on the proposals that set them apart")
-    style.apply(fig, lang, title, height=max(320, 160 + 46 * len(rows)), legend_below=False)
-    fig.update_layout(margin={"t": 110})
+    style.apply(fig, lang, title, height=max(320, 160 + 52 * len(rows)), legend_below=False)
+    fig.update_layout(margin={"t": 110, "b": 70, "r": 10,
+                              "l": 16 + round(LABEL_PX * widest)})
     return fig, table
 
 

@@ -569,6 +569,9 @@ def sort_label(sort: str, lang: str) -> str:
     return i18n.translator(lang)(SORT_LABELS[sort])
 
 
+COLUMN_TITLE_LINE_PX = 17   # one more line of a column's title (13 px)
+
+
 def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", top: int = 15,
                     qualifications: bool = True):
     """The first `top` proposals in `sort` order: diverging agree / neutral / disagree bars,
@@ -594,14 +597,15 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
         hovers.append(_split_hover(p.get("content") or "", p["shares"], p.get("votes"), lang,
                                    "<br>".join(extra)))
     cols = 2 if qualifications else 1
+    # Each column's title wrapped to the column's width on a phone (German's are long).
+    column_titles = [style.wrap_markup(" · ".join(i18n.word(w, lang) for w in words), chars)
+                     for words, chars in ((("agree", "neutral", "disagree"), 26),
+                                          (("likeIt", "doable"), 18))]
+    column_lines = max(title.count("<br>") for title in column_titles[:cols])
     fig = make_subplots(rows=1, cols=cols, shared_yaxes=True,
                         column_widths=[0.6, 0.4][:cols] if cols == 2 else [1.0],
                         horizontal_spacing=0.1 if cols == 2 else 0.0,
-                        subplot_titles=[f"{i18n.word('agree', lang)} · "
-                                        f"{i18n.word('neutral', lang)} · "
-                                        f"{i18n.word('disagree', lang)}",
-                                        f"{i18n.word('likeIt', lang)} · "
-                                        f"{i18n.word('doable', lang)}"][:cols])
+                        subplot_titles=column_titles[:cols])
     shares = [p["shares"] for p in shown]
     _diverging_traces(fig, keys, shares, hovers, lang, row=1, col=1)
     custom = [[k, h] for k, h in zip(keys, hovers, strict=True)]
@@ -637,8 +641,8 @@ def proposals_chart(proposals: list[dict], lang: str, *, sort: str = "score", to
     # Above the bars: the title, the legend's rows as a phone lays them out, the column
     # titles.
     rows = style.legend_rows([trace.name for trace in fig.data if trace.showlegend is not False])
-    style.labels_above(fig, keys, labels, top=95 + style.LEGEND_ROW_PX * max(rows, 1),
-                       bottom=40)
+    style.labels_above(fig, keys, labels, top=95 + style.LEGEND_ROW_PX * max(rows, 1)
+                       + COLUMN_TITLE_LINE_PX * column_lines, bottom=40)
     height = fig.layout.height
     # Title, then the legend, then the two column titles, above the bars.
     fig.update_layout(barmode="relative", margin={"r": 40},

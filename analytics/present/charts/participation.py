@@ -33,6 +33,8 @@ PER = 10_000        # figures per inhabitant are per 10,000 inhabitants
 MAP_CENTER = {"lat": 46.4, "lon": 1.05}
 MAP_ZOOM, MAP_HEIGHT = 4.3, 600               # in a column of about 560 pixels
 MAP_ZOOM_WIDE, MAP_HEIGHT_WIDE = 4.7, 720     # across the page (about 940 pixels)
+# On a phone (about 350 pixels): 2^-0.5 of the column's scale, the insets included.
+MAP_ZOOM_PHONE, MAP_HEIGHT_PHONE = 3.8, 460
 SUPPRESSED_COLOR = "#BDBDBD"
 MISSING_COLOR = "#F0F0F0"
 
@@ -345,10 +347,12 @@ def _ratio_scale(values: pd.Series) -> tuple[float, list[float], list[str]]:
 
 def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region",
                published: bool = False, wide: bool = False,
-               layer: Layer | None = None) -> tuple[go.Figure, pd.DataFrame]:
+               layer: Layer | None = None, phone: bool = False
+               ) -> tuple[go.Figure, pd.DataFrame]:
     """The map of `metric` ("share", "per_10k", "ratio") by area of `layer` (default:
     France's `level`). Suppressed rows are grey ("< 10"), places without a row light grey.
-    The colour bar names the metric. `wide`: the map has the page's whole width."""
+    The colour bar names the metric. `wide`: the map has the page's whole width; `phone`:
+    a phone's (the whole territory at a smaller scale, France's insets included)."""
     _ = i18n.translator(lang)
     base = frame.attrs.get("base", "participants")
     layer = layer or reference_layer(level)
@@ -375,7 +379,8 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
     fig = px.choropleth_map(
         values, geojson=geojson, featureidkey="id", locations="code", color="colour",
         color_continuous_scale=scale, range_color=range_color, map_style="white-bg",
-        opacity=0.95, **view_of(geojson, list(placed["code"]), wide, layer.france_view))
+        opacity=0.95,
+        **view_of(geojson, list(placed["code"]), wide, layer.france_view, phone=phone))
     fig.update_traces(customdata=np.stack([hover_name(values["name"]), values["hover"]],
                                           axis=-1) if len(values) else None,
                       hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
@@ -398,7 +403,7 @@ def choropleth(frame: pd.DataFrame, lang: str, metric: str, level: str = "region
     title = _(MAP_TITLES["share_votes" if metric == "share" and base == "votes" else metric])
     style.apply(fig, lang, title.format(level=level_name(layer.word, lang),
                                         level_plural=level_name(layer.word, lang, 1)),
-                height=MAP_HEIGHT_WIDE if wide else MAP_HEIGHT)
+                height=MAP_HEIGHT_PHONE if phone else MAP_HEIGHT_WIDE if wide else MAP_HEIGHT)
     colorbar["title"]["side"] = "top"
     fig.update_layout(coloraxis_colorbar={**colorbar, "orientation": "h", "len": 0.6,
                                           "thickness": 12, "x": 0.5, "xanchor": "center",
@@ -424,11 +429,12 @@ def _mercator(lat: float) -> float:
 
 
 def view_of(geojson: dict, codes: list[str], wide: bool = False,
-            france: bool = True) -> dict:
+            france: bool = True, *, phone: bool = False) -> dict:
     """center and zoom of the map. France's layers: the whole of France with its insets, or
     closer when the places with data fit in a much smaller box (a regional consultation:
     Bretagne). Other layers: the box of the places with data (else of every outline)."""
-    default = {"center": MAP_CENTER, "zoom": MAP_ZOOM_WIDE if wide else MAP_ZOOM}
+    default = {"center": MAP_CENTER,
+               "zoom": MAP_ZOOM_PHONE if phone else MAP_ZOOM_WIDE if wide else MAP_ZOOM}
     wanted = set(codes)
     points = [point for feature in geojson["features"] if feature["id"] in wanted
               for point in _points(feature["geometry"])]
@@ -444,7 +450,7 @@ def view_of(geojson: dict, codes: list[str], wide: bool = False,
         return default
     if not france:
         default = {"zoom": 0.5}
-    width, height = (900, 560) if wide else (520, 440)   # pixels of the map, roughly
+    width, height = (340, 360) if phone else (900, 560) if wide else (520, 440)   # pixels
     if not france:
         width = min(width, 420)       # a city fits a phone's width too
     span_x = max(east - west, 0.5 if france else 0.005) / 360

@@ -193,7 +193,9 @@ def ranking_chart(ranking: pd.DataFrame, names: dict, share: str, lang: str, *,
     lower = [group_label(d, v, lbl, lang) for d, v, lbl in
              zip(ranking["dimension"], ranking["value_b"], ranking["label_b"], strict=True)]
     shown = ranking.head(top)
-    items = [style.wrap(names.get(i, i), 44, 2) for i in shown["item_id"]]
+    # Rows are the items' ids; each item's name is written above its row, across the
+    # chart (style.labels_above): long names do not squeeze the plot on a phone.
+    items = [str(i) for i in shown["item_id"]]
     fig = go.Figure()
     for a, b, y in zip(shown["share_a"], shown["share_b"], items, strict=True):
         fig.add_trace(go.Scatter(x=[b, a], y=[y, y], mode="lines", showlegend=False,
@@ -217,18 +219,23 @@ def ranking_chart(ranking: pd.DataFrame, names: dict, share: str, lang: str, *,
                        for g, v, gap in zip(groups, values, gaps, strict=True)],
             hoverinfo="text"))
     style.apply(fig, lang, _("The largest significant gaps between groups: {share}").format(
-        share=name),
-                height=160 + 46 * max(len(shown), 2))
-    # The legend under the title (below the plot it would cover the axis title).
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-                      margin={"t": 90, "b": 60})
+        share=name))
+    # The legend under the title (below the plot it would cover the axis title), in the
+    # rows it takes on a phone.
+    rows = style.legend_rows(list(names_of.values()))
+    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
+    style.labels_above(fig, items, [style.wrap(names.get(i, i), style.PHONE_CHARS, 3)
+                                    for i in shown["item_id"]],
+                       top=70 + style.LEGEND_ROW_PX * rows, bottom=60)
+    if not len(shown):
+        fig.update_layout(height=300)
     low = float(shown["share_b"].astype(float).min()) if len(shown) else 0.0
     high = float(shown["share_a"].astype(float).max()) if len(shown) else 100.0
     span = max(high - low, 10.0)
     fig.update_xaxes(range=[max(low - 0.25 * span, -5), min(high + 0.25 * span, 105)],
                      title=_("{share} (% of the group's votes)").format(share=name),
                      automargin=True)
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=items)
     data = pd.DataFrame({
         _("Item"): [names.get(i, i) for i in ranking["item_id"]],
         _("Dimension"): [i18n.word(d, lang) for d in ranking["dimension"]],

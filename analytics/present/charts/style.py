@@ -126,15 +126,94 @@ X_TICKS_PX = 24           # a bottom x axis's tick labels
 X_TITLE_PX = 30           # and its title, under them
 
 
-def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> dict:
+TITLE_CHARS = 44          # characters of a 16 px title line across a phone's chart
+TITLE_LINE_PX = 21        # one more line of title
+TITLE_TOP_PX = 6          # the title's top, under the toolbar's band
+TOOLBAR_PX = 30           # plotly's toolbar (26 px high, 2 px from the top): a band of its own
+
+
+def title_changes(layout: dict, chars: int = TITLE_CHARS) -> dict:
+    """The layout keys to change so that a chart's title fits a phone: each line longer
+    than `chars` is broken (plotly never wraps a title: a long one is cut at 390 px and in
+    a column of two), and the title sits under a band kept for the chart's toolbar, which
+    a phone shows over the chart's top right corner. The top margin and the height grow
+    by that band and the added lines (the plot keeps its size); what is placed from the
+    figure's top in pixels (the title, a legend above the plot) moves down with them."""
+    title = layout.get("title") or {}
+    text = title.get("text") if isinstance(title, dict) else None
+    if not text:
+        return {}
+    wrapped = wrap_markup(text, chars)
+    lines = wrapped.count("<br>") + 1
+    grown = TOOLBAR_PX + (lines - 1 - text.count("<br>")) * TITLE_LINE_PX
+    height = layout.get("height") or 450
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = margin.get("t", 100) + grown
+    changes = {"height": height + grown, "margin": margin}
+    placed = isinstance(title.get("y"), (int, float)) and title.get("yanchor") == "top"
+    top = ((1 - title["y"]) * height if placed and title.get("yref", "container") == "container"
+           else TITLE_TOP_PX) + TOOLBAR_PX
+    # Plotly raises a title of n lines by half a line per line after the first.
+    top += (lines - 1) * TITLE_LINE_PX / 2
+    changes["title"] = {**title, "text": wrapped, "yref": "container", "yanchor": "top",
+                        "y": 1 - top / (height + grown)}
+    legend = layout.get("legend") or {}
+    if legend.get("yref") == "container" and legend.get("y") is not None:
+        y = legend["y"]
+        changes["legend"] = {**legend, "y": _from_top(y, height, grown, grown) if y > 0.5
+                             else y * height / (height + grown)}
+    return changes
+
+
+def _from_top(y: float, height: int, moved: int, grown: int) -> float:
+    """A container `y` placed at the same pixels from the top, plus `moved`, once the
+    figure is `grown` pixels taller."""
+    return 1 - ((1 - y) * height + moved) / (height + grown)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def wrap_markup(text: str, width: int) -> str:
+    """A plotly label (already escaped, maybe with <br> and tags) with each line broken at
+    spaces so that no line shows more than `width` characters; a word longer than a line
+    stays whole. Escapes and tags count for what they show."""
+    out = []
+    for line in re.split(r"<br\s*/?>", text):
+        words, current, shown = line.split(" "), [], 0
+        for word in words:
+            length = len(html.unescape(_TAG.sub("", word)))
+            if current and shown + 1 + length > width:
+                out.append(" ".join(current))
+                current, shown = [], 0
+            shown += length + (1 if current else 0)
+            current.append(word)
+        out.append(" ".join(current))
+    return "<br>".join(out)
+
+
+def legend_names(data: list) -> list[str]:
+    """The names a figure's legend lists (its traces as dicts or objects)."""
+    names = []
+    for trace in data or []:
+        get = trace.get if isinstance(trace, dict) else lambda key, t=trace: getattr(t, key, None)
+        if get("showlegend") is not False and get("name"):
+            names.append(str(get("name")))
+    return names
+
+
+def source_changes(layout: dict, lines: list[str], chars: int | None = None,
+                   names: list[str] | None = None) -> dict:
     """The layout keys to change (height, margin, legend, annotations) so that the source
     `lines` sit under the chart, inside the figure: in every PNG (plotly's camera button)
     and every embed. Lines are wrapped (escaped) at a phone's width, so that a long title
     or address cannot widen the chart; a legend set at the bottom moves up above them.
     Works on the figure's dict: a shared figure is never changed."""
+    titled = title_changes(layout)
+    layout = {**layout, **titled}
     text = "<br>".join(wrap(line, chars or SOURCE_CHARS, 5) for line in lines if line)
     if not text:
-        return {}
+        return titled
     extra = SOURCE_LINE_PX * (text.count("<br>") + 1) + 8
     height = layout.get("height") or 450
     margin = dict(layout.get("margin") or {})
@@ -146,15 +225,21 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None) -> 
     # A legend under the plot (paper units, so its distance grows with the plot) is set
     # in pixels from the figure's bottom, just above the source, with room for the axis
     # labels and two rows of legend above it: nothing under the plot can overlap.
-    base = max(margin.get("b", 80), LEGEND_BELOW_PX) if below else margin.get("b", 80)
+    # (More rows when a phone lays out more: `names`, the legend's entries.)
+    rows = legend_rows(names) if names else 2
+    base = (max(margin.get("b", 80), LEGEND_BELOW_PX + LEGEND_ROW_PX * max(rows - 2, 0))
+            if below else margin.get("b", 80))
     # The x axis's labels and title: plotly's automargin would grow the bottom margin for
     # them after this placement (moving the plot, not the source, which is in paper units),
     # so their room is reserved here and the source lands under them.
     base = max(base, _x_axis_px(layout))
     margin["b"] = base + extra
-    changes = {"height": height + extra, "margin": margin}
+    changes = {**titled, "height": height + extra, "margin": margin}
     if below:
-        legend.update(yref="container", y=(extra + 2) / (height + extra), yanchor="bottom")
+        # Anchored by its top, at the rows a phone lays out: plotly anchors a wrapped
+        # horizontal legend's bottom as if it were one row, so it would cover the source.
+        legend.update(yref="container", yanchor="top",
+                      y=(extra + 4 + LEGEND_ROW_PX * (rows if names else 1)) / (height + extra))
         changes["legend"] = legend
     elif legend.get("yref") == "container" and legend.get("y") is not None \
             and legend["y"] < 0.2:
@@ -183,7 +268,7 @@ def _x_axis_px(layout: dict) -> int:
 def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
     """`fig` with its source under it (source_changes), changed in place."""
     layout = fig.layout.to_plotly_json()
-    fig.update_layout(source_changes(layout, lines, chars))
+    fig.update_layout(source_changes(layout, lines, chars, legend_names(fig.data)))
     return fig
 
 

@@ -272,8 +272,10 @@ def agreement_chart(series: list[tuple[str, pd.DataFrame]], lang: str, frequency
     _add_marks(fig, list(marks))
     _layout(fig, lang, _("Cumulative “Agree” share<br>(95% confidence interval)"),
             y_title=_("% “Agree” (cumulative)"), height=HEIGHT + 60)
+    # One legend row per item (its band and line grouped): no gap between the groups.
     fig.update_layout(hovermode="closest",
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0})
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0,
+                              "tracegroupgap": 0})
     data = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
         columns=[item, period, votes, agreement, lower_bound, upper_bound])
     fig.update_yaxes(range=agreement_range(data[lower_bound], data[upper_bound]),
