@@ -56,6 +56,7 @@ def main() -> None:
         ui.consultation_picker(lang)
         ui.segment_filters(lang)
         ui.weighting_toggle(lang)
+        ui.narrow_screens()
         ui.embed_mode()
         navigation(lang).run()
 

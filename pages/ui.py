@@ -767,6 +767,14 @@ def embed_button(view: View, key: str, height) -> None:
         st.code(frame, language="html", wrap_lines=True)
 
 
+def narrow_screens() -> None:
+    """A segmented control wider than the page (a phone) wraps its options onto more
+    lines instead of scrolling them out of sight. Called by app.py on every page."""
+    st.html("<style>@media (max-width: 640px) {"
+            '[data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap; row-gap: 4px; }'
+            "}</style>")
+
+
 def embed_mode() -> None:
     """With `chart=` in the address, the page shows that chart alone: everything else of
     the main area is hidden (Streamlit's own `embed=true` hides the sidebar and the

@@ -171,7 +171,8 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebK
 
 # Every label of every visible plotly chart: outside its chart (cut), or overlapping
 # another (title, legend, annotations and source, axis titles), or under the chart's
-# toolbar (the title). Tick labels are checked for cuts only (plotly spaces them).
+# toolbar (the title). Tick labels are checked for cuts only (plotly spaces them). And
+# every segmented control: none wider than the page (options scrolled out of sight).
 LABEL_PROBLEMS = """() => {
   const problems = [];
   const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
@@ -212,6 +213,12 @@ LABEL_PROBLEMS = """() => {
           problems.push(`${name}: the toolbar covers the title "${title.text}"`);
       });
     }
+  });
+  // Controls (segmented controls, pills): none with options scrolled out of sight.
+  document.querySelectorAll('[data-testid="stButtonGroup"] div:has(> button)').forEach(row => {
+    if (row.offsetParent !== null && row.scrollWidth > row.clientWidth + 1)
+      problems.push(`control "${row.textContent.slice(0, 60)}" is wider than the page `
+                    + `(${row.scrollWidth} px in ${row.clientWidth})`);
   });
   return problems;
 }"""

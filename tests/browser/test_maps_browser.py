@@ -43,7 +43,9 @@ def test_own_boundaries_map_is_drawn_offline(app_url, chrome, width):
             ".map(t => [t.locations.length, t.geojson.features.length]))")
         # Seven districts coloured, Hafen grey (< 10 participants), eight outlines each.
         assert traces == [[7, 8], [1, 8]]
-        assert page.get_by_text("Participants pour 10 000 habitants, par quartier").count()
+        titles = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".map(p => p._fullLayout.title.text.replace(/<br>/g, ' '))")
+        assert "Participants pour 10 000 habitants, par quartier" in titles, titles
         assert outside == [], f"requests left the machine: {outside}"
     finally:
         context.close()
