@@ -365,8 +365,9 @@ def test_the_source_sits_under_the_x_axis_s_labels_and_title():
 
 def test_a_long_title_wraps_at_a_phone_s_width_and_the_plot_keeps_its_size():
     """Plotly never wraps a title: a 62-character German title is cut at 390 px. At draw
-    time (with the source) it is broken at 44 characters, the top margin and the height
-    grow by one line of 21 px, and what is placed from the top keeps its place under it."""
+    time (with the source) it is broken at 44 characters and set under a 30 px band kept
+    for the toolbar; the top margin and the height grow by that band and one line of
+    21 px, and what is placed from the top keeps its place under the title."""
     from analytics.present.charts import style
 
     title = "Teilnahme nach Geschlecht: Teilnehmende und Gesamtbevölkerung"
@@ -377,9 +378,11 @@ def test_a_long_title_wraps_at_a_phone_s_width_and_the_plot_keeps_its_size():
     assert changes["title"]["text"] == ("Teilnahme nach Geschlecht: Teilnehmende und"
                                         "<br>Gesamtbevölkerung")
     assert changes["title"]["x"] == 0 and changes["title"]["yanchor"] == "top"
-    assert changes["height"] == 421 and changes["margin"] == {"t": 81, "b": 10}
-    assert (1 - changes["title"]["y"]) * 421 == pytest.approx(10)      # 10 px from the top
-    assert (1 - changes["legend"]["y"]) * 421 == pytest.approx(48 + 21)
+    grown = 30 + 21
+    assert changes["height"] == 400 + grown and changes["margin"] == {"t": 60 + grown, "b": 10}
+    # Its top under the band (6 px), raised by half a line as plotly sets two lines.
+    assert (1 - changes["title"]["y"]) * 451 == pytest.approx(30 + 6 + 21 / 2)
+    assert (1 - changes["legend"]["y"]) * 451 == pytest.approx(48 + grown)
     # With the source: both, and the plot is as high as under a short title.
     both = style.source_changes(layout, ["Source: Make.org"])
     short = style.source_changes({**layout, "title": {"text": "Teilnahme"}}, ["Source"])
@@ -387,10 +390,13 @@ def test_a_long_title_wraps_at_a_phone_s_width_and_the_plot_keeps_its_size():
     assert both["height"] == short["height"] + 21
     assert (both["height"] - both["margin"]["t"] - both["margin"]["b"]
             == short["height"] - short["margin"]["t"] - short["margin"]["b"])
-    # Short titles, and lines already broken short enough, are left alone.
-    assert style.title_changes({"title": {"text": "Votes per day"}}) == {}
-    assert style.title_changes({"title": {"text": "Proposals by agreement<br>(size)"}}) == {}
-    assert "title" not in style.source_changes({"title": {"text": "Votes"}}, ["Source"])
+    # A short title: only the band; a title placed from the top keeps its place under it.
+    placed = style.title_changes({"height": 300, "title": {"text": "Votes per day", "y": 0.96,
+                                                             "yanchor": "top"}})
+    assert placed["title"]["text"] == "Votes per day" and placed["height"] == 330
+    assert (1 - placed["title"]["y"]) * 330 == pytest.approx(0.04 * 300 + 30)
+    assert style.title_changes({"title": {"text": ""}}) == {}
+    assert "title" not in style.source_changes({"layout": 1}, ["Source"])
 
 
 def test_wrap_markup_counts_what_a_label_shows():
