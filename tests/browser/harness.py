@@ -215,8 +215,8 @@ LABEL_PROBLEMS = """() => {
     }
   });
   // Controls (segmented controls, pills): none with options scrolled out of sight.
-  document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"] div:has(> button)')
-    .forEach(row => {
+  const controls = '[data-testid="stMain"] [data-testid="stButtonGroup"] div:has(> button)';
+  document.querySelectorAll(controls).forEach(row => {
     if (row.offsetParent !== null && row.scrollWidth > row.clientWidth + 1)
       problems.push(`control "${row.textContent.slice(0, 60)}" is wider than the page `
                     + `(${row.scrollWidth} px in ${row.clientWidth})`);

@@ -340,6 +340,7 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
     if not shown:
         return None, data
     fig = go.Figure()
+    keys = [style.plain(label) for label in shown]     # the rows (escaped: user text)
     for scope, source, color in (("all", overall, style.GREY),
                                  ("consensus", consensus, style.ZONE_COLORS["consensus"])):
         if not source:
@@ -351,13 +352,13 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
                   + ("<br>" + labelled(proposals_name, i18n.integer(count, lang), lang)
                      if count is not None else "")
                   for label, value, count in zip(shown, values, counts, strict=True)]
-        fig.add_trace(go.Bar(y=shown, x=values, orientation="h", name=scopes[scope],
+        fig.add_trace(go.Bar(y=keys, x=values, orientation="h", name=scopes[scope],
                              marker_color=color, text=[_bar_label(v, lang) for v in values],
                              textposition="outside", cliponaxis=False, textfont={"size": 11},
                              customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
     largest = max((d.get("percent") or 0) for d in [*overall.values(), *consensus.values()]
                   if d.get("label") in shown)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=shown)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys)
     fig.update_xaxes(range=[0, max(5.0, largest * 1.22)],
                      title_text=_("Share of tagged proposals (%)"),
                      ticksuffix=i18n.percent_suffix(lang))
@@ -368,7 +369,7 @@ def tag_chart(group: dict, lang: str, *, top: int = 12):
     style.apply(fig, lang, wrap(title, 90, 2), legend_below=False)
     fig.update_layout(barmode="group", bargroupgap=0.05)
     # Each label written above its bars, across the chart (readable on a phone).
-    style.labels_above(fig, shown, [wrap(label, style.PHONE_CHARS, 2) for label in shown],
+    style.labels_above(fig, keys, [wrap(label, style.PHONE_CHARS, 2) for label in shown],
                        top=100, bottom=50)
     height = fig.layout.height
     fig.update_layout(title={"y": 1 - 12 / height, "yanchor": "top"},

@@ -195,7 +195,7 @@ def ranking_chart(ranking: pd.DataFrame, names: dict, share: str, lang: str, *,
     shown = ranking.head(top)
     # Rows are the items' ids; each item's name is written above its row, across the
     # chart (style.labels_above): long names do not squeeze the plot on a phone.
-    items = [str(i) for i in shown["item_id"]]
+    items = [style.plain(str(i)) for i in shown["item_id"]]     # escaped: user ids
     fig = go.Figure()
     for a, b, y in zip(shown["share_a"], shown["share_b"], items, strict=True):
         fig.add_trace(go.Scatter(x=[b, a], y=[y, y], mode="lines", showlegend=False,
