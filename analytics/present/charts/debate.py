@@ -426,14 +426,15 @@ def published_chart(chart: dict, lang: str, *, height: int | None = None):
         text=shown, textposition="outside", cliponaxis=False, customdata=hovers,
         hovertemplate="%{customdata}<extra></extra>"))
     largest = max((v or 0) for v in values)
-    fig.update_yaxes(type="category", tickmode="array", tickvals=keys,
-                     ticktext=[wrap(label, 26, 2) for label in labels], autorange="reversed",
-                     automargin=True, ticklabelstandoff=6)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=keys)
     fig.update_xaxes(range=[0, max(5, largest * 1.25)], ticksuffix=i18n.percent_suffix(lang),
                      title_text=_("Published share (%)"))
-    style.apply(fig, lang, title, height=height or max(380, 150 + 30 * len(items)),
-                legend_below=False)
-    fig.update_layout(margin={"t": 70, "b": 50}, bargap=0.3)
+    style.apply(fig, lang, title, legend_below=False)
+    # Each label written above its bar, across the chart (readable on a phone).
+    style.labels_above(fig, keys, [wrap(label, style.PHONE_CHARS, 2) for label in labels],
+                       top=70, bottom=50)
+    if height:
+        fig.update_layout(height=max(height, fig.layout.height))
     return fig, data
 
 

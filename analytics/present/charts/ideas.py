@@ -178,6 +178,8 @@ LABEL_WIDTH = 50           # characters per line of an idea's name
 BAR_WIDTH = 0.32           # of an idea's row: 26 pixels
 BAR_OFFSET = 0.08          # the bars in the lower part of the row, the name above
 GROUP_HEADER = 36          # pixels above each axis for its name
+HEADER_CHARS = 38          # characters of an axis's name per line (14 px bold, a phone)
+HEADER_LINE_PX = 19        # a second line of it
 
 
 def _missing(value) -> bool:
@@ -342,7 +344,12 @@ def ideas_chart(results: Results, lang: str, *, overall: bool = False, selected=
     widths = {3: [0.42, 0.29, 0.29], 2: [0.5, 0.5]}.get(len(metrics), [1.0])
     total = sum(len(ideas) for _header, ideas in groups)
     named = any(header for header, _ideas in groups)
-    header_px = GROUP_HEADER if named else 0
+    # Each axis's name on at most two lines of a phone's width (the full name is in the
+    # hover and the table).
+    headers = [style.wrap(axis_title(ideas[0]["axis_position"], header, lang), HEADER_CHARS, 2)
+               for header, ideas in groups] if named else []
+    header_lines = max((h.count("<br>") + 1 for h in headers), default=1)
+    header_px = GROUP_HEADER + HEADER_LINE_PX * (header_lines - 1) if named else 0
     plot_px = total * IDEA_ROW + (len(groups) - 1) * max(header_px, 16)
     top_px = 64 + 28 + header_px
     bottom_px = 36
@@ -411,18 +418,12 @@ def ideas_chart(results: Results, lang: str, *, overall: bool = False, selected=
             fig.add_annotation(x=0, xref="paper", y=key, yref=f"y{'' if index == 1 else index}",
                                xanchor="left", yanchor="bottom", yshift=-2, showarrow=False,
                                align="left", text=label, font={"size": 13}, xshift=-1)
-    if named:
-        for row, (header, ideas) in enumerate(groups, start=1):
-            index = (row - 1) * len(metrics) + 1
-            domain = layout[f"yaxis{'' if index == 1 else index}"].domain
-            position = ideas[0]["axis_position"]
-            fig.add_annotation(x=0, y=domain[1], xref="paper", yref="paper", xanchor="left",
-                               yanchor="bottom", xshift=-1, yshift=4,
-                               showarrow=False, align="left",
-                               # one line: the full name is in the hover and the table
-                               text=f"<b>{style.wrap(axis_title(position, header, lang), 80, 1)}"
-                                    "</b>",
-                               font={"size": 14})
+    for row, text in enumerate(headers, start=1):
+        index = (row - 1) * len(metrics) + 1
+        domain = layout[f"yaxis{'' if index == 1 else index}"].domain
+        fig.add_annotation(x=0, y=domain[1], xref="paper", yref="paper", xanchor="left",
+                           yanchor="bottom", xshift=-1, yshift=4, showarrow=False,
+                           align="left", text=f"<b>{text}</b>", font={"size": 14})
     return fig, data
 
 
