@@ -84,15 +84,9 @@ def _page_runs() -> threading.BoundedSemaphore | None:
     return threading.BoundedSemaphore(runs) if runs > 0 else None
 
 
-@contextlib.contextmanager
 def page_run():
     """A turn to run this page (see PAGE_RUNS_VARIABLE); 0 for no limit."""
-    gate = _page_runs()
-    if gate is None:
-        yield
-        return
-    with gate:
-        yield
+    return _page_runs() or contextlib.nullcontext()
 
 
 # -- the caching boundary -------------------------------------------------------------------
@@ -729,11 +723,7 @@ def on_a_phone() -> bool:
     """Whether the reader's browser says it is a phone ("Mobi" in its user agent, as
     every phone browser writes it; tablets do not): the server does not know a page's
     width, and a map's scale must be chosen before it is drawn."""
-    try:
-        agent = st.context.headers.get("User-Agent") or ""
-    except Exception:            # noqa: BLE001 - no request (a test run): not a phone
-        return False
-    return "Mobi" in agent
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
 
 def embedded_chart() -> str | None:

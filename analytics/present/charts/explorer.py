@@ -213,18 +213,12 @@ def proposal_table(rows: pd.DataFrame, frame: pd.DataFrame, lang: str, *,
     have them; with a rank (1, 2...) first when `with_rank`."""
     _ = i18n.translator(lang)
     columns = {"content": _("Proposal")}
-    if frame["author"].notna().any():
-        columns["author"] = _("Author")
-    if frame["author_age"].notna().any():
-        columns["author_age"] = _("Age")
-    if frame["votes"].notna().any():
-        columns["votes"] = _("Votes")
-    if rows["adhesion"].notna().any():
-        columns["adhesion"] = _("Adhesion")
-    if frame["engagement"].notna().any():
-        columns["engagement"] = _("Engagement")
-    if rows["score"].notna().any():
-        columns["score"] = _("Score")
+    for key, label, where in (("author", _("Author"), frame), ("author_age", _("Age"), frame),
+                              ("votes", _("Votes"), frame), ("adhesion", _("Adhesion"), rows),
+                              ("engagement", _("Engagement"), frame),
+                              ("score", _("Score"), rows)):
+        if where[key].notna().any():
+            columns[key] = label
     shown = rows[list(columns)].rename(columns=columns)
     if with_rank:
         shown.insert(0, _("Rank"), np.arange(1, len(shown) + 1))

@@ -227,8 +227,6 @@ def ranking_chart(ranking: pd.DataFrame, names: dict, share: str, lang: str, *,
     style.labels_above(fig, items, [style.wrap(names.get(i, i), style.PHONE_CHARS, 3)
                                     for i in shown["item_id"]],
                        top=70 + style.LEGEND_ROW_PX * rows, bottom=60)
-    if not len(shown):
-        fig.update_layout(height=300)
     low = float(shown["share_b"].astype(float).min()) if len(shown) else 0.0
     high = float(shown["share_a"].astype(float).max()) if len(shown) else 100.0
     span = max(high - low, 10.0)

@@ -178,28 +178,33 @@ def wrap_markup(text: str, width: int) -> str:
     """A plotly label (already escaped, maybe with <br> and tags) with each line broken at
     spaces so that no line shows more than `width` characters; a word longer than a line
     stays whole. Escapes and tags count for what they show."""
-    out = []
-    for line in re.split(r"<br\s*/?>", text):
-        words, current, shown = line.split(" "), [], 0
-        for word in words:
-            length = len(html.unescape(_TAG.sub("", word)))
-            if current and shown + 1 + length > width:
-                out.append(" ".join(current))
-                current, shown = [], 0
-            shown += length + (1 if current else 0)
-            current.append(word)
-        out.append(" ".join(current))
-    return "<br>".join(out)
+    return "<br>".join(filled for line in re.split(r"<br\s*/?>", text)
+                       for filled in _fill(line.split(" "), width, _shown_length))
 
 
-def legend_names(data: list) -> list[str]:
-    """The names a figure's legend lists (its traces as dicts or objects)."""
-    names = []
-    for trace in data or []:
-        get = trace.get if isinstance(trace, dict) else lambda key, t=trace: getattr(t, key, None)
-        if get("showlegend") is not False and get("name"):
-            names.append(str(get("name")))
-    return names
+def _shown_length(word: str) -> int:
+    return len(html.unescape(_TAG.sub("", word)))
+
+
+def _fill(words: list[str], width: int, length=len) -> list[str]:
+    """`words` put on lines of at most `width` (as `length` counts them), greedily; a word
+    longer than a line has one of its own."""
+    lines, line, used = [], [], 0
+    for word in words:
+        size = length(word)
+        if line and used + 1 + size > width:
+            lines.append(" ".join(line))
+            line, used = [], 0
+        used += size + (1 if line else 0)
+        line.append(word)
+    lines.append(" ".join(line))
+    return lines
+
+
+def legend_names(data: list[dict]) -> list[str]:
+    """The names a figure's legend lists (its traces, as in the figure's dict)."""
+    return [str(trace["name"]) for trace in data or []
+            if trace.get("showlegend") is not False and trace.get("name")]
 
 
 def source_changes(layout: dict, lines: list[str], chars: int | None = None,
@@ -225,8 +230,8 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None,
     # A legend under the plot (paper units, so its distance grows with the plot) is set
     # in pixels from the figure's bottom, just above the source, with room for the axis
     # labels and two rows of legend above it: nothing under the plot can overlap.
-    # (More rows when a phone lays out more: `names`, the legend's entries.)
-    rows = legend_rows(names) if names else 2
+    # (More rows when a phone lays out more of `names`, the legend's entries.)
+    rows = legend_rows(names) if names else 1
     base = (max(margin.get("b", 80), LEGEND_BELOW_PX + LEGEND_ROW_PX * max(rows - 2, 0))
             if below else margin.get("b", 80))
     # The x axis's labels and title: plotly's automargin would grow the bottom margin for
@@ -239,7 +244,7 @@ def source_changes(layout: dict, lines: list[str], chars: int | None = None,
         # Anchored by its top, at the rows a phone lays out: plotly anchors a wrapped
         # horizontal legend's bottom as if it were one row, so it would cover the source.
         legend.update(yref="container", yanchor="top",
-                      y=(extra + 4 + LEGEND_ROW_PX * (rows if names else 1)) / (height + extra))
+                      y=(extra + 4 + LEGEND_ROW_PX * rows) / (height + extra))
         changes["legend"] = legend
     elif legend.get("yref") == "container" and legend.get("y") is not None \
             and legend["y"] < 0.2:
@@ -268,7 +273,8 @@ def _x_axis_px(layout: dict) -> int:
 def with_source(fig: go.Figure, lines: list[str], chars: int | None = None) -> go.Figure:
     """`fig` with its source under it (source_changes), changed in place."""
     layout = fig.layout.to_plotly_json()
-    fig.update_layout(source_changes(layout, lines, chars, legend_names(fig.data)))
+    names = legend_names([trace.to_plotly_json() for trace in fig.data])
+    fig.update_layout(source_changes(layout, lines, chars, names))
     return fig
 
 
@@ -337,14 +343,7 @@ def wrap(text: str, width: int = 48, max_lines: int = 3) -> str:
     lines ends with "…"."""
     words = [piece for word in str("" if text is None else text).split()
              for piece in split_word(word, width)]
-    lines, line = [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
+    lines = _fill(words, width)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = cut(lines[-1], width - 1).rstrip() + "…"
