@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import app_server
-from harness import PHONE_AGENT, label_problems, open_page, screenshot
+from harness import PHONE_AGENT, label_problems, open_page, screenshot, settle
 
 from analytics.demo import DEFAULT_DEMO_DIR, ensure_demo
 
@@ -79,7 +79,11 @@ def test_german_charts_fit_a_phone(app_url, chrome, page_name):
     query = "c=solutions-jeunes&lang=de"
     if page_name == "ideas":
         query += "&idea=decouverte-monde-pro"
-    seen = open_page(page, f"{app_url}/{page_name}?{query}")
+    open_page(page, f"{app_url}/{page_name}?{query}")
+    # A first visit computes (the opinion groups: seconds on a busy machine): its charts
+    # come after a pause that can look idle.
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=90_000)
+    seen = settle(page)
     assert seen["exceptions"] == [] and seen["charts"], seen
     screenshot(page, f"german_phone_{page_name}")
     assert label_problems(page) == [], page_name
